@@ -1,0 +1,1 @@
+"""Scrapy project: from a seed list of bureau sites to report items."""

@@ -1,0 +1,32 @@
+"""What a crawl hands to the pipelines and the archive.
+
+One `ReportItem` per fetched report document (an article page or an attachment). The
+spider fills the transport fields; the extraction pipeline fills `record`, `text`,
+`published` and `contacts` from the raw bytes with `extractors.extract`; the archive
+stores it. The archive's writer accepts the same fields as a plain dict, so tests and
+`nianbao store` need no Scrapy.
+"""
+import scrapy
+
+
+class ReportItem(scrapy.Item):
+    # the seed entry this report belongs to
+    seed_name = scrapy.Field()      # e.g. "鞍山市民政局" (becomes record["organ"])
+    seed_url = scrapy.Field()
+    # where the report's content is (article page, or the attachment for attachment-only reports)
+    url = scrapy.Field()
+    page_url = scrapy.Field()       # the article page that linked the attachment (== url for pages)
+    # the capture
+    fetched_at = scrapy.Field()     # ISO 8601 UTC, e.g. "2026-11-23T10:31:02Z"
+    status = scrapy.Field()         # HTTP status
+    content_type = scrapy.Field()
+    headers = scrapy.Field()        # dict of response headers (str -> str)
+    etag = scrapy.Field()
+    last_modified = scrapy.Field()
+    body = scrapy.Field()           # raw bytes as served
+    sha256 = scrapy.Field()         # hex sha256 of body
+    # what extraction made of it
+    record = scrapy.Field()         # the report record (spec format, plus extra fields)
+    text = scrapy.Field()           # cleaned article text
+    published = scrapy.Field()      # "YYYY-MM-DD" or None
+    contacts = scrapy.Field()       # {"phone": [...], "email": [...], "address": [...], "postcode": [...]}

@@ -1,0 +1,47 @@
+"""`nianbao extract FILE...`: report records as JSON Lines, one per file, in the order given."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from extractors import ExtractionError, extract
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pretty", is_flag=True, help="Indented JSON for people instead of one line per record.")
+@click.option("--organ", default=None, help="Name of the publishing body, when the files do not print it.")
+@click.option("--url", default=None, help="Where the file came from (recorded in the record's url field).")
+def extract_command(paths, pretty, organ, url):
+    """Read report files (text, HTML, PDF, DOCX, DOC) and print one report record per file.
+
+    A file that cannot be read gets a message on stderr; the others are still extracted
+    and the exit status is 1.
+    """
+    failed = 0
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            click.echo(f"nianbao extract: {path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        try:
+            record = extract(data, url=url, organ=organ, filename=path.name)
+        except ExtractionError as exc:
+            click.echo(f"nianbao extract: {path}: {exc}", err=True)
+            failed += 1
+            continue
+        if pretty:
+            click.echo(json.dumps(record, ensure_ascii=False, indent=1))
+        else:
+            click.echo(json.dumps(record, ensure_ascii=False))
+    if failed:
+        click.echo(f"nianbao extract: {failed} of {len(paths)} files could not be read", err=True)
+        sys.exit(1)
+
+
+COMMANDS = [extract_command]
