@@ -1,0 +1,172 @@
+"""Title, organ, covered year, publication date and contacts of a report.
+
+All read from the report itself (its text and the container's metadata), never from the
+site around it: the contacts researchers want are the ones printed in the report, not the
+site-wide footer's, and the year is the one the report covers (the title's), not the
+January it was published in.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from extractors import dates
+from extractors.labels import to_simplified
+
+REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工作报告)|信息公开(?:工作)?年度报告|政务公开.{0,6}年度报告")
+# Pages that look like a report but are not one.
+NOT_A_REPORT = re.compile(r"解读|图解|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录")
+_YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+_ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队)$")
+_DATE_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|生成日期|更新时间|时间|日期)\s*[:：]\s*"
+    r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
+)
+_SIGNATURE_DATE = re.compile(
+    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
+)
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# 0412-5570186, 0412－5570186, (0412)5570186, 0412 5570186
+_PHONE_WITH_AREA = re.compile(r"(?<![\d\-])(?:[(（]0\d{2,3}[)）]\s?\d{7,8}|0\d{2,3}\s?[-－—–]\s?\d{7,8}(?:\s?[-－—–]\s?\d{1,4})?)(?!\d)")
+_PHONE_BARE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11}|\d{7,8})(?!\d)")
+_PHONE_CUE = re.compile(r"(?:电话|联系方式|咨询|热线|手机|Tel|TEL|tel)[^。；;\n]{0,12}$")
+_POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(\d{6})(?!\d)")
+_ADDRESS = re.compile(
+    r"(?:通讯地址|联系地址|办公地址|通信地址|地址)\s*(?:为|是)?\s*[:：]?\s*"
+    r"([^，,；;。、\n:：]{4,60}?)\s*(?=[，,；;。、\n(（]|邮编|邮政编码|联系电话|电话|$)"
+)
+
+
+def clean(text: str | None) -> str:
+    return re.sub(r"[\s\u3000\u00a0]+", "", unicodedata.normalize("NFKC", text or "")) if text else ""
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip(" \t\u3000\u00a0") for ln in text.splitlines()]
+
+
+def title(text: str, declared: str | None = None) -> str | None:
+    """The title as printed, whitespace removed; a declared (metadata) title wins when it
+    names a report, else the first short line near the top that does."""
+    if declared and REPORT_TITLE.search(clean(to_simplified(declared))):
+        return re.sub(r"[\s\u3000\u00a0]+", "", declared.strip())
+    lines = _lines(text)[:60]
+    for i, line in enumerate(lines):
+        simple = clean(to_simplified(line))
+        if not simple or len(simple) > 60 or "。" in simple:
+            continue
+        if not (REPORT_TITLE.search(simple) or re.search(r"政府信息公开工作$", simple)):
+            continue
+        parts = [line]
+        joined = simple
+        # a title broken over lines: 湘乡市民政局2024年政府信息公开工作 / 年度报告
+        j = i + 1
+        while not re.search(r"报告$|年报$", joined) and j < len(lines) and len(clean(lines[j])) <= 12:
+            if clean(lines[j]):
+                parts.append(lines[j])
+                joined += clean(to_simplified(lines[j]))
+            j += 1
+        if not REPORT_TITLE.search(joined):
+            continue
+        # the organ printed on the line above a title that starts with the year
+        if re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", joined):
+            for k in range(i - 1, max(-1, i - 4), -1):
+                above = clean(lines[k])
+                if above:
+                    if len(above) <= 30 and _ORGAN_END.search(clean(to_simplified(lines[k]))):
+                        parts.insert(0, lines[k])
+                    break
+        return re.sub(r"[\s\u3000\u00a0]+", "", "".join(parts))
+    if declared:
+        simple = clean(to_simplified(declared))
+        if REPORT_TITLE.search(simple):
+            return re.sub(r"[\s\u3000\u00a0]+", "", declared)
+    return None
+
+
+def organ_from_title(title_text: str | None) -> str | None:
+    """鞍山市民政局2024年政府信息公开工作年度报告 → 鞍山市民政局."""
+    if not title_text:
+        return None
+    m = re.match(r"^(.{2,40}?)(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", title_text)
+    if m and _ORGAN_END.search(to_simplified(m.group(1))):
+        return m.group(1)
+    m = re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?(.{2,40}?)政府信息公开", title_text)
+    if m and _ORGAN_END.search(to_simplified(m.group(1))):
+        return m.group(1)
+    return None
+
+
+def _year_value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return dates.cn_year(text)
+
+
+def year(title_text: str | None, text: str, published: str | None) -> int | None:
+    """The covered year: the title's, else the year the text names most, else the year
+    before publication."""
+    if title_text:
+        m = _YEAR.search(title_text)
+        if m:
+            return _year_value(m.group(1))
+    counts = Counter(y for y in (_year_value(m.group(1)) for m in _YEAR.finditer(text[:20000])) if y and 1990 <= y <= 2100)
+    if counts:
+        best = max(counts.values())
+        # ties go to the earlier year: a report names the year it covers and, less
+        # often, the next year's plans
+        return min(y for y, n in counts.items() if n == best)
+    if published:
+        return int(published[:4]) - 1
+    return None
+
+
+def published(text: str, declared: str | None = None) -> str | None:
+    """From page metadata, else a labelled date (发布时间：…), else a signature date line."""
+    date = dates.parse(declared) if declared else None
+    if date:
+        return date
+    simple = unicodedata.normalize("NFKC", text)
+    m = _DATE_LABEL.search(simple)
+    if m:
+        date = dates.parse(m.group(1))
+        if date:
+            return date
+    tail = [ln for ln in _lines(simple) if ln][-8:]
+    for line in reversed(tail):
+        if _SIGNATURE_DATE.match(line):
+            date = dates.parse(line if "日" in line or not re.search(r"\d$", line) else line + "日")
+            if date:
+                return date
+    return None
+
+
+def _unique(items):
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def contacts(text: str) -> dict:
+    """Phone, email, address and postcode as printed in the report text."""
+    simple = text.replace("\u00a0", " ").replace("\u3000", " ")
+    phones = [m.group(0).strip() for m in _PHONE_WITH_AREA.finditer(simple)]
+    for m in _PHONE_BARE.finditer(simple):
+        before = simple[max(0, m.start() - 16):m.start()]
+        if _PHONE_CUE.search(before) and not any(m.group(0) in p for p in phones):
+            phones.append(m.group(0))
+    emails = [m.group(0) for m in _EMAIL.finditer(simple)]
+    postcodes = [m.group(1) for m in _POSTCODE.finditer(simple)]
+    addresses = [m.group(1).strip() for m in _ADDRESS.finditer(simple)]
+    return {
+        "phone": _unique(phones),
+        "email": _unique(emails),
+        "address": _unique(addresses),
+        "postcode": _unique(postcodes),
+    }
+
+
+def is_report_title(title_text: str | None) -> bool:
+    if not title_text:
+        return False
+    simple = clean(to_simplified(title_text))
+    return bool(REPORT_TITLE.search(simple)) and not NOT_A_REPORT.search(simple)

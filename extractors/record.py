@@ -1,0 +1,43 @@
+"""A read document to a report record (../shared/spec/README.md, plus extra fields).
+
+The last step of extraction: tables to cells (`tables`), checks (`checks`), metadata
+(`metadata`). Kept apart from the readers so every format ends in the same record.
+"""
+from __future__ import annotations
+
+from extractors import checks, metadata, tables
+from extractors.document import Document
+
+# A document with this many figures is a report's tables even when it has no title.
+MIN_CELLS_FOR_REPORT = 20
+
+
+def build_record(document: Document, *, url: str | None = None, organ: str | None = None) -> dict:
+    text = document.text or "\n".join("\t".join(c or "" for c in row) for row in document.rows)
+    reading = tables.read_tables(document)
+    title = metadata.title(text, document.title)
+    published = metadata.published(text, document.published)
+    looks_like_report = metadata.is_report_title(title) or (title is None and len(reading.cells) >= MIN_CELLS_FOR_REPORT)
+    tables_as_images = bool(looks_like_report and not reading.cells and document.images > 0)
+    notes = list(document.notes) + reading.notes
+    if tables_as_images:
+        notes.append("the report's tables are images: figures need a person (or OCR) to read them")
+    cells = reading.cells
+    return {
+        "url": url,
+        "organ": organ or metadata.organ_from_title(title),
+        "year": metadata.year(title, text, published),
+        "title": title,
+        "published": published,
+        "template": reading.template if cells else None,
+        "contacts": metadata.contacts(text),
+        "cells": cells,
+        "failed_checks": checks.failed_checks(cells),
+        # extra fields (readers of the spec format ignore them)
+        "inferred": sorted(reading.inferred, key=list(cells).index),
+        "tables_as_images": tables_as_images,
+        "is_report": bool(looks_like_report),
+        "kind": document.kind,
+        "notes": notes,
+        "text": text,
+    }

@@ -1,0 +1,365 @@
+"""Rows of a document to codebook cells: the statistical tables of sections 二, 三 and 四.
+
+Works on `Document.rows` whatever the reader, in four steps:
+1. split the document into sections by their headings (二、主动公开…, 三、收到和处理…,
+   四、…行政复议、行政诉讼…), falling back to "the whole document" when none is found;
+2. turn rows into *logical rows* — label cells then figure cells — regrouping cells by
+   their labels where the text printed one cell per line or ran cells together;
+3. match each logical row's label to a codebook row by meaning (`labels`), and the
+   section 二 headings to columns;
+4. read the figures into the row's columns: blank cells are None, a lone 0 over a merged
+   row is spread over it, digits run together are split by the table's arithmetic
+   (`digits`), extra trailing cells are dropped — every inferred cell is reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors import codebook, digits, labels
+from extractors.document import Document
+
+_NUMBER = re.compile(r"^([+\-−－]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|条|次|人|万元|元)?$")
+_BLANKISH = re.compile(r"^[-－—–/／\\、.·…_]+$|^(?:无|空|/)$")
+_TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
+_MAX_LABEL = 80
+
+LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str = ""
+    value: int | float | None = None
+
+
+@dataclass
+class LogicalRow:
+    labels: list[str]
+    cells: list[Token]          # figure cells (VALUE/BLANK/RUN) after the labels
+    lead_blanks: int = 0        # blank cells between the labels and the first figure
+    lead_cells: list[Token] = field(default_factory=list)  # blanks before any label
+
+    @property
+    def label(self) -> str:
+        return "".join(self.labels)
+
+
+@dataclass
+class TableReading:
+    cells: dict = field(default_factory=dict)
+    inferred: set = field(default_factory=set)
+    template: str | None = None
+    notes: list = field(default_factory=list)
+    # (keys, candidate splits) of digit runs the row arithmetic left ambiguous
+    ambiguous: list = field(default_factory=list)
+    # True when the rows are real table rows, where a lone "12" is twelve, not 1 and 2
+    cell_rows: bool = True
+
+
+def read_tables(document: Document) -> TableReading:
+    rows = [[_norm_cell(c) for c in row] for row in document.rows]
+    sections = _split_sections(rows)
+    reading = TableReading(cell_rows=document.cell_rows)
+    reading.template = _template(sections, rows)
+    for name in ("active", "requests", "review"):
+        logical = _logical_rows(sections.get(name, []), document.cell_rows)
+        if name == "active":
+            _read_active(logical, reading)
+        elif name == "requests":
+            _read_requests(logical, reading)
+        else:
+            _read_review(logical, reading)
+    if reading.cells:
+        digits.resolve_ambiguous(reading)
+    reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
+    if not any(k.startswith("active.") for k in reading.cells) and not reading.cells:
+        reading.template = None
+    return reading
+
+
+# --- cells and tokens -------------------------------------------------------------
+
+def _norm_cell(cell):
+    if cell is None:
+        return None
+    text = labels.normalise(labels.to_simplified(str(cell)))
+    return text or None
+
+
+def _tokens(cell) -> list[Token]:
+    if cell is None or _BLANKISH.match(cell):
+        return [Token(BLANK)]
+    m = _NUMBER.match(cell)
+    if m:
+        return [Token(VALUE, cell, _number(m.group(1), m.group(2)))]
+    m = _TRAILING_DIGITS.match(cell)
+    if m and len(m.group(1)) <= _MAX_LABEL and re.search(r"[\u4e00-\u9fff]", m.group(1)):
+        return [Token(LABEL, m.group(1)), Token(RUN, m.group(2))]
+    return [Token(LABEL, cell)]
+
+
+def _number(sign: str, digits_text: str):
+    text = digits_text.replace(",", "")
+    value = float(text) if "." in text else int(text)
+    if isinstance(value, float) and value.is_integer() and not text.endswith(".0"):
+        value = int(value)
+    return -value if sign in ("-", "−", "－") else value
+
+
+# --- sections ---------------------------------------------------------------------
+
+def _row_heading(row) -> str | None:
+    texts = [c for c in row if c]
+    if not texts or any(_NUMBER.match(t) for t in texts):
+        return None
+    return labels.section_of_heading("".join(dict.fromkeys(texts)))
+
+
+def _split_sections(rows) -> dict[str, list]:
+    sections: dict[str, list] = {}
+    current = None
+    for row in rows:
+        heading = _row_heading(row) if row else None
+        if heading:
+            current = None if heading == "end" else heading
+            if current and current in sections:
+                # a second heading of the same section (a repeated caption): keep going
+                pass
+            sections.setdefault(current, []) if current else None
+            continue
+        if current:
+            sections[current].append(row)
+    if not sections:
+        # No headings (a bare table, a page that prints only the grids): let the
+        # labels sort the rows out; section 四's unlabeled figure row is recognised
+        # by its width.
+        sections = {"active": rows, "requests": rows, "review": rows, "_headless": True}
+    return sections
+
+
+def _template(sections, rows) -> str | None:
+    text = "".join(c for row in sections.get("active", rows) if row is not True for c in (row or []) if c)
+    if labels.FORMAT_2021_WORDS.search(text):
+        return "2021"
+    if labels.FORMAT_2019_WORDS.search(text):
+        return "2019"
+    return None
+
+
+# --- logical rows -----------------------------------------------------------------
+
+def _logical_rows(rows, cell_rows: bool) -> list[LogicalRow]:
+    if rows is True or not rows:
+        return []
+    return _from_cell_rows(rows) if cell_rows else _from_lines(rows)
+
+
+def _from_cell_rows(rows) -> list[LogicalRow]:
+    """Each physical row is one table row; a label after figures starts another."""
+    out = []
+    for row in rows:
+        if not row:
+            continue
+        current = None
+        lead = []
+        for cell in row:
+            for tok in _tokens(cell):
+                if tok.kind == LABEL:
+                    if len(tok.text) > _MAX_LABEL:
+                        current = None
+                        continue
+                    if current is None or current.cells:
+                        current = LogicalRow([tok.text], [], lead_cells=lead)
+                        out.append(current)
+                        lead = []
+                    else:
+                        current.labels.append(tok.text)
+                elif current is None:
+                    lead.append(tok)
+                else:
+                    current.cells.append(tok)
+        if current is None and lead:
+            out.append(LogicalRow([], [], lead_cells=lead))
+    return out
+
+
+def _from_lines(rows) -> list[LogicalRow]:
+    """One cell per line, or cells run together: regroup by labels.
+
+    Labels accumulate (a heading over several lines, a wrapped label) until figures
+    follow; the next label after figures starts a new row; an empty line ends a row
+    that already has figures.
+    """
+    out = []
+    current = None
+    lead = []
+    for row in rows:
+        if not row:
+            if current is not None and current.cells:
+                current = None
+            elif current is None and lead:
+                out.append(LogicalRow([], [], lead_cells=lead))
+                lead = []
+            continue
+        for cell in row:
+            for tok in _tokens(cell):
+                if tok.kind == LABEL:
+                    if len(tok.text) > _MAX_LABEL:
+                        current = None
+                        lead = []
+                        continue
+                    if lead and current is None and any(t.kind != BLANK for t in lead):
+                        out.append(LogicalRow([], [], lead_cells=lead))
+                    lead = [] if current is None else lead
+                    if current is None or current.cells:
+                        current = LogicalRow([tok.text], [])
+                        out.append(current)
+                    else:
+                        current.labels.append(tok.text)
+                elif current is None:
+                    lead.append(tok)
+                else:
+                    current.cells.append(tok)
+    if current is None and lead and any(t.kind != BLANK for t in lead):
+        out.append(LogicalRow([], [], lead_cells=lead))
+    return out
+
+
+def _match(row: LogicalRow, matcher) -> tuple[str | None, str]:
+    """The codebook row a logical row is, trying its last label first (earlier labels
+    are headings or group labels), then the last two, three joined (wrapped labels)."""
+    for n in range(1, min(3, len(row.labels)) + 1):
+        label = "".join(row.labels[-n:])
+        key = matcher(label)
+        if key:
+            context = "".join(row.labels[:-n])
+            return key, context
+    return None, row.label
+
+
+# --- figures ----------------------------------------------------------------------
+
+def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, columns, reading: TableReading, *, keep_lead=False):
+    """Read `width` figures of a logical row into reading.cells under key_prefix.column."""
+    cells = list(row.lead_cells) + list(row.cells) if keep_lead else list(row.cells)
+    # blanks before the first figure of a labelled row are the empty label columns of a
+    # flattened table, unless the figures need them
+    lead = 0
+    if not keep_lead:
+        while lead < len(cells) and cells[lead].kind == BLANK:
+            lead += 1
+    core = cells[lead:]
+    trail = 0
+    while core and core[-1].kind == BLANK:
+        core.pop()
+        trail += 1
+    keys = [f"{key_prefix}.{c}" for c in columns]
+    if not core:
+        if trail >= width and not any(k in reading.cells for k in keys):
+            for k in keys:
+                reading.cells[k] = None  # a printed row whose cells are all blank
+            return True
+        return False
+    if any(k in reading.cells and reading.cells[k] is not None for k in keys):
+        return False  # the row was already read (a repeated caption or a wrapped label)
+    values: list
+    inferred = False
+    if len(core) == 1 and width > 1 and (core[0].kind == RUN or (not reading.cell_rows and re.fullmatch(r"\d{2,}", core[0].text))):
+        split = digits.split_run(core[0].text, width, rule)
+        if split is None:
+            reading.notes.append(f"{key_prefix}: digits {core[0].text} run together cannot be split into {width} cells")
+            values = [None] * width
+            digits.remember_ambiguous(reading, keys, core[0].text, width, rule)
+        else:
+            values = split
+        inferred = True
+    else:
+        core = [Token(VALUE, t.text, _number("", t.text)) if t.kind == RUN else t for t in core]
+        if len(core) == width:
+            values = [t.value if t.kind == VALUE else None for t in core]
+        elif len(core) > width:
+            values = _best_window(core, width, rule)
+            reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
+        elif len(core) == 1 and core[0].value == 0:
+            values = [0] * width  # one printed 0 spanning a merged row
+            inferred = True
+        else:
+            # fewer figures than columns: the missing ones were blank cells, printed
+            # after the figures (or, failing that, before them)
+            pad_after = min(trail, width - len(core))
+            pad_before = min(lead, width - len(core) - pad_after)
+            padded = [None] * pad_before + [t.value if t.kind == VALUE else None for t in core] + [None] * pad_after
+            values = padded + [None] * (width - len(padded))
+            if len(core) + pad_after + pad_before < width:
+                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns")
+    for k, v in zip(keys, values):
+        reading.cells[k] = v
+        if inferred:
+            reading.inferred.add(k)
+    return True
+
+
+def _best_window(core, width, rule):
+    windows = [[t.value if t.kind == VALUE else None for t in core[i:i + width]] for i in range(len(core) - width + 1)]
+    for w in windows:
+        if rule and digits.satisfies(w, rule):
+            return w
+    return windows[0]
+
+
+# --- the three tables -------------------------------------------------------------
+
+def _read_active(rows: list[LogicalRow], reading: TableReading):
+    template = reading.template or "2021"
+    header: list[str] = []
+    for row in rows:
+        key, context = _match(row, labels.active_row) if row.labels else (None, "")
+        if context:
+            found = labels.active_columns(context)
+            if found:
+                header = found
+        if key is None:
+            found = labels.active_columns(row.label) if row.labels and not row.cells else []
+            if found:
+                header = found
+            continue
+        if not row.cells:
+            continue
+        official = codebook.ACTIVE_COLUMNS[template].get(key)
+        if official is None:  # a row of the other format (e.g. 2019's 政府集中采购 in a 2021 report)
+            other = "2019" if template == "2021" else "2021"
+            official = codebook.ACTIVE_COLUMNS[other].get(key)
+        columns = official
+        in_header = [c for c in header if c in official]
+        if len(in_header) == len(official):
+            columns = tuple(in_header)
+        _figures(row, len(columns), None, f"active.{key}", columns, reading)
+
+
+def _read_requests(rows: list[LogicalRow], reading: TableReading):
+    for row in rows:
+        if not row.labels or not row.cells:
+            continue
+        key, _ = _match(row, labels.request_row)
+        if key is None:
+            continue
+        _figures(row, len(codebook.REQUEST_COLUMNS), "row_total", f"requests.{key}", codebook.REQUEST_COLUMNS, reading)
+
+
+def _read_review(rows: list[LogicalRow], reading: TableReading):
+    width = len(codebook.REVIEW_COLUMNS)
+    columns = [f"{r}.{c}" for r in codebook.REVIEW_ROWS for c in codebook.REVIEW_COLUMNS]
+    for row in rows:
+        key, _ = _match(row, labels.review_row) if row.labels else (None, "")
+        if key and row.cells and len([c for c in row.cells if c.kind != BLANK]) <= width + 1:
+            _figures(row, width, "review_row", f"review.{key}", codebook.REVIEW_COLUMNS, reading)
+            continue
+        if any(k.startswith("review.") for k in reading.cells):
+            continue
+        # the official layout: one unlabeled row of 15 figures, 行政复议 then the two
+        # kinds of 行政诉讼, five columns each; its leading blanks are cells
+        figures = row.cells if row.labels else row.lead_cells
+        if any(t.kind in (VALUE, RUN) for t in figures):
+            _figures(LogicalRow([], [], lead_cells=figures), len(columns), "review", "review", columns, reading, keep_lead=True)
