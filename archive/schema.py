@@ -1,0 +1,324 @@
+"""The archive's tables, views and migrations.
+
+Tables hold history and are only ever appended to (the item table `reports` and the
+`crawls`/`sites` rows are the exceptions: they carry the *current* state of an item, as
+git-history's item table does, while every past state stays in `report_versions`,
+`events` and `changes`). Views are derived, so they are dropped and rebuilt on every open:
+a codebook with new keys gets new columns in `latest_figures` without a migration.
+
+The schema version is `PRAGMA user_version`. `MIGRATIONS[n]` takes a version-n database
+to version n+1; `upgrade()` applies the missing steps in order, each in its own
+transaction, so an archive written by an older nianbao opens and is upgraded in place,
+and one killed half-way through an upgrade is still at a known version.
+
+Column types: `cells.value`, `changes.old_value` and `changes.new_value` are declared
+without a type so SQLite keeps integers as integers and 万元 decimals as reals (a typed
+TEXT/INTEGER column would coerce them). This is why the DDL is written as SQL here
+rather than with `table.create()`.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+import sqlite_utils
+
+from extractors import codebook
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,          -- the seed URL
+    name TEXT NOT NULL,                -- the seed's organ name, e.g. 鞍山市民政局
+    region TEXT,
+    first_crawl INTEGER REFERENCES crawls(id)
+);
+CREATE TABLE crawls (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,                     -- NULL: the crawl is running, or was killed
+    seeds INTEGER
+);
+CREATE TABLE crawl_sites (
+    crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    status TEXT NOT NULL,              -- ok | failed
+    pages INTEGER, reports INTEGER, errors INTEGER,
+    reasons TEXT,                      -- JSON {reason: count}
+    PRIMARY KEY (crawl_id, site_id)
+);
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,             -- bytes before compression
+    compression TEXT NOT NULL,         -- zlib
+    content BLOB NOT NULL
+);
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER REFERENCES crawls(id),
+    site_id INTEGER REFERENCES sites(id),
+    url TEXT NOT NULL,
+    page_url TEXT,
+    fetched_at TEXT NOT NULL,
+    status INTEGER,
+    content_type TEXT,
+    headers TEXT,                      -- JSON
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT REFERENCES blobs(sha256)
+);
+CREATE INDEX captures_url ON captures(url, id);
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    organ TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    site_id INTEGER REFERENCES sites(id),
+    url TEXT,                          -- where the latest version was found
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_crawl INTEGER REFERENCES crawls(id),
+    gone_since TEXT,                   -- start of the crawl that no longer found it
+    gone_crawl INTEGER REFERENCES crawls(id),
+    gone_reason TEXT,
+    latest_version INTEGER NOT NULL,
+    latest_version_id INTEGER,
+    UNIQUE (organ, year)
+);
+CREATE INDEX reports_site ON reports(site_id);
+CREATE INDEX reports_url ON reports(url);
+CREATE INDEX reports_latest ON reports(latest_version_id);
+CREATE TABLE report_versions (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    version INTEGER NOT NULL,
+    organ TEXT, year INTEGER, title TEXT, published TEXT, template TEXT,
+    url TEXT,
+    record TEXT NOT NULL,              -- the report record, JSON, as the extractor gave it
+    record_hash TEXT NOT NULL,         -- sha256 of the spec fields, to spot a real change
+    text TEXT,                         -- cleaned report text (full-text indexed)
+    capture_id INTEGER REFERENCES captures(id),
+    crawl_id INTEGER REFERENCES crawls(id),
+    first_seen TEXT NOT NULL,
+    UNIQUE (report_id, version)
+);
+CREATE TABLE cell_keys (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,          -- codebook key, e.g. requests.granted.natural
+    section TEXT, row TEXT, col TEXT,
+    label TEXT                         -- official label
+);
+CREATE TABLE cells (
+    version_id INTEGER NOT NULL REFERENCES report_versions(id),
+    key_id INTEGER NOT NULL REFERENCES cell_keys(id),
+    value,                             -- number as printed; NULL for a blank cell
+    inferred INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (version_id, key_id)
+) WITHOUT ROWID;
+CREATE INDEX cells_key ON cells(key_id, version_id, value);
+CREATE TABLE contacts (
+    version_id INTEGER NOT NULL REFERENCES report_versions(id),
+    kind TEXT NOT NULL,                -- phone | email | address | postcode
+    value TEXT NOT NULL
+);
+CREATE INDEX contacts_version ON contacts(version_id);
+CREATE TABLE failed_checks (
+    version_id INTEGER NOT NULL REFERENCES report_versions(id),
+    "check" TEXT NOT NULL,             -- e.g. requests.row_total.granted
+    PRIMARY KEY (version_id, "check")
+) WITHOUT ROWID;
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER REFERENCES crawls(id),
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    kind TEXT NOT NULL,                -- new | revised | gone | returned
+    version INTEGER,                   -- the version made (new, revised) or current
+    at TEXT NOT NULL,
+    reason TEXT                        -- gone: not_seen, http_404, ...
+);
+CREATE INDEX events_crawl ON events(crawl_id, kind);
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    from_version INTEGER NOT NULL,
+    to_version INTEGER NOT NULL,
+    key TEXT NOT NULL,                 -- a cell key, or a field: title, published, ...
+    change TEXT NOT NULL,              -- changed | added | removed
+    old_value,
+    new_value
+);
+CREATE INDEX changes_report ON changes(report_id, to_version);
+"""
+
+
+def _v0_to_v1(db: sqlite_utils.Database) -> None:
+    """Create the first layout (a v0 database is empty, or predates versioning)."""
+    for statement in _statements(_V1):
+        db.execute(statement)
+    _create_fts(db)
+
+
+MIGRATIONS = [_v0_to_v1]
+
+
+def fill_cell_keys(db: sqlite_utils.Database) -> None:
+    """Add every codebook key not yet in `cell_keys` (ids of existing keys never change)."""
+    known = {row[0] for row in db.execute("SELECT key FROM cell_keys")}
+    for key in codebook.all_keys():
+        if key in known:
+            continue
+        section, rest = key.split(".", 1)
+        row, col = rest.rsplit(".", 1)
+        db.execute(
+            "INSERT INTO cell_keys (key, section, row, col, label) VALUES (?, ?, ?, ?, ?)",
+            [key, section, row, col, codebook.label_of(key)],
+        )
+
+
+def key_ids(db: sqlite_utils.Database) -> dict[str, int]:
+    return {key: id_ for id_, key in db.execute("SELECT id, key FROM cell_keys")}
+
+
+def upgrade(db: sqlite_utils.Database) -> int:
+    """Bring the database to SCHEMA_VERSION; return the version it had."""
+    found = db.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"archive schema version {found} is newer than this nianbao knows ({SCHEMA_VERSION}): "
+            "upgrade nianbao to open it"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        with transaction(db):  # one step, one transaction: user_version moves with it
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+    with transaction(db):
+        fill_cell_keys(db)
+    create_views(db)
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split DDL into statements (no semicolons inside our statements' strings)."""
+    out, buf = [], []
+    for line in script.splitlines():
+        line = line.split("--", 1)[0].rstrip()
+        if not line:
+            continue
+        buf.append(line)
+        if sqlite3.complete_statement("\n".join(buf)):
+            out.append("\n".join(buf))
+            buf = []
+    return out
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database):
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any exception, including KeyboardInterrupt).
+
+    IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
+    instead of failing half-way with SQLITE_BUSY.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def connect(path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open an archive: WAL, a busy timeout, explicit transactions only.
+
+    isolation_level=None stops Python's sqlite3 from opening transactions behind our
+    back: every write goes through `transaction()` (BEGIN IMMEDIATE … COMMIT), so a crawl
+    killed at any moment leaves the last committed state.
+    """
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: consistent after a kill
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+# ---------------------------------------------------------------- views
+
+LATEST_REPORTS = """
+SELECT r.id AS report_id, r.organ, r.year, v.title, v.published, v.template,
+       r.latest_version AS version, r.url, r.first_seen, r.last_seen, r.gone_since,
+       r.gone_reason, s.name AS site, c.sha256 AS capture_sha256,
+       (SELECT count(*) FROM failed_checks f WHERE f.version_id = v.id) AS failed_checks
+FROM reports r
+JOIN report_versions v ON v.id = r.latest_version_id
+LEFT JOIN sites s ON s.id = r.site_id
+LEFT JOIN captures c ON c.id = v.capture_id
+"""
+
+CELLS_NAMED = """
+SELECT v.report_id, v.organ, v.year, v.version, c.version_id, k.key, k.label, c.value, c.inferred,
+       (r.latest_version_id = v.id) AS is_latest
+FROM cells c
+JOIN cell_keys k ON k.id = c.key_id
+JOIN report_versions v ON v.id = c.version_id
+JOIN reports r ON r.id = v.report_id
+"""
+
+CHANGES_NAMED = """
+SELECT e.crawl_id, e.at, r.organ, r.year, ch.from_version, ch.to_version, ch.key,
+       k.label, ch.change, ch.old_value, ch.new_value, ch.report_id
+FROM changes ch
+JOIN events e ON e.id = ch.event_id
+JOIN reports r ON r.id = ch.report_id
+LEFT JOIN cell_keys k ON k.key = ch.key
+"""
+
+
+def latest_figures_sql(db: sqlite_utils.Database) -> str:
+    """The wide view: one row per report, one column per codebook key (latest version).
+
+    Each column is a primary-key lookup into `cells`, not a GROUP BY pivot, so a page of
+    100 rows or one report's row costs only its own lookups even with millions of cells.
+    """
+    columns = [
+        f'(SELECT value FROM cells WHERE version_id = r.latest_version_id AND key_id = {id_}) AS "{key}"'
+        for key, id_ in sorted(key_ids(db).items(), key=lambda kv: kv[1])
+    ]
+    return (
+        "SELECT r.id AS report_id, r.organ, r.year, r.latest_version AS version, r.gone_since,\n       "
+        + ",\n       ".join(columns)
+        + "\nFROM reports r"
+    )
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create the derived views; they hold no data, so rebuilding them is free."""
+    views = {
+        "latest_reports": LATEST_REPORTS,
+        "cells_named": CELLS_NAMED,
+        "changes_named": CHANGES_NAMED,
+        "latest_figures": latest_figures_sql(db),
+    }
+    with transaction(db):
+        for name, sql in views.items():
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+            db.execute(f"CREATE VIEW {name} AS {sql}")
+
+
+def _create_fts(db: sqlite_utils.Database) -> None:
+    """Full-text index of title + text with the trigram tokenizer.
+
+    unicode61 (the default) takes a run of Chinese characters as one token, so '民政'
+    finds nothing; trigram matches any 3+ character substring (shorter words need LIKE).
+    Rows are added by the writer in the same transaction as the version (no triggers).
+    """
+    db.execute(
+        "CREATE VIRTUAL TABLE report_versions_fts USING fts5("
+        "title, text, content=[report_versions], content_rowid=id, tokenize='trigram')"
+    )

@@ -1,0 +1,291 @@
+"""The archive's writer: one crawl at a time, one transaction per call.
+
+Every public method is a single `BEGIN IMMEDIATE … COMMIT`, so a crawl killed between two
+calls (or inside one) leaves the archive as it was after the last finished call. Versions
+and diffs are computed here in Python, not with triggers (see the field notes: triggers and
+INSERT OR REPLACE do not mix, and the logic is easier to read and test in one place).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from typing import Iterable
+
+from archive import records, schema
+
+OUTCOMES = ("new", "revised", "unchanged", "returned", "capture_only")
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Archive:
+    """A versioned archive of report captures in one SQLite file (see the package docstring)."""
+
+    def __init__(self, path, *, clock=utcnow):
+        self.path = path
+        self.db = schema.connect(path)
+        schema.upgrade(self.db)
+        self._keys = schema.key_ids(self.db)
+        self._clock = clock
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------ crawls
+
+    def begin_crawl(self, seeds: Iterable = (), started_at: str | None = None) -> int:
+        """Open a crawl; add the seeds (dicts or objects with name, url[, region]) as sites."""
+        started_at = started_at or self._clock()
+        seeds = [_seed(s) for s in seeds]
+        with schema.transaction(self.db):
+            crawl_id = self.db.execute(
+                "INSERT INTO crawls (started_at, seeds) VALUES (?, ?)", [started_at, len(seeds)]
+            ).lastrowid
+            for seed in seeds:
+                self._site_id(seed["url"], seed["name"], seed.get("region"), crawl_id)
+        return crawl_id
+
+    def end_crawl(self, crawl_id: int, site_stats: dict | None = None, ended_at: str | None = None) -> list[int]:
+        """Close a crawl with per-site statistics; mark unseen reports of OK sites gone.
+
+        site_stats maps a seed URL to {pages, reports, errors, reasons, status: ok|failed}.
+        A report of a site crawled OK that this crawl did not see is gone since this crawl;
+        the reports of a failed (blocked, down) site are not judged. Returns the ids of the
+        reports marked gone.
+        """
+        ended_at = ended_at or self._clock()
+        gone: list[int] = []
+        with schema.transaction(self.db):
+            started_at = self._crawl_started(crawl_id)
+            for seed_url, stats in (site_stats or {}).items():
+                site_id = self._site_id(seed_url, stats.get("name") or seed_url, None, crawl_id)
+                status = stats.get("status", "ok")
+                self.db.execute(
+                    "INSERT OR IGNORE INTO crawl_sites (crawl_id, site_id, status, pages, reports, errors, reasons)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [crawl_id, site_id, status, stats.get("pages"), stats.get("reports"), stats.get("errors"),
+                     json.dumps(stats.get("reasons") or {}, ensure_ascii=False)],
+                )
+                if status != "ok":
+                    continue
+                unseen = self.db.execute(
+                    "SELECT id, latest_version FROM reports WHERE site_id = ? AND gone_since IS NULL"
+                    " AND (last_crawl IS NULL OR last_crawl != ?)",
+                    [site_id, crawl_id],
+                ).fetchall()
+                for report_id, version in unseen:
+                    self._gone(crawl_id, report_id, version, started_at, "not_seen")
+                    gone.append(report_id)
+            self.db.execute("UPDATE crawls SET ended_at = ? WHERE id = ?", [ended_at, crawl_id])
+        return gone
+
+    def mark_gone(self, crawl_id: int, url: str, reason: str) -> list[int]:
+        """A report URL now answers 404/410 (reason e.g. "http_404"): its reports are gone."""
+        with schema.transaction(self.db):
+            started_at = self._crawl_started(crawl_id)
+            rows = self.db.execute(
+                "SELECT id, latest_version FROM reports WHERE url = ? AND gone_since IS NULL", [url]
+            ).fetchall()
+            for report_id, version in rows:
+                self._gone(crawl_id, report_id, version, started_at, reason)
+        return [r[0] for r in rows]
+
+    def validators(self, url: str) -> dict | None:
+        """ETag, Last-Modified and sha256 of the URL's last capture with a body (for If-None-Match)."""
+        row = self.db.execute(
+            "SELECT etag, last_modified, sha256, fetched_at FROM captures"
+            " WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("etag", "last_modified", "sha256", "fetched_at"), row))
+
+    # ------------------------------------------------------------ items
+
+    def store(self, crawl_id: int, item) -> str:
+        """Keep one fetched report document; return what it meant for its report.
+
+        "new": first version of an (organ, year); "revised": its record changed, version
+        n+1 with a cell diff; "unchanged": same record (only last_seen moves, even if the
+        raw bytes differ); "returned": a gone report is back, unchanged; "capture_only":
+        the capture is kept but it is not an identifiable report (no year, is_report false).
+        A 304 answer with no body moves last_seen of the reports found at that URL.
+        """
+        item = dict(item)
+        record = dict(item.get("record") or {})
+        fetched_at = item.get("fetched_at") or self._clock()
+        with schema.transaction(self.db):
+            site_id = None
+            if item.get("seed_url"):
+                site_id = self._site_id(item["seed_url"], item.get("seed_name") or item["seed_url"], None, crawl_id)
+            capture_id, sha256 = self._capture(crawl_id, site_id, item, fetched_at)
+            if item.get("body") is None and item.get("status") == 304:
+                return self._not_modified(crawl_id, item["url"], fetched_at)
+            organ = record.get("organ") or item.get("seed_name")
+            year = record.get("year")
+            if not organ or year is None or record.get("is_report") is False:
+                return "capture_only"
+            record["organ"] = organ  # the spec: a crawled report's organ is its seed's name
+            for field in ("published", "contacts"):
+                if record.get(field) is None and item.get(field) is not None:
+                    record[field] = item[field]
+            text = record.pop("text", None) or item.get("text")
+            return self._report(crawl_id, site_id, capture_id, item.get("url"), fetched_at, record, text)
+
+    # ------------------------------------------------------------ internals
+
+    def _report(self, crawl_id, site_id, capture_id, url, fetched_at, record, text) -> str:
+        digest = records.record_hash(record)
+        row = self.db.execute(
+            "SELECT id, latest_version, latest_version_id, gone_since FROM reports WHERE organ = ? AND year = ?",
+            [record["organ"], int(record["year"])],
+        ).fetchone()
+        if row is None:
+            report_id = self.db.execute(
+                "INSERT INTO reports (organ, year, site_id, url, first_seen, last_seen, last_crawl, latest_version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                [record["organ"], int(record["year"]), site_id, url, fetched_at, fetched_at, crawl_id],
+            ).lastrowid
+            version_id = self._version(report_id, 1, crawl_id, capture_id, url, fetched_at, record, digest, text)
+            self.db.execute("UPDATE reports SET latest_version_id = ? WHERE id = ?", [version_id, report_id])
+            self._event(crawl_id, report_id, "new", 1, fetched_at)
+            return "new"
+        report_id, version, version_id, gone_since = row
+        old_record, old_hash = self.db.execute(
+            "SELECT record, record_hash FROM report_versions WHERE id = ?", [version_id]
+        ).fetchone()
+        seen = "UPDATE reports SET last_seen = ?, last_crawl = ?, url = ?, gone_since = NULL, gone_crawl = NULL, gone_reason = NULL"
+        if old_hash == digest:
+            self.db.execute(seen + " WHERE id = ?", [fetched_at, crawl_id, url, report_id])
+            if gone_since is not None:
+                self._event(crawl_id, report_id, "returned", version, fetched_at)
+                return "returned"
+            return "unchanged"
+        version += 1
+        version_id = self._version(report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text)
+        self.db.execute(
+            seen + ", latest_version = ?, latest_version_id = ? WHERE id = ?",
+            [fetched_at, crawl_id, url, version, version_id, report_id],
+        )
+        event_id = self._event(crawl_id, report_id, "revised", version, fetched_at)
+        self.db.conn.executemany(
+            "INSERT INTO changes (event_id, report_id, from_version, to_version, key, change, old_value, new_value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [event_id, report_id, version - 1, version, d["key"], d["change"], d["old_value"], d["new_value"]]
+                for d in records.diff(json.loads(old_record), record)
+            ],
+        )
+        return "revised"
+
+    def _version(self, report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text) -> int:
+        """Insert one report version with its cells, contacts, failed checks and FTS row."""
+        version_id = self.db.execute(
+            "INSERT INTO report_versions (report_id, version, organ, year, title, published, template, url,"
+            " record, record_hash, text, capture_id, crawl_id, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [report_id, version, record["organ"], int(record["year"]), record.get("title"), record.get("published"),
+             _str(record.get("template")), url, json.dumps(record, ensure_ascii=False), digest, text,
+             capture_id, crawl_id, fetched_at],
+        ).lastrowid
+        inferred = set(record.get("inferred") or [])
+        cells = []
+        for key, value in (record.get("cells") or {}).items():
+            key_id = self._keys.get(key)
+            if key_id is None:  # a key the codebook does not know: keep it, documented by its name
+                key_id = self.db.execute(
+                    "INSERT INTO cell_keys (key, label) VALUES (?, ?)", [key, None]
+                ).lastrowid
+                self._keys[key] = key_id
+            cells.append([version_id, key_id, value, int(key in inferred)])
+        self.db.conn.executemany("INSERT INTO cells (version_id, key_id, value, inferred) VALUES (?, ?, ?, ?)", cells)
+        contacts = record.get("contacts") or {}
+        self.db.conn.executemany(
+            "INSERT INTO contacts (version_id, kind, value) VALUES (?, ?, ?)",
+            [[version_id, kind, value] for kind in contacts for value in contacts[kind] or []],
+        )
+        self.db.conn.executemany(
+            'INSERT OR IGNORE INTO failed_checks (version_id, "check") VALUES (?, ?)',
+            [[version_id, check] for check in record.get("failed_checks") or []],
+        )
+        self.db.execute(
+            "INSERT INTO report_versions_fts (rowid, title, text) VALUES (?, ?, ?)",
+            [version_id, record.get("title"), text],
+        )
+        return version_id
+
+    def _capture(self, crawl_id, site_id, item, fetched_at) -> tuple[int, str | None]:
+        """Keep the capture; its bytes once per sha256, zlib-compressed."""
+        body = item.get("body")
+        sha256 = None
+        if body is not None:
+            body = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+            sha256 = hashlib.sha256(body).hexdigest()
+            self.db.execute(
+                "INSERT OR IGNORE INTO blobs (sha256, size, compression, content) VALUES (?, ?, 'zlib', ?)",
+                [sha256, len(body), zlib.compress(body, 6)],
+            )
+        headers = item.get("headers")
+        capture_id = self.db.execute(
+            "INSERT INTO captures (crawl_id, site_id, url, page_url, fetched_at, status, content_type, headers,"
+            " etag, last_modified, sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [crawl_id, site_id, item.get("url"), item.get("page_url"), fetched_at, item.get("status"),
+             item.get("content_type"), json.dumps(headers, ensure_ascii=False) if headers else None,
+             item.get("etag"), item.get("last_modified"), sha256],
+        ).lastrowid
+        return capture_id, sha256
+
+    def _not_modified(self, crawl_id, url, fetched_at) -> str:
+        rows = self.db.execute("SELECT id, gone_since FROM reports WHERE url = ?", [url]).fetchall()
+        for report_id, _ in rows:
+            self.db.execute(
+                "UPDATE reports SET last_seen = ?, last_crawl = ? WHERE id = ?", [fetched_at, crawl_id, report_id]
+            )
+        return "unchanged" if rows else "capture_only"
+
+    def _gone(self, crawl_id, report_id, version, at, reason) -> None:
+        self.db.execute(
+            "UPDATE reports SET gone_since = ?, gone_crawl = ?, gone_reason = ? WHERE id = ?",
+            [at, crawl_id, reason, report_id],
+        )
+        self._event(crawl_id, report_id, "gone", version, at, reason)
+
+    def _event(self, crawl_id, report_id, kind, version, at, reason=None) -> int:
+        return self.db.execute(
+            "INSERT INTO events (crawl_id, report_id, kind, version, at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            [crawl_id, report_id, kind, version, at, reason],
+        ).lastrowid
+
+    def _site_id(self, url, name, region, crawl_id) -> int:
+        row = self.db.execute("SELECT id FROM sites WHERE url = ?", [url]).fetchone()
+        if row:
+            return row[0]
+        return self.db.execute(
+            "INSERT INTO sites (url, name, region, first_crawl) VALUES (?, ?, ?, ?)", [url, name, region, crawl_id]
+        ).lastrowid
+
+    def _crawl_started(self, crawl_id) -> str:
+        row = self.db.execute("SELECT started_at FROM crawls WHERE id = ?", [crawl_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
+        return row[0]
+
+
+def _seed(seed) -> dict:
+    if isinstance(seed, dict):
+        return seed
+    return {"name": getattr(seed, "name"), "url": getattr(seed, "url"), "region": getattr(seed, "region", None)}
+
+
+def _str(value):
+    return None if value is None else str(value)

@@ -1,0 +1,273 @@
+"""The archive keeps every version, diffs cell by cell, and never forgets a vanished report."""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zlib
+
+import pytest
+
+import archive_days as days
+from archive import Archive, export, schema
+
+
+@pytest.fixture
+def archive_path(tmp_path):
+    path = tmp_path / "nianbao.db"
+    outcomes = days.build(path)
+    return path, outcomes
+
+
+def rows(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_outcomes_of_two_days(archive_path):
+    _, outcomes = archive_path
+    assert outcomes == {
+        ("day1", "惠济区民政局", 2024): "new",
+        ("day1", "湘乡市民政局", 2024): "new",
+        ("day1", "鞍山市民政局", 2024): "new",
+        ("day1", "阜新市细河区民政局", 2023): "new",
+        ("day1", "黄石市下陆区民政局", 2024): "new",
+        ("day2", "惠济区民政局", 2024): "unchanged",
+        ("day2", "湘乡市民政局", 2024): "revised",
+        ("day2", "阜新市细河区民政局", 2023): "unchanged",
+        ("day2", "阜新市细河区民政局", 2024): "new",
+    }
+
+
+def test_revised_report_has_two_versions_and_exactly_two_changed_cells(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT v.version, v.first_seen FROM report_versions v JOIN reports r ON r.id = v.report_id"
+                      " WHERE r.organ = '湘乡市民政局' ORDER BY version") == [
+        (1, "2026-11-21T10:00:00Z"),
+        (2, "2026-11-22T10:00:00Z"),
+    ]
+    assert rows(path, "SELECT from_version, to_version, key, change, old_value, new_value FROM changes ORDER BY id") == [
+        (1, 2, "requests.new_requests.total", "changed", 0, 6),
+        (1, 2, "requests.granted.total", "changed", 0, 5),
+    ]
+    assert rows(path, "SELECT latest_version, first_seen, last_seen FROM reports WHERE organ = '湘乡市民政局'") == [
+        (2, "2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z")
+    ]
+
+
+def test_new_report_is_version_1(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT year, latest_version, first_seen FROM reports WHERE organ = '阜新市细河区民政局' ORDER BY year") == [
+        (2023, 1, "2026-11-21T10:00:00Z"),
+        (2024, 1, "2026-11-22T10:00:00Z"),
+    ]
+
+
+def test_footer_only_change_makes_no_version_but_keeps_both_captures(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT count(*) FROM report_versions WHERE organ = '惠济区民政局'") == [(1,)]
+    captures = rows(path, "SELECT DISTINCT sha256 FROM captures WHERE url = ?", [days.url_of("惠济区民政局", 2024)])
+    assert len(captures) == 2  # the raw evidence of both days is kept
+    assert rows(path, "SELECT last_seen, gone_since FROM reports WHERE organ = '惠济区民政局'") == [
+        ("2026-11-22T10:00:00Z", None)
+    ]
+
+
+def test_removed_attachment_is_kept_and_marked_gone(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT last_seen, gone_since, gone_reason, latest_version FROM reports WHERE organ = '鞍山市民政局'") == [
+        ("2026-11-21T10:00:00Z", "2026-11-22T09:00:00Z", "http_404", 1)
+    ]
+    assert rows(path, "SELECT kind, reason FROM events e JOIN reports r ON r.id = e.report_id"
+                      " WHERE r.organ = '鞍山市民政局' ORDER BY e.id") == [("new", None), ("gone", "http_404")]
+
+
+def test_failed_site_is_not_judged(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT gone_since FROM reports WHERE organ = '黄石市下陆区民政局'") == [(None,)]
+    assert rows(path, "SELECT c.status FROM crawl_sites c JOIN sites s ON s.id = c.site_id"
+                      " WHERE s.name = '黄石市下陆区民政局' ORDER BY crawl_id") == [("ok",), ("failed",)]
+
+
+def test_export_of_latest_versions_equals_latest_records(archive_path):
+    path, _ = archive_path
+    db = schema.connect(path, readonly=True)
+    exported = {(r["organ"], r["year"]): r for r in export.report_records(db)}
+    expected = {
+        ("惠济区民政局", 2024): days.gold("惠济区民政局"),
+        ("湘乡市民政局", 2024): days.revised_xiangxiang(),
+        ("鞍山市民政局", 2024): days.gold("鞍山市民政局"),
+        ("阜新市细河区民政局", 2023): days.gold("阜新市细河区民政局"),
+        ("阜新市细河区民政局", 2024): days.xihe_2024(),
+    }
+    for key, record in expected.items():
+        record["organ"] = key[0]
+        got = exported[key]
+        assert {f: got[f] for f in record} == record
+    gone = exported[("鞍山市民政局", 2024)]
+    assert (gone["version"], gone["gone_since"], gone["url"]) == (1, "2026-11-22T09:00:00Z", days.url_of("鞍山市民政局", 2024, "pdf"))
+    assert exported[("湘乡市民政局", 2024)]["version"] == 2
+    assert len(exported) == 6  # the 5 above and 黄石市下陆区
+    assert len(list(export.report_records(db, all_versions=True))) == 7
+
+
+def test_capture_bytes_are_stored_once_and_compressed(archive_path):
+    path, _ = archive_path
+    sha, raw = rows(path, "SELECT c.sha256, b.content FROM captures c JOIN blobs b USING (sha256)"
+                          " WHERE c.url = ? ORDER BY c.id LIMIT 1", [days.url_of("阜新市细河区民政局", 2023)])[0]
+    assert b"<h1>" in zlib.decompress(raw)
+    # 阜新市细河区 2023 was captured twice with the same bytes: one blob
+    assert rows(path, "SELECT count(*) FROM captures WHERE sha256 = ?", [sha]) == [(2,)]
+    assert rows(path, "SELECT count(*) FROM blobs WHERE sha256 = ?", [sha]) == [(1,)]
+
+
+def test_validators_of_last_capture(archive_path):
+    path, _ = archive_path
+    with Archive(path) as archive:
+        got = archive.validators(days.url_of("湘乡市民政局", 2024))
+        assert got["etag"] == '"湘乡市民政局-2"' and got["fetched_at"] == "2026-11-22T10:00:00Z" and len(got["sha256"]) == 64
+        assert archive.validators("http://nowhere.example/") is None
+
+
+def test_not_modified_answer_moves_last_seen(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds())
+        archive.store(crawl, days.item("惠济区民政局", days.gold("惠济区民政局"), 1))
+        crawl = archive.begin_crawl(days.seeds())
+        not_modified = {"seed_name": "惠济区民政局", "seed_url": days.SITES["惠济区民政局"], "status": 304,
+                        "url": days.url_of("惠济区民政局", 2024), "fetched_at": "2026-12-01T00:00:00Z", "body": None}
+        assert archive.store(crawl, not_modified) == "unchanged"
+        assert archive.end_crawl(crawl, {days.SITES["惠济区民政局"]: {"status": "ok"}}) == []
+        assert archive.db.execute("SELECT last_seen, gone_since FROM reports").fetchall() == [("2026-12-01T00:00:00Z", None)]
+
+
+def test_unseen_report_of_ok_site_is_gone_then_returns(tmp_path):
+    record = days.gold("惠济区民政局")
+    site = days.SITES["惠济区民政局"]
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-01T00:00:00Z")
+        archive.store(crawl, days.item("惠济区民政局", record, 1))
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-02T00:00:00Z")
+        archive.end_crawl(crawl, {site: {"status": "ok", "pages": 3, "reports": 0, "errors": 0}})
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-03T00:00:00Z")
+        assert archive.store(crawl, days.item("惠济区民政局", record, 3)) == "returned"
+        assert archive.db.execute("SELECT kind, crawl_id FROM events ORDER BY id").fetchall() == [
+            ("new", 1), ("gone", 2), ("returned", 3)
+        ]
+        assert archive.db.execute("SELECT gone_since, latest_version FROM reports").fetchall() == [(None, 1)]
+
+
+def test_cells_long_table_and_wide_view(archive_path):
+    path, _ = archive_path
+    assert rows(path, "SELECT value, inferred FROM cells_named WHERE organ = '湘乡市民政局' AND key = 'requests.granted.total'"
+                      " ORDER BY version") == [(0, 0), (5, 0)]
+    assert rows(path, 'SELECT version, "requests.granted.total", "requests.granted.nonprofit" FROM latest_figures'
+                      " WHERE organ = '湘乡市民政局'") == [(2, 5, 5)]
+    assert rows(path, "SELECT kind, value FROM contacts c JOIN report_versions v ON v.id = c.version_id"
+                      " WHERE v.organ = '鞍山市民政局' ORDER BY kind") == [
+        ("address", "铁东区园林大道999号"), ("email", "mzjbgs_as@163.com"), ("phone", "0412-5570186"), ("postcode", "114000")
+    ]
+    assert rows(path, 'SELECT "check" FROM failed_checks f JOIN report_versions v ON v.id = f.version_id'
+                      " WHERE v.organ = '湘乡市民政局' AND v.version = 2 ORDER BY 1") == [
+        ("requests.row_total.denied.third_party",), ("requests.row_total.granted",),
+        ("requests.row_total.new_requests",), ("requests.row_total.total_handled",)
+    ]
+
+
+@pytest.mark.parametrize("word", ["政府信息", "养老服务", "细河区"])
+def test_full_text_search_finds_chinese_words(archive_path, word):
+    path, _ = archive_path
+    found = rows(path, "SELECT DISTINCT v.organ FROM report_versions_fts f JOIN report_versions v ON v.id = f.rowid"
+                       " WHERE report_versions_fts MATCH ? ORDER BY 1", [f'"{word}"'])
+    if word == "细河区":
+        assert found == [("阜新市细河区民政局",)]
+    else:
+        assert len(found) == 5
+
+
+def test_changes_of_last_crawl(archive_path):
+    path, _ = archive_path
+    result = export.changes(schema.connect(path, readonly=True))
+    assert result["crawls"] == [2]
+    assert [(e["organ"], e["year"], e["version"]) for e in result["new"]] == [("阜新市细河区民政局", 2024, 1)]
+    assert [(e["organ"], e["changes"]) for e in result["revised"]] == [
+        ("湘乡市民政局", [
+            {"key": "requests.new_requests.total", "change": "changed", "old": 0, "new": 6},
+            {"key": "requests.granted.total", "change": "changed", "old": 0, "new": 5},
+        ])
+    ]
+    assert [(e["organ"], e["reason"]) for e in result["gone"]] == [("鞍山市民政局", "http_404")]
+    since = export.changes(schema.connect(path, readonly=True), since="2026-11-01")
+    assert since["crawls"] == [1, 2] and len(since["new"]) == 6
+
+
+def test_csv_export_has_one_column_per_codebook_key(archive_path):
+    path, _ = archive_path
+    out = io.StringIO()
+    assert export.write_csv(export.report_records(schema.connect(path, readonly=True)), out) == 6
+    header = out.getvalue().splitlines()[0].split(",")
+    assert header[:3] == ["url", "organ", "year"] and "requests.granted.total" in header
+
+
+def test_a_killed_store_leaves_no_trace(tmp_path, monkeypatch):
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds())
+
+        def boom(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(archive, "_event", boom)  # dies after the version's rows were written
+        with pytest.raises(KeyboardInterrupt):
+            archive.store(crawl, days.item("惠济区民政局", days.gold("惠济区民政局"), 1))
+        counts = [archive.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("captures", "blobs", "reports", "report_versions", "cells")]
+        assert counts == [0, 0, 0, 0, 0]
+
+
+# ---------------------------------------------------------------- schema versions
+
+def test_new_archive_is_at_current_schema_version(tmp_path):
+    Archive(tmp_path / "a.db").close()
+    assert rows(tmp_path / "a.db", "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]
+    assert rows(tmp_path / "a.db", "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_v0_database_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)  # a v0 file: made before the archive had a schema version
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('kept')")
+    conn.commit()
+    conn.close()
+    with Archive(path) as archive:
+        crawl = archive.begin_crawl(days.seeds())
+        assert archive.store(crawl, days.item("惠济区民政局", days.gold("惠济区民政局"), 1)) == "new"
+    assert rows(path, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]
+    assert rows(path, "SELECT text FROM notes") == [("kept",)]
+
+
+def test_a_later_migration_step_upgrades_a_v1_archive_keeping_its_data(tmp_path, monkeypatch):
+    path = tmp_path / "v1.db"
+    days.build(path)
+
+    def v1_to_v2(db):
+        db.execute("ALTER TABLE reports ADD COLUMN note TEXT")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + [v1_to_v2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    Archive(path).close()
+    assert rows(path, "PRAGMA user_version") == [(2,)]
+    assert rows(path, "SELECT count(*), count(note) FROM reports") == [(6, 0)]
+
+
+def test_newer_archive_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    Archive(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer than this nianbao"):
+        Archive(path)
