@@ -61,7 +61,7 @@ def failed_checks(cells: dict) -> list[str]:
         if _balance(cells, column) is False:
             failed.append(f"requests.balance.{column}")
     failed += list(_review_total(cells))
-    return failed
+    return sorted(failed)
 
 
 def column_checks_hold(cells: dict, keys: list[str]) -> bool:

@@ -34,7 +34,7 @@ from extractors.errors import ExtractionError
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed",
-               "select", "option", "button", "input", "textarea", "svg", "map", "link", "head")
+               "select", "option", "button", "input", "textarea", "svg", "map", "link")
 _CHROME_TAGS = {"nav", "header", "footer", "aside", "menu"}
 # id/class words of chrome; a token like "main-nav" or "foot_wrap" is split on - and _.
 _CHROME_WORDS = {"nav", "navbar", "navigation", "menu", "menus", "header", "footer", "foot",
@@ -387,7 +387,7 @@ class _BodyWalker:
         total, nonlink = self.chars.get(element, (0, 0))
         if total == 0 or total > 400:
             return False
-        if element.tag not in ("p", "li", "td", "th", "tr") and nonlink < 0.3 * total and total >= 8:
+        if element.tag not in ("p", "li") and nonlink < 0.3 * total and total >= 8:
             return element.find(".//table") is None
         text = element.text_content()
         if _FOOTER_MARKERS.search(text):

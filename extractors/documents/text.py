@@ -39,19 +39,13 @@ def _cell(text: str) -> str | None:
 
 
 def _row(line: str, style: str) -> list:
-    if style == "tab":
-        if not line.strip(" \t\u3000\u00a0"):
-            return []
-        if "\t" not in line.strip(" \u3000\u00a0"):
-            return [_cell(line)]
-        return [_cell(c) for c in line.split("\t")]
-    if style == "pipe":
-        if not line.strip(" \t\u3000\u00a0"):
-            return []
-        if "|" not in line:
-            return [_cell(line)]
-        return [_cell(c) for c in line.split("|")]
-    # one cell per line: a line holding only a tab is a blank cell, an empty line a break
     if not line.strip(" \t\u3000\u00a0"):
-        return [None] if "\t" in line else []
+        # one cell per line: a line holding only a tab is a blank cell, an empty line a break
+        return [None] if style == "lines" and "\t" in line else []
+    if style == "tab" and "\t" in line.strip(" \u3000\u00a0"):
+        return [_cell(c) for c in line.split("\t")]  # leading tabs are blank cells here
+    if "\t" in line.strip(" \t\u3000\u00a0"):
+        return [_cell(c) for c in line.strip(" \t\u3000\u00a0").split("\t")]
+    if style == "pipe" and "|" in line:
+        return [_cell(c) for c in line.split("|")]
     return [_cell(line)]
