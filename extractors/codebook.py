@@ -59,14 +59,11 @@ def request_rows() -> tuple[str, ...]:
 def all_keys() -> list[str]:
     """Every cell key of both formats in codebook order (used to order records)."""
     keys: list[str] = []
-    seen = set()
-    for fmt in ("2021", "2019"):
-        for row, cols in ACTIVE_COLUMNS[fmt].items():
-            for col in cols:
-                k = f"active.{row}.{col}"
-                if k not in seen:
-                    seen.add(k)
-                    keys.append(k)
+    for row in load()["sections"]["active"]["rows"]:
+        for fmt in ("2021", "2019"):
+            for col in ACTIVE_COLUMNS[fmt].get(row, ()):
+                if f"active.{row}.{col}" not in keys:
+                    keys.append(f"active.{row}.{col}")
     for row in request_rows():
         for col in REQUEST_COLUMNS:
             keys.append(f"requests.{row}.{col}")

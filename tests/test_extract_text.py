@@ -138,3 +138,17 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it():
     with pytest.raises(ExtractionError) as info:
         extract(b"a" * (MAX_BYTES + 1))
     assert info.value.reason == "too_large"
+
+
+def test_the_2019_format_by_its_labels():
+    data = (Path(__file__).parent / "files" / "text_2019_tabs.txt").read_bytes()
+    record = extract(data)
+    cells = record["cells"]
+    assert record["template"] == "2019"
+    assert (cells["active.licensing.prev_items"], cells["active.licensing.change"], cells["active.licensing.decisions"]) == (12, 2, 340)
+    assert cells["active.other_admin_services.change"] == -1
+    assert (cells["active.procurement.items"], cells["active.procurement.amount"]) == (3, 12.5)
+    assert cells["active.fees.prev_items"] == 0 and "active.fees.amount" not in cells
+    assert cells["requests.other.natural"] == 1 and not any(k.startswith("requests.other.other") for k in cells)
+    assert cells["review.suit_direct.upheld"] == 1 and cells["review.suit_direct.total"] == 1
+    assert record["failed_checks"] == []
