@@ -55,11 +55,12 @@ def layout(table: list[list[Cell]]) -> list[Row]:
     """Place the cells on a grid (HTML table model) and return one Row per table row.
 
     Rows made only of blank cells (Word's spacer rows, empty separators) are dropped;
-    every kept row is padded to the table's width so columns line up.
+    every kept row is padded to the table's width so columns line up, and a figure merged
+    over the last columns keeps its None positions (["行政许可", "0", None, None]).
     """
     placed: dict[tuple[int, int], str | None] = {}
     occupied: set[tuple[int, int]] = set()
-    width = 0
+    extent = [0] * len(table)  # per row: one past its rightmost covered column
     for r, cells in enumerate(table):
         c = 0
         for cell in cells:
@@ -77,15 +78,9 @@ def layout(table: list[list[Cell]]) -> list[Row]:
                     pos = (r + dr, c + dc)
                     occupied.add(pos)
                     placed[pos] = text if (dr, dc) == (0, 0) else repeat
+                    extent[r + dr] = max(extent[r + dr], c + dc + 1)
             c += colspan
-            width = max(width, c)
-    rows: list[Row] = []
-    for r in range(len(table)):
-        row = [placed.get((r, c)) for c in range(width)]
-        if any(value is not None for value in row):
-            rows.append(row)
-    # trailing columns that are blank everywhere are width-setting cells, not data
-    while rows and all(row[-1] is None for row in rows):
-        for row in rows:
-            row.pop()
-    return rows
+    kept = [r for r in range(len(table)) if any(placed.get((r, c)) is not None for c in range(extent[r]))]
+    # the width of the rows kept: a dropped spacer row's extra width-setting cells do not count
+    width = max((extent[r] for r in kept), default=0)
+    return [[placed.get((r, c)) for c in range(width)] for r in kept]

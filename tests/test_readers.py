@@ -1,0 +1,238 @@
+"""The document readers: every container of a report gives the same rows.
+
+Fixtures are in tests/files (built by tests/files/make_fixtures.py). The 2021-format tables
+are the same in the HTML, Word-export, div-grid, PDF, DOCX and DOC fixtures, so each must
+read back into exactly the grids below: labels repeated over merged positions, a merged
+figure printed once (the 0 over the whole 1.属于国家秘密 row), a blank cell None.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+from extractors.documents import html
+from extractors.errors import ExtractionError
+
+FILES = Path(__file__).parent / "files"
+SITE_PHONES = ("0412-8888999", "0412-7800000", "0412-9990000", "0412-3330000", "0412-4820000", "0412-5550000")
+
+ACTIVE_2021 = [
+    ["第二十条第（一）项"] * 4,
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "0", "0", "2"],
+    ["行政规范性文件", "1", "0", "5"],
+    ["第二十条第（五）项"] * 4,
+    ["信息内容"] + ["本年处理决定数量"] * 3,
+    ["行政许可", "36", None, None],
+    ["第二十条第（六）项"] * 4,
+    ["信息内容"] + ["本年处理决定数量"] * 3,
+    ["行政处罚", "3", None, None],
+    ["行政强制", "0", None, None],
+    ["第二十条第（八）项"] * 4,
+    ["信息内容"] + ["本年收费金额（单位：万元）"] * 3,
+    ["行政事业性收费", "1.25", None, None],
+]
+ACTIVE_2019 = [
+    ["第二十条第（一）项"] * 4,
+    ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+    ["规章", "0", "0", "0"],
+    ["规范性文件", "2", "2", "10"],
+    ["第二十条第（五）项"] * 4,
+    ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+    ["行政许可", "12", "-2", "150"],
+    ["其他对外管理服务事项", "3", "0", "20"],
+    ["第二十条第（六）项"] * 4,
+    ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+    ["行政处罚", "5", "+1", "8"],
+    ["行政强制", "0", "0", "0"],
+    ["第二十条第（八）项"] * 4,
+    ["信息内容", "上一年项目数量", "本年增/减", "本年增/减"],
+    ["行政事业性收费", "1", "0", None],
+    ["第二十条第（九）项"] * 4,
+    ["信息内容", "采购项目数量", "采购总金额", "采购总金额"],
+    ["政府集中采购", "4", "56.8", None],
+]
+_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_HANDLED = "三、本年度办理结果"
+REQUESTS_HEAD = [
+    [_NOTE] * 3 + ["申请人情况"] * 7,
+    [_NOTE] * 3 + ["自然人"] + ["法人或其他组织"] * 5 + ["总计"],
+    [_NOTE] * 3 + ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+    ["一、本年新收政府信息公开申请数量"] * 3 + ["5", "1", "0", "0", "0", "0", "6"],
+    ["二、上年结转政府信息公开申请数量"] * 3 + ["1", "0", "0", "0", "0", "0", "1"],
+    [_HANDLED] + ["（一）予以公开"] * 2 + ["3", "1", "0", "0", "0", "0", "4"],
+    [_HANDLED] + ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"] * 2 + ["1", "0", "0", "0", "0", "0", "1"],
+    # one printed 0 merged over the whole row
+    [_HANDLED, "（三）不予公开", "1.属于国家秘密", "0", None, None, None, None, None, None],
+    [_HANDLED, "（三）不予公开", "2.其他法律行政法规禁止公开"] + ["0"] * 7,
+]
+# the blank cell
+DUPLICATE_ROW = [_HANDLED, "（五）不予处理", "2.重复申请", "0", "0", "0", "0", None, "0", "0"]
+REQUESTS_TAIL_2021 = [
+    [_HANDLED, "（六）其他处理", "3.其他"] + ["0"] * 7,
+    [_HANDLED] + ["（七）总计"] * 2 + ["5", "1", "0", "0", "0", "0", "6"],
+    ["四、结转下年度继续办理"] * 3 + ["1", "0", "0", "0", "0", "0", "1"],
+]
+_RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+REVIEW = [
+    ["行政复议"] * 5 + ["行政诉讼"] * 10,
+    _RESULTS + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+    _RESULTS * 3,
+    ["1", "0", "0", "0", "1", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0"],
+]
+HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
+def _deadline(seconds: float = 60) -> float:
+    return time.monotonic() + seconds
+
+
+def _read_html(name: str, **kw):
+    return html.read((FILES / name).read_bytes(), deadline=_deadline(), **kw)
+
+
+def tables(document) -> list[list[list]]:
+    """The document's tables: runs of multi-cell rows, each ended by a [] break."""
+    found, current = [], []
+    for row in document.rows:
+        if len(row) > 1:
+            current.append(row)
+        elif current:
+            found.append(current)
+            current = []
+    if current:
+        found.append(current)
+    return found
+
+
+def paragraphs(document) -> list[str]:
+    return [row[0] for row in document.rows if len(row) == 1]
+
+
+def assert_2021_tables(document, *, active=ACTIVE_2021, tail=REQUESTS_TAIL_2021, request_rows=28):
+    active_table, requests_table, review_table = tables(document)
+    assert active_table == active
+    assert requests_table[: len(REQUESTS_HEAD)] == REQUESTS_HEAD
+    assert DUPLICATE_ROW in requests_table
+    assert requests_table[-len(tail):] == tail
+    assert len(requests_table) == request_rows
+    assert all(len(row) == 10 for row in requests_table)
+    assert review_table == REVIEW
+
+
+def assert_no_site_chrome(document):
+    body = document.text + "\n".join("\t".join(c or "" for c in row) for row in document.rows)
+    for phone in SITE_PHONES:
+        assert phone not in body
+    for chrome in ("首页", "机构概况", "网站标识码", "ICP备", "主办单位", "打印本页"):
+        assert chrome not in body
+
+
+# ---------------------------------------------------------------- HTML
+
+def test_html_2021_page_with_site_chrome():
+    document = _read_html("html_2021.html")
+    assert document.kind == "html" and document.cell_rows
+    assert document.title == "铁西区民政局2024年政府信息公开工作年度报告"
+    assert document.published == "2025-01-20 09:30"
+    assert document.images == 0  # the site logo is chrome
+    assert_2021_tables(document)
+    assert [p for p in paragraphs(document) if p in HEADINGS] == HEADINGS
+    assert document.rows[0][0].startswith("本报告根据《中华人民共和国政府信息公开条例》")
+    assert document.rows[[len(r) for r in document.rows].index(4) - 1] == ["二、主动公开政府信息情况"]
+    assert "联系电话：0412-5556677" in document.text
+    assert_no_site_chrome(document)
+
+
+def test_html_2019_old_site_with_layout_tables_in_gb2312():
+    document = _read_html("html_2019_gb2312.html")
+    assert document.title == "岫岩满族自治县民政局2020年政府信息公开工作年度报告"  # <title> minus the site
+    assert document.published == "2021-01-28"  # from 发布日期：, no <meta>
+    active_table, requests_table, review_table = tables(document)
+    assert active_table == ACTIVE_2019
+    assert requests_table[: len(REQUESTS_HEAD)] == REQUESTS_HEAD
+    assert requests_table[-3] == [_HANDLED] + ["（六）其他处理"] * 2 + ["0"] * 7
+    assert len(requests_table) == 26
+    assert review_table == REVIEW
+    assert "0412-7821234" in document.text
+    assert "政府信息公开指南" not in document.text  # the left-hand menu
+    assert_no_site_chrome(document)
+
+
+def test_html_word_export():
+    document = _read_html("html_word_export.html", declared_charset=None)
+    assert document.title == "立山区民政局2023年政府信息公开工作年度报告"
+    assert document.published is None
+    assert_2021_tables(document)  # 结果<p>维持 reads as 结果维持; Word's spacer row is dropped
+    assert paragraphs(document)[0] == "立山区民政局2023年政府信息公开工作年度报告"
+    assert paragraphs(document)[-2:] == ["立山区民政局", "2024年1月15日"]
+    assert "mso-" not in document.text and "DocumentProperties" not in document.text
+
+
+@pytest.mark.parametrize("name", ["html_gbk_no_charset.html", "html_gbk_declared_utf8.html"])
+def test_html_gbk_without_or_with_wrong_charset(name):
+    document = _read_html(name, declared_charset="utf-8" if "utf8" in name else None)
+    assert document.title == "千山区民政局2024年政府信息公开工作年度报告"
+    assert "\ufffd" not in document.text
+    assert_2021_tables(document)
+    assert "0412-3334455" in document.text
+    assert_no_site_chrome(document)
+
+
+def test_html_traditional_characters_are_left_as_printed():
+    document = _read_html("html_traditional.html")
+    assert document.title == "鞍山市民政局2022年政府信息公開工作年度報告"
+    assert ["二、主動公開政府信息情況"] in document.rows
+    to_simplified = OpenCC("t2s").convert
+    simplified = [[to_simplified(c) if c else c for c in row] for row in document.rows]
+    document.rows = simplified
+    assert_2021_tables(document)
+
+
+def test_html_div_grids():
+    """display:table styles, role=table/row/cell with data-*span, and a CSS grid with span N."""
+    document = _read_html("html_div_grid.html")
+    assert document.title == "千山区民政局2024年政府信息公开工作年度报告"
+    assert document.published == "2025-01-17T10:00:00+08:00"
+    assert_2021_tables(document)
+    assert_no_site_chrome(document)
+
+
+def test_html_tables_as_images():
+    document = _read_html("html_tables_as_images.html")
+    assert document.images == 3  # the logo in the top bar does not count
+    assert tables(document) == []
+    assert document.title == "台安县民政局2024年政府信息公开工作年度报告"
+    assert document.published == "2025-01-22"
+    assert_no_site_chrome(document)
+
+
+def test_html_page_that_is_no_report():
+    document = _read_html("html_not_report.html")
+    assert tables(document) == []
+    assert document.title == "通知公告"
+    assert "0412-5550000" not in document.text
+
+
+def test_html_timeout():
+    with pytest.raises(ExtractionError) as error:
+        html.read((FILES / "html_2021.html").read_bytes(), deadline=time.monotonic() - 1)
+    assert error.value.reason == "timeout"
+
+
+def test_html_merged_figure_and_label_in_a_tiny_table():
+    page = ("<html><body><p>说明</p><table><tr><td>行政许可</td><td colspan=7>0</td></tr>"
+            "<tr><td rowspan=2>（三）不予公开</td><td>1</td><td>2</td></tr><tr><td>&nbsp;</td><td>3</td></tr>"
+            "</table></body></html>")
+    document = html.read(page.encode(), deadline=_deadline())
+    assert document.rows == [
+        ["说明"],
+        ["行政许可", "0", None, None, None, None, None, None],
+        ["（三）不予公开", "1", "2", None, None, None, None, None],
+        ["（三）不予公开", None, "3", None, None, None, None, None],
+        [],
+    ]
