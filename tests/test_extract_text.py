@@ -149,6 +149,6 @@ def test_the_2019_format_by_its_labels():
     assert cells["active.other_admin_services.change"] == -1
     assert (cells["active.procurement.items"], cells["active.procurement.amount"]) == (3, 12.5)
     assert cells["active.fees.prev_items"] == 0 and "active.fees.amount" not in cells
-    assert cells["requests.other.natural"] == 1 and not any(k.startswith("requests.other.other") for k in cells)
+    assert cells["requests.other.natural"] == 1 and not any(k.startswith("requests.other.other.") for k in cells)
     assert cells["review.suit_direct.upheld"] == 1 and cells["review.suit_direct.total"] == 1
     assert record["failed_checks"] == []
