@@ -1,0 +1,43 @@
+"""JavaScript front ends: pages whose lists and articles are built in the browser.
+
+Newer portals serve an HTML shell (an empty `<ul id="list">`, a `<div id="app">`) and
+fill it from a JSON API. Nothing in the raw HTML leads to a report, so such a page is
+fetched again through the browser (scrapy-playwright). Detection keeps the browser for
+the few pages that need it: ordinary pages stay on the fast plain downloader.
+"""
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+_FETCHING_SCRIPT = re.compile(
+    r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|getJSON|post)\s*\(|axios\.|\.json\b|/api/|new\s+Vue|createApp\s*\(|ReactDOM",
+    re.I,
+)
+_CONTAINER = re.compile(r"list|content|article|app|root|main|news|detail|zw|con", re.I)
+
+MIN_LINKS = 3       # a rendered page has at least a few links of its own
+MIN_TEXT_CHARS = 60  # …or some text
+
+
+def needs_browser(html: str) -> bool:
+    """Whether this raw HTML is a shell that only JavaScript fills.
+
+    True when a script fetches data (fetch/XHR/$.ajax/a JSON URL or a SPA framework) and
+    the page has almost no links and no text of its own, or an empty list/content
+    container waiting to be filled.
+    """
+    sel = Selector(text=html)
+    scripts = " ".join(sel.xpath("//script/text()").getall()) + " ".join(sel.xpath("//script/@src").getall())
+    if not _FETCHING_SCRIPT.search(scripts):
+        return False
+    links = [h for h in sel.xpath("//body//a/@href").getall() if h and not h.startswith(("#", "javascript"))]
+    body_text = "".join(t.strip() for t in sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+    if len(links) < MIN_LINKS and len(body_text) < MIN_TEXT_CHARS:
+        return True
+    for element in sel.xpath("//body//*[@id or @class][self::ul or self::ol or self::div or self::tbody or self::section or self::article]"):
+        marker = (element.attrib.get("id", "") + " " + element.attrib.get("class", ""))
+        if _CONTAINER.search(marker) and not element.xpath("./*") and not "".join(element.xpath(".//text()").getall()).strip():
+            return True
+    return False

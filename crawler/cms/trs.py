@@ -1,0 +1,46 @@
+"""TRS WCM: lists paged by the script call `createPageHTML(pages, current, "index", "html")`.
+
+A TRS column publishes index.html, index_1.html, … index_{pages-1}.html, but writes no
+`<a>` to the further pages: a script builds the pager in the browser. Reading the call's
+arguments gives every page without running it. Variants seen on real sites put a
+container id first (`createPageHTML('page_div', 7, 1, 'index', 'html', 105)`) or pass
+variables (`createPageHTML(countPage, currentPage, …)`), which are looked up in the page.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+_CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+_STRING = re.compile(r"^['\"](.*)['\"]$")
+
+MAX_PAGES = 200  # a column with more pages than this is a trap, not a list
+
+
+def list_page_urls(html: str, page_url: str) -> list[str]:
+    """The other pages of a TRS list, from its `createPageHTML` call; [] if there is none."""
+    found = _CALL.search(html)
+    if not found:
+        return []
+    numbers, strings = [], []
+    for arg in (a.strip() for a in found.group(1).split(",")):
+        quoted = _STRING.match(arg)
+        if quoted:
+            strings.append(quoted.group(1))
+        elif arg.isdigit():
+            numbers.append(int(arg))
+        elif re.fullmatch(r"[A-Za-z_$][\w$]*", arg):
+            value = re.search(rf"\b{re.escape(arg)}\s*=\s*['\"]?(\d+)", html)
+            if value:
+                numbers.append(int(value.group(1)))
+    if not numbers:
+        return []
+    pages = min(numbers[0], MAX_PAGES)
+    prefix, ext = (strings[-2], strings[-1]) if len(strings) >= 2 else ("index", "html")
+    names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, pages)]
+    return [urljoin(page_url, name) for name in names]
+
+
+def is_article_url(url: str) -> bool:
+    """TRS article URLs: …/202501/t20250113_3460884.html (or .shtml/.htm)."""
+    return bool(re.search(r"/t\d{8}_\d+\.s?html?$", url))

@@ -1,0 +1,232 @@
+"""Which links lead to reports, and which titles are reports: the generic part of a crawl.
+
+Every bureau site, whatever its CMS, is walked the same way: from the seed page follow
+links into the information-disclosure section (政府信息公开) and its annual-report column
+(年报 / 年度报告, ndbg, xxgknb ...), page through that column, and open the articles whose
+titles are this organ's yearly reports. Everything here is a pure function of strings so
+it can be tested without a network; CMS families that page or list differently add their
+own links in `crawler.cms`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from crawler.cms import jsp
+
+# --- titles -----------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR = re.compile("([一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})年")
+# what a yearly disclosure report calls itself (年度报 also covers a truncated 年度报告)
+_REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告")
+_DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开")
+# titles that share the report's words but are something else
+_DECOY_WORDS = re.compile(
+    r"解读|要点|法治政府|预算|决算|图解|一图|读懂|计划|通知|征集|意见|统计年报|统计公报|"
+    r"财务|审计|年报公示|企业年报|指南|目录|规定|办法|述职|述法|考核"
+)
+
+
+def clean_title(title: str | None) -> str:
+    """A title with whitespace, ellipses and quotes removed (lists truncate long titles)."""
+    title = re.sub(r"\s+", "", title or "")
+    return re.sub(r"(\.{2,}|…+|⋯+)$", "", title).strip("\"'“”《》")
+
+
+def year_of(title: str | None) -> int | None:
+    """The year a report title covers: 2023 in 通城县民政局2023年政府信息公开工作年度报告."""
+    title = clean_title(title)
+    found = _YEAR.search(title)
+    if found:
+        return int(found.group(1))
+    found = _CN_YEAR.search(title)
+    if found:
+        return int("".join(str(_CN_DIGITS[c]) for c in found.group(1)))
+    return None
+
+
+def is_report_title(title: str | None, *, in_report_column: bool = False) -> bool:
+    """Whether a title names a yearly information-disclosure report (not a decoy).
+
+    Inside a column that is itself the annual-report column, a bare 2023年度报告 is
+    enough; elsewhere the title must also say 信息公开 / 政务公开.
+    """
+    truncated = bool(re.search(r"(\.{2,}|…+|⋯+)\s*$", title or ""))
+    title = clean_title(title)
+    if not title or year_of(title) is None or _DECOY_WORDS.search(title):
+        return False
+    if not _REPORT_WORDS.search(title):
+        # a list cut 政府信息公开工作年度报告 short after 工作 or 年度
+        return truncated and bool(re.search(r"信息公开[^年]*(?:工作|年度|年)$", title))
+    return bool(_DISCLOSURE_WORDS.search(title)) or in_report_column
+
+
+# --- organs ------------------------------------------------------------------------------
+
+# an administrative level ends with one of these; what follows is the department
+_ADMIN_LEVEL = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗|新区)")
+_ORGAN_LIKE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?(?:人民政府办公室|人民政府|委员会|办公室|管理局|局|委|办|厅|署|法院|检察院|"
+    r"街道办事处|街道|镇|乡|中心|所|站|队|馆|院|会|部)"
+)
+_REPORT_PHRASES = re.compile(
+    r"政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作年报|政府信息公开年报|政务公开工作年度报告|"
+    r"信息公开工作年度报告|信息公开年度报告|信息公开年报|政府信息公开|政务公开|信息公开|工作年度报告|"
+    r"年度报告|年度报|年报|工作|年度|关于|发布|公布|的"
+)
+
+
+def organ_forms(name: str) -> list[str]:
+    """The ways a title may name an organ, longest first.
+
+    通城县民政局 → [通城县民政局, 县民政局, 民政局]: a portal's list writes the full name,
+    the bureau's own site often only 县民政局 or 民政局.
+    """
+    name = re.sub(r"\s+", "", name)
+    forms = [name]
+    levels = [m for m in _ADMIN_LEVEL.finditer(name) if len(name) - m.end() >= 2]
+    forms += [name[m.end():] for m in levels]
+    if levels:  # 县民政局: the last level's character and the department
+        forms.append(levels[-1].group(0)[-1] + name[levels[-1].end():])
+    seen: list[str] = []
+    for form in sorted(forms, key=len, reverse=True):
+        if form not in seen:
+            seen.append(form)
+    return seen
+
+
+def names_this_organ(title: str, organ: str) -> bool:
+    """Whether a report title belongs to `organ`: it names it, or names no organ at all.
+
+    A county portal lists every department's reports; only those naming the seed organ
+    (通城县民政局 / 县民政局 / 民政局, not 崇阳县民政局 nor 通城县财政局) are its. A title that
+    names no organ (2023年政府信息公开工作年度报告 on the bureau's own site) is kept.
+    """
+    rest = _YEAR.sub("", clean_title(title))
+    rest = _CN_YEAR.sub("", rest)
+    rest = re.sub(r"[（）()【】\[\]〔〕:：,，、.。\-—_ 0-9年]", "", rest)
+    rest = _REPORT_PHRASES.sub("", rest)
+    if not rest:
+        return True
+    for form in organ_forms(organ):
+        at = rest.find(form)
+        if at < 0:
+            continue
+        before = rest[:at]
+        # 湖北省通城县民政局 is ours; 崇阳县民政局 (another county's bureau) is not
+        return not before or bool(re.search(r"(?:省|自治区|市|州|盟)$", before)) or organ.startswith(before) \
+            or organ.find(before + form) >= 0
+    return not _ORGAN_LIKE.search(rest)
+
+
+# --- links ---------------------------------------------------------------------------------
+
+_DISCLOSURE_TEXT = re.compile(r"政府信息公开|信息公开|政务公开|公开目录|部门信息|部门公开|法定主动公开|主动公开")
+_REPORT_COLUMN_TEXT = re.compile(r"年度报告|年报|年度报表")
+_DISCLOSURE_URL = re.compile(r"(?:^|[/_.?=&])(?:xxgk|zwgk|zfxxgk|xxgkml|gkml|gkmlpt|zfxxgkzl|govinfo|gongkai|openness|public|xxgkzl)(?:[/_.?=&\d]|$)", re.I)
+_REPORT_COLUMN_URL = re.compile(r"ndbg|xxgknb|zfxxgknb|gknb|gzndbg|ndbb|annualreport|zfxxgkndbg|(?:^|/)nb(?:/|_|\d)", re.I)
+_NOT_HTML = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|css|js|mp[34]|avi|flv|zip|rar|7z|exe|apk|xlsx?|pptx?|txt|xml)(?:$|\?)", re.I)
+_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(?:$|[?#&])", re.I)
+_PAGINATION_TEXT = re.compile(r"^(?:下一页|下页|后页|尾页|末页|>|>>|›|»|\d{1,3})$")
+_PAGINATION_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pageno|pagenum|pageindex|curpage|currpage|p|pn|pagenumber)=\d+", re.I)
+_NEVER_FOLLOW_TEXT = re.compile(r"解读|要点|预算|决算|English|无障碍|长者|关怀|登录|注册|邮箱|RSS|微博|微信")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An anchor found on a page: absolute URL and the best title it offers."""
+
+    url: str
+    text: str
+
+
+def canonical_url(url: str, base: str | None = None) -> str | None:
+    """An absolute http(s) URL without fragment or session ids, or None for other schemes."""
+    url = (url or "").strip()
+    if not url or url.lower().startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+        return None
+    absolute = urljoin(base, url) if base else url
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    absolute = urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    return jsp.strip_session_id(absolute)
+
+
+def link_title(text: str | None, title_attr: str | None) -> str:
+    """Lists cut long titles short (…) and keep the whole one in @title: take the longer."""
+    text, title_attr = clean_title(text), clean_title(title_attr)
+    return title_attr if len(title_attr) > len(text) else text
+
+
+def is_attachment_url(url: str, text: str = "") -> bool:
+    """A PDF, DOC, DOCX or WPS file, by the URL's path/query or the link text's file name."""
+    return bool(_ATTACHMENT.search(urlsplit(url).path) or _ATTACHMENT.search(urlsplit(url).query)
+                or _ATTACHMENT.search(clean_title(text)))
+
+
+def is_page_url(url: str) -> bool:
+    """Whether a URL may be an HTML page (not an image, script, archive or spreadsheet)."""
+    return not _NOT_HTML.search(urlsplit(url).path) and not is_attachment_url(url)
+
+
+def is_report_column(link: Link) -> bool:
+    """A link into the annual-report column: 信息公开年报, 年度报告, …/ndbg/, xxgknb …"""
+    if _NEVER_FOLLOW_TEXT.search(link.text):
+        return False
+    if year_of(link.text) is not None and len(link.text) > 12:
+        return False  # an article title, not a column name
+    return bool(_REPORT_COLUMN_TEXT.search(link.text) or _REPORT_COLUMN_URL.search(urlsplit(link.url).path)
+                or "annualreport" in link.url.lower())
+
+
+def is_disclosure_section(link: Link) -> bool:
+    """A link into the information-disclosure section: 政府信息公开, 政务公开, /xxgk/ …"""
+    if _NEVER_FOLLOW_TEXT.search(link.text) or len(link.text) > 16:
+        return False
+    parts = urlsplit(link.url)
+    return bool(_DISCLOSURE_TEXT.search(link.text) or _DISCLOSURE_URL.search(parts.path + "?" + parts.query))
+
+
+def is_year_subcolumn(link: Link, page_url: str) -> bool:
+    """In a report column, per-year sub-columns (2024年, 2024n/) hold the reports."""
+    text = link.text
+    return bool(re.fullmatch(r"(?:19|20)\d\d年?度?(?:年报|报告)?", text)) and same_site(link.url, page_url)
+
+
+def is_pagination(link: Link, page_url: str) -> bool:
+    """下一页 / numbered page links of a list, kept to URLs that look like list pages."""
+    if not same_site(link.url, page_url) or link.url == page_url:
+        return False
+    if _PAGINATION_URL.search(link.url):
+        return True
+    if _PAGINATION_TEXT.match(link.text) and not link.text.isdigit():
+        return _same_directory(link.url, page_url)
+    return False
+
+
+def same_site(url: str, other: str) -> bool:
+    """Same scheme, host and port."""
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def url_template(url: str) -> str:
+    """The shape of a URL with its numbers blanked: calendar traps repeat one shape endlessly."""
+    parts = urlsplit(url)
+    keys = sorted(k.split("=", 1)[0] for k in parts.query.split("&") if k)
+    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+def _same_directory(url: str, other: str) -> bool:
+    return urlsplit(url).path.rsplit("/", 1)[0] == urlsplit(other).path.rsplit("/", 1)[0]

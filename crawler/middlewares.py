@@ -1,0 +1,180 @@
+"""Transport concerns: scope, per-site budgets, WAF blocks, retries with backoff.
+
+The spider only decides which links are worth following; whether a request may go out
+(its seed's origin, the site's limits, a trap's URL shape) and what a response really
+is (a challenge page is a block, not "no report"; a 503 asks us to come back later) is
+decided here, once for every spider.
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import re
+import time
+from collections import Counter
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.cms import jsp
+from crawler.discovery import origin, url_template
+from crawler.sitestats import seed_of, site_stats_for
+
+logger = logging.getLogger(__name__)
+
+
+class ScopeMiddleware:
+    """Keeps each seed's crawl on its own origin (attachments may live elsewhere).
+
+    Also makes the site's origin (scheme, host and port) its download slot, so that the
+    per-site concurrency and AutoThrottle apply per site even when several sites share
+    one host on different ports, and strips session ids a redirect may have put back.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        request.meta.setdefault("download_slot", origin(request.url))
+        stripped = jsp.strip_session_id(request.url)
+        if stripped != request.url:
+            return request.replace(url=stripped)
+        seed = seed_of(request)
+        if not seed or request.meta.get("attachment"):
+            return None
+        allowed = {origin(seed["url"])} | set(request.meta.get("also_allowed_origins", ()))
+        if origin(request.url) not in allowed:
+            raise IgnoreRequest(f"off-site: {request.url} is outside {origin(seed['url'])}")
+        return None
+
+
+class SiteBudgetMiddleware:
+    """Per-site limits: requests, bytes, and requests per URL shape (calendar traps)."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.max_pages = settings.getint("SITE_MAX_PAGES")
+        self.max_bytes = settings.getint("SITE_MAX_BYTES")
+        self.max_per_template = settings.getint("SITE_MAX_PER_URL_TEMPLATE")
+        self.requests: Counter = Counter()
+        self.templates: Counter = Counter()
+        self.bytes: Counter = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        seed = seed_of(request)
+        if not seed or request.meta.get("budget_counted"):
+            return None
+        name = seed["name"]
+        if self.requests[name] >= self.max_pages:
+            raise IgnoreRequest(f"limit: site page limit {self.max_pages} reached")
+        if self.bytes[name] >= self.max_bytes:
+            raise IgnoreRequest(f"limit: site byte limit {self.max_bytes} reached")
+        template = (name, url_template(request.url))
+        if self.templates[template] >= self.max_per_template:
+            raise IgnoreRequest(f"trap: more than {self.max_per_template} URLs shaped {template[1]}")
+        self.templates[template] += 1
+        self.requests[name] += 1
+        request.meta["budget_counted"] = True
+        return None
+
+    def process_response(self, request, response):
+        seed = seed_of(request)
+        if seed:
+            self.bytes[seed["name"]] += len(response.body)
+            stats = site_stats_for(self.crawler)
+            stats.count(seed, "pages")
+            stats.count(seed, "bytes", len(response.body))
+            if request.meta.get("playwright"):
+                stats.count(seed, "browser_pages")
+        return response
+
+
+# What WAF challenge and rate-limit pages say (served with 200, 202 or 412).
+_BLOCK_TEXT = re.compile("访问过于频繁|您的访问被拦截|访问被拦截|访问受限|请求过于频繁|安全验证|访问已被拒绝|Access Denied|Request blocked", re.I)
+
+
+def block_reason(status: int, body: bytes) -> str | None:
+    """Why a response is a WAF block rather than content, or None."""
+    head = body[:20000]
+    if status == 412:
+        return "blocked: HTTP 412 challenge"
+    if status == 202 and (b"<script" in head.lower() or len(body) < 4096):
+        return "blocked: HTTP 202 challenge"
+    if status in (200, 403) and len(body) < 20000:
+        text = head.decode("utf-8", "ignore") + head.decode("gb18030", "ignore")
+        found = _BLOCK_TEXT.search(text)
+        if found:
+            return f"blocked: page says {found.group(0)}"
+    return None
+
+
+class BlockDetectionMiddleware:
+    """Turns WAF challenge pages into an error the site's statistics record as a block."""
+
+    def process_response(self, request, response):
+        reason = block_reason(response.status, response.body)
+        if reason:
+            raise IgnoreRequest(f"{reason} at {request.url}")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retries that wait: Retry-After when the server gives it, else exponential backoff.
+
+    Scrapy's own retry re-sends at once, which on a small server answering 503 "too
+    busy" only makes things worse. The wait is capped (RETRY_BACKOFF_MAX) so one site
+    cannot stall the crawl; it does not hold the site's download slot.
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(self, request, response):
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        await asyncio.sleep(self.delay(request, response.headers.get(b"Retry-After")))
+        return self._retry(request, f"HTTP {response.status}") or response
+
+    async def process_exception(self, request, exception):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        await asyncio.sleep(self.delay(request, None))
+        return self._retry(request, exception)
+
+    def delay(self, request, retry_after: bytes | None) -> float:
+        """Seconds to wait before the next attempt of this request."""
+        if retry_after:
+            seconds = parse_retry_after(retry_after.decode("latin-1"))
+            if seconds is not None:
+                return min(seconds, self.cap)
+        attempt = request.meta.get("retry_times", 0)
+        return min(self.base * (2 ** attempt), self.cap)
+
+
+def parse_retry_after(value: str) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def browser_should_abort(request) -> bool:
+    """The browser needs a page's scripts and data, not its images, fonts or media."""
+    return request.resource_type in ("image", "media", "font")

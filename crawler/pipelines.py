@@ -1,0 +1,235 @@
+"""Extract → one report per (organ, year) → validate → store.
+
+The spider hands over every document that *might* be a report (a page whose title says
+so, the attachments of such a page). Only its content decides: the extractor's
+`is_report` drops the one-sentence "see the attachment" pages and anything else that
+only looks like a report. A report published both as the page body and as a PDF copy
+is one report: the page is kept.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from scrapy.exceptions import DropItem
+
+from crawler.sitestats import site_stats_for
+
+logger = logging.getLogger(__name__)
+
+SPEC_FIELDS = ("url", "organ", "year", "title", "published", "template", "contacts", "cells", "failed_checks")
+
+
+def _pending_pages(crawler) -> dict:
+    """Page URL → future done when that page's extraction is; shared by two pipelines."""
+    pending = getattr(crawler, "_nianbao_pending_pages", None)
+    if pending is None:
+        pending = crawler._nianbao_pending_pages = {}
+    return pending
+
+
+class ExtractPipeline:
+    """Reads each document with `extractors.extract` (in a thread: PDFs take a while)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.pending = _pending_pages(crawler)
+        # one document at a time: the readers are CPU-bound (threads only overlap them with
+        # downloads) and LibreOffice, used for .doc, must not run twice on one profile
+        self.one_at_a_time = asyncio.Semaphore(1)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        from extractors import ExtractionError, extract
+
+        is_page = item["url"] == item.get("page_url")
+        done = asyncio.get_running_loop().create_future() if is_page else None
+        if done is not None:
+            self.pending[item["url"]] = done
+        try:
+            seed = {"name": item["seed_name"], "url": item["seed_url"]}
+            try:
+                async with self.one_at_a_time:
+                    record = await asyncio.to_thread(
+                        extract, item["body"], url=item["url"], content_type=item.get("content_type"),
+                        organ=item["seed_name"])
+            except ExtractionError as exc:
+                site_stats_for(self.crawler).error(seed, f"extract {exc.reason}", item["url"])
+                raise DropItem(f"cannot read {item['url']}: {exc}") from None
+            if not record.get("is_report"):
+                raise DropItem(f"not a report: {item['url']} ({record.get('title')!r})")
+            record["url"] = item["url"]
+            record["organ"] = item["seed_name"]  # the spec: a crawled report's organ is its seed's name
+            item["record"] = record
+            item["text"] = record.get("text")
+            item["published"] = record.get("published")
+            item["contacts"] = record.get("contacts")
+            return item
+        finally:
+            if done is not None and not done.done():
+                done.set_result(None)
+
+
+class OneReportPipeline:
+    """One report per (seed, year) in a crawl; the page body wins over its PDF copy."""
+
+    def __init__(self, crawler):
+        self.pending = _pending_pages(crawler)
+        self.kept: dict[tuple, dict] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        page_url = item.get("page_url")
+        if item["url"] != page_url and page_url in self.pending:
+            await self.pending[page_url]  # let the page it came from decide first
+        key = (item["seed_name"], item["record"].get("year"))
+        kept = self.kept.get(key)
+        if kept is not None and kept["url"] != item["url"]:
+            raise DropItem(f"{item['url']} is the same report as {kept['url']} ({key[0]} {key[1]})")
+        self.kept[key] = {"url": item["url"], "page_url": page_url}
+        return item
+
+
+class ValidatePipeline:
+    """Checks each report's fields and reports per-field pass rates at the end (city-scrapers style)."""
+
+    def __init__(self):
+        self.passed: Counter = Counter()
+        self.total = 0
+
+    def process_item(self, item):
+        record = item["record"]
+        if not isinstance(record.get("year"), int):
+            raise DropItem(f"a report without a year cannot be archived: {item['url']}")
+        self.total += 1
+        checks = {
+            "title": bool(record.get("title")),
+            "published": bool(record.get("published")),
+            "template": record.get("template") in ("2021", "2019", 2021, 2019),
+            "cells": bool(record.get("cells")),
+            "contacts": any((record.get("contacts") or {}).values()),
+            "etag_or_last_modified": bool(item.get("etag") or item.get("last_modified")),
+        }
+        for name, ok in checks.items():
+            self.passed[name] += ok
+        return item
+
+    def close_spider(self):
+        if self.total:
+            rates = ", ".join(f"{name} {100 * n / self.total:.0f}%" for name, n in sorted(self.passed.items()))
+            logger.info("validation over %d reports: %s", self.total, rates)
+
+
+class StorePipeline:
+    """Keeps reports in the archive (`--db`) and/or as JSON Lines (`--jsonl`)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_path = settings.get("NIANBAO_DB")
+        self.jsonl_path = settings.get("NIANBAO_JSONL")
+        self.jobdir = settings.get("JOBDIR")
+        self.archive = None
+        self.crawl_id = None
+        self.jsonl = None
+        self.jsonl_seen: set[tuple] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        if self.db_path:
+            from archive import Archive
+
+            self.archive = Archive(self.db_path)
+            self.crawl_id = self._resumed_crawl_id()
+            if self.crawl_id is None:
+                self.crawl_id = self.archive.begin_crawl(
+                    [{"name": s.name, "url": s.url, "region": s.extra.get("region")} for s in spider.seeds])
+                if self.jobdir:
+                    Path(self.jobdir).mkdir(parents=True, exist_ok=True)
+                    (Path(self.jobdir) / "crawl_id").write_text(str(self.crawl_id))
+        if self.jsonl_path or not self.db_path:
+            path = Path(self.jsonl_path or "reports.jsonl")
+            if path.exists():  # a resumed crawl appends, without repeating what is there
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        row = json.loads(line)
+                        self.jsonl_seen.add((row.get("url"), row.get("sha256")))
+            self.jsonl = path.open("a", encoding="utf-8")
+
+    def _resumed_crawl_id(self) -> int | None:
+        """The crawl a JOBDIR belongs to, so a resumed crawl continues it."""
+        if not self.jobdir:
+            return None
+        marker = Path(self.jobdir) / "crawl_id"
+        return int(marker.read_text()) if marker.exists() else None
+
+    def process_item(self, item):
+        outcome = "stored"
+        if self.archive is not None:
+            outcome = self.archive.store(self.crawl_id, dict(item))
+        if self.jsonl is not None:
+            key = (item["url"], item["sha256"])
+            if key not in self.jsonl_seen:
+                self.jsonl_seen.add(key)
+                self.jsonl.write(json.dumps(jsonl_row(item), ensure_ascii=False) + "\n")
+                self.jsonl.flush()
+        site_stats_for(self.crawler).count({"name": item["seed_name"], "url": item["seed_url"]}, "reports")
+        logger.info("report %s %s (%s): %s", item["seed_name"], item["record"].get("year"), outcome, item["url"])
+        return item
+
+    def close_spider(self):
+        reason = self.crawler.stats.get_value("finish_reason")
+        if self.archive is not None:
+            self.archive.end_crawl(self.crawl_id, archive_site_stats(site_stats_for(self.crawler).as_dict(), reason))
+            self.archive.close()
+            if self.jobdir:
+                (Path(self.jobdir) / "crawl_id").unlink(missing_ok=True)
+        if self.jsonl is not None:
+            self.jsonl.close()
+            sites = Path(str(self.jsonl.name) + ".sites.json")
+            sites.write_text(json.dumps(site_stats_for(self.crawler).as_dict(), ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+
+
+def jsonl_row(item) -> dict:
+    """One JSON Lines row: the spec record first, then where and when it was fetched."""
+    record = dict(item["record"])
+    row = {field: record.pop(field, None) for field in SPEC_FIELDS}
+    row.update({
+        "seed_name": item["seed_name"], "seed_url": item["seed_url"], "page_url": item.get("page_url"),
+        "fetched_at": item.get("fetched_at"), "sha256": item["sha256"], "content_type": item.get("content_type"),
+        "etag": item.get("etag"), "last_modified": item.get("last_modified"),
+    })
+    row.update(record)  # the extractor's extra fields (is_report, inferred, tables_as_images, text …)
+    return row
+
+
+def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
+    """Per-site statistics in the archive's shape: {seed_url: {name, pages, reports, errors, reasons, status}}.
+
+    A site is judged ("ok") only when the crawl finished and the site answered: the
+    reports of a blocked or unreachable site, or of an interrupted crawl, are not marked gone.
+    """
+    shaped = {}
+    for name, site in sites.items():
+        errors = site["errors"]
+        reachable = site["pages"] > 0 and not (site["blocks"] and not site["reports"])
+        shaped[site["url"]] = {
+            "name": name, "pages": site["pages"], "reports": site["reports"],
+            "errors": sum(errors.values()), "reasons": dict(errors),
+            "status": "ok" if finish_reason == "finished" and reachable else "failed",
+        }
+    return shaped

@@ -1,0 +1,98 @@
+"""All of the crawl's settings, in one place (Scrapy convention).
+
+Defaults are for a nightly crawl of small government servers: polite first (robots.txt,
+one or two requests at a time per site, AutoThrottle, a User-Agent that says who we are),
+bounded (pages, depth and bytes per site; a maximum response size), and robust (retries
+with backoff honouring Retry-After, timeouts). `bench/crawl.py` and the tests override the
+politeness knobs for the local web; nothing else should need to.
+"""
+import os
+import shutil
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; yearly-report archive for researchers)"
+
+# --- politeness ---------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16                 # across sites
+CONCURRENT_REQUESTS_PER_DOMAIN = 2       # per site: the slot is the site's origin (ScopeMiddleware)
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = True                   # some JSP portals loop without their session cookie
+TELNETCONSOLE_ENABLED = False
+
+# --- scope and limits -----------------------------------------------------------------------
+DEPTH_LIMIT = 10                         # seed → section → column → pages … → article → attachment
+DEPTH_PRIORITY = 0
+SITE_MAX_PAGES = 3000                    # requests per seed
+SITE_MAX_BYTES = 1024 * 1024 * 1024      # bytes downloaded per seed
+SITE_MAX_PER_URL_TEMPLATE = 120          # pages per URL shape (digits blanked): calendar traps
+DOWNLOAD_MAXSIZE = 40 * 1024 * 1024      # = extractors.MAX_BYTES: nothing larger is a report
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+URLLENGTH_LIMIT = 1000
+DOWNLOAD_TIMEOUT = 60
+REDIRECT_MAX_TIMES = 5
+
+# --- robustness ---------------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0                 # seconds; doubled per attempt
+RETRY_BACKOFF_MAX = 60.0                 # and a Retry-After longer than this is capped to it
+HTTPERROR_ALLOW_ALL = False
+
+# --- pieces ---------------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ScopeMiddleware": 90,          # before robots.txt: drop off-scope first
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.BlockDetectionMiddleware": 560,
+    "crawler.middlewares.SiteBudgetMiddleware": 570,
+    "crawler.resume.ResumeCacheMiddleware": 900,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.OneReportPipeline": 200,
+    "crawler.pipelines.ValidatePipeline": 300,
+    "crawler.pipelines.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.sitestats.SiteStatsExtension": 500,
+    "crawler.resume.JobdirGuard": 0,
+}
+NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
+NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
+NIANBAO_JSONL = None                     # JSON Lines output when there is no archive
+
+# --- the browser, only for pages that need it (see crawler/cms/jsapp.py) -------------------------------
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Debian's chromium (playwright cannot download its own here); NIANBAO_CHROMIUM overrides.
+CHROMIUM_PATH = os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    **({"executable_path": CHROMIUM_PATH} if CHROMIUM_PATH else {}),
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+             "--disable-extensions", "--no-first-run", "--mute-audio"],
+    "timeout": 30_000,
+}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.browser_should_abort"
+
+# --- output --------------------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

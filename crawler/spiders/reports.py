@@ -1,0 +1,257 @@
+"""The `reports` spider: from each seed to its yearly reports, whatever the site's CMS.
+
+A walk has three kinds of page, carried in `request.meta["role"]`:
+
+- ``home``/``nav``: the seed page and pages of the disclosure section; we look for the
+  annual-report column, deeper disclosure links and report links;
+- ``list``: the annual-report column and its further pages (ordinary links, TRS's
+  `createPageHTML`, Hanweb's dataproxy); we look for report articles, per-year
+  sub-columns and more pages;
+- ``article``: a page whose title is this organ's report: it becomes a `ReportItem`
+  and its attachments (PDF, DOC, DOCX, WPS) are fetched as items too.
+
+The spider only parses: the pipelines decide from the content whether an item is a
+report, the middlewares keep requests in scope and polite.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import scrapy
+from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler import discovery
+from crawler.cms import hanweb, jsapp, trs
+from crawler.discovery import Link
+from crawler.items import ReportItem
+from crawler.seeds import Seed, read_seeds
+from crawler.sitestats import seed_of, site_stats_for
+
+MAX_NAV_DEPTH = 3  # seed → 政府信息公开 → 部门 → …: deeper than this the column is not there
+
+PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
+
+BROWSER_META = {
+    "playwright": True,
+    "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+}
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, seeds: str | list[Seed] | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(seeds, str):
+            self.seeds, problems = read_seeds(seeds)
+            for problem in problems:
+                self.logger.warning("seed %s", problem)
+        else:
+            self.seeds = list(seeds or [])
+        if not self.seeds:
+            self.logger.error("no seeds to crawl: pass -a seeds=FILE.csv (a CSV with the header name,url)")
+
+    async def start(self):
+        stats = site_stats_for(self.crawler)
+        for seed in self.seeds:
+            seed_meta = {"name": seed.name, "url": seed.url}
+            stats.add_seed(seed_meta)
+            yield self._request(seed.url, seed_meta, "home")
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def parse(self, response):
+        """A seed, disclosure-section or list page: follow what leads to reports."""
+        try:
+            yield from self._parse_listing(response)
+        finally:
+            site_stats_for(self.crawler).settled(seed_of(response.request))
+
+    def parse_article(self, response):
+        """A page whose title is a report of this organ: the page and its attachments."""
+        try:
+            yield from self._parse_article(response)
+        finally:
+            site_stats_for(self.crawler).settled(seed_of(response.request))
+
+    def parse_attachment(self, response):
+        """A PDF/DOC/DOCX/WPS linked from a report article (always fetched without the browser)."""
+        try:
+            yield self._report_item(response)
+        finally:
+            site_stats_for(self.crawler).settled(seed_of(response.request))
+
+    def on_error(self, failure):
+        """Count a failed request against its site, with a short reason."""
+        request = failure.request
+        seed = seed_of(request)
+        stats = site_stats_for(self.crawler)
+        try:
+            reason = error_reason(failure)
+            if reason:
+                stats.error(seed, reason, request.url)
+                self.logger.info("%s: %s (%s)", seed["name"] if seed else "?", reason, request.url)
+        finally:
+            stats.settled(seed)
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def _parse_listing(self, response):
+        if not isinstance(response, TextResponse):
+            return
+        meta = response.meta
+        seed, role = meta["seed"], meta["role"]
+        in_column = role == "list" or self._is_column_page(response)
+        links = self._links(response)
+        found = []
+        for link in links:
+            request = self._follow(link, response, in_column)
+            if request is not None:
+                found.append(request)
+        found.extend(self._cms_pages(response, "list" if in_column else role))
+        has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
+        if not meta.get("playwright") and not has_reports and (in_column or not found) \
+                and jsapp.needs_browser(response.text):
+            yield self._through_browser(response)
+            return
+        yield from found
+
+    def _parse_article(self, response):
+        if isinstance(response, TextResponse) and not response.meta.get("playwright") \
+                and jsapp.needs_browser(response.text):
+            yield self._through_browser(response)
+            return
+        yield self._report_item(response)
+        if not isinstance(response, TextResponse):
+            return
+        for link in self._links(response):
+            if discovery.is_attachment_url(link.url, link.text) and not discovery._DECOY_WORDS.search(link.text):
+                yield self._request(link.url, response.meta["seed"], "attachment", response,
+                                    page_url=response.url)
+
+    def _follow(self, link: Link, response, in_column: bool):
+        """The request a link deserves from this page, or None."""
+        seed, role = response.meta["seed"], response.meta["role"]
+        organ = seed["name"]
+        if discovery.is_report_title(link.text, in_report_column=in_column) \
+                and discovery.names_this_organ(link.text, organ):
+            if discovery.is_attachment_url(link.url, link.text):
+                return self._request(link.url, seed, "attachment", response, page_url=response.url)
+            if discovery.is_page_url(link.url):
+                return self._request(link.url, seed, "article", response)
+            return None
+        if not discovery.is_page_url(link.url) or not discovery.same_site(link.url, seed["url"]):
+            return None
+        if discovery.is_report_column(link):
+            return self._request(link.url, seed, "list", response)
+        if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)):
+            return self._request(link.url, seed, "list", response)
+        nav_depth = response.meta.get("nav_depth", 0)
+        if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link):
+            return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
+        return None
+
+    def _cms_pages(self, response, role: str):
+        """Further list pages only a CMS's script knows: TRS createPageHTML, Hanweb dataproxy."""
+        seed = response.meta["seed"]
+        text = response.text
+        for url in trs.list_page_urls(text, response.url):
+            yield self._request(url, seed, role, response)
+        paging = hanweb.paging(text, response.url)
+        if paging is None:
+            return
+        if response.meta.get("hanweb_proxy"):
+            if paging.total is not None or paging.shown < paging.perpage:
+                return  # all ranges were asked for at once, or this was the last one
+            paging.shown = response.meta["hanweb_next_start"] - 1
+        for url, form in hanweb.next_page_requests(paging):
+            request = scrapy.FormRequest(
+                url, formdata=form, callback=self.parse, errback=self.on_error,
+                priority=PRIORITY["list"],
+                meta={"seed": seed, "role": role, "hanweb_proxy": True,
+                      "hanweb_next_start": int(url.split("endrecord=")[1].split("&")[0]) + 1},
+            )
+            yield request
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _links(self, response) -> list[Link]:
+        """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
+        selectors = [Selector(text=response.text)]
+        selectors += [Selector(text=fragment) for fragment in hanweb.record_fragments(response.text)]
+        links, seen = [], set()
+        for sel in selectors:
+            for anchor in sel.xpath("//a[@href]"):
+                url = discovery.canonical_url(anchor.attrib["href"], response.url)
+                if url is None or url in seen:
+                    continue
+                seen.add(url)
+                text = discovery.link_title(" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title"))
+                links.append(Link(url, text))
+        return links
+
+    def _is_column_page(self, response) -> bool:
+        """Whether this page is itself an annual-report column (a portal seed often is)."""
+        name = " ".join(filter(None, [
+            response.xpath("//meta[@name='ColumnName']/@content").get(),
+            response.xpath("//title/text()").get(),
+        ]))
+        return discovery.is_report_column(Link(response.url, discovery.clean_title(name)[:12]))
+
+    def _request(self, url, seed, role, response=None, **meta):
+        callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
+        meta = {"seed": seed, "role": role, **meta}
+        if role == "attachment":
+            meta["attachment"] = True
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+                              priority=PRIORITY[role])
+
+    def _through_browser(self, response):
+        """The same request again, rendered by chromium (scrapy-playwright)."""
+        request = response.request
+        return request.replace(meta={**request.meta, **BROWSER_META}, dont_filter=True)
+
+    def _report_item(self, response) -> ReportItem:
+        seed = response.meta["seed"]
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        body = response.body
+        return ReportItem(
+            seed_name=seed["name"], seed_url=seed["url"],
+            url=response.url, page_url=response.meta.get("page_url", response.url),
+            fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            status=response.status,
+            content_type=headers.get("Content-Type"),
+            headers=headers,
+            etag=headers.get("Etag") or headers.get("ETag"),
+            last_modified=headers.get("Last-Modified"),
+            body=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+        )
+
+
+def error_reason(failure) -> str | None:
+    """A short, countable reason for a failed request; None for what is no error (scope)."""
+    exc = failure.value
+    if failure.check(HttpError):
+        return f"http {exc.response.status}"
+    if failure.check(IgnoreRequest):
+        message = str(exc)
+        if "robots.txt" in message:
+            return "robots.txt"
+        if message.startswith(("blocked", "limit", "trap")):
+            return message.split(" at ")[0] if message.startswith("blocked") else message.split(":")[0]
+        if message.startswith("off-site"):
+            return None
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if "DNS" in name:
+        return "dns"
+    if "Refused" in name:
+        return "connection refused"
+    return name

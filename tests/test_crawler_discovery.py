@@ -1,0 +1,141 @@
+"""Discovery, seeds and per-CMS parsing, without a network (pure functions and saved pages)."""
+import pytest
+
+from crawler import discovery
+from crawler.cms import hanweb, jsapp, jsp, trs
+from crawler.discovery import Link
+from crawler.seeds import parse_seeds
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("通城县民政局2024年政府信息公开工作年度报告", True),
+    ("2023年政府信息公开工作年度报告", True),
+    ("通城县民政局2024年政府信息公开工作年度...", True),
+    ("政府信息公开年报（2022年）", True),
+    ("民政局二〇二二年政府信息公开工作年度报告", True),
+    ("通城县民政局2024年政务公开工作要点", False),
+    ("通城县民政局2023年法治政府建设情况报告", False),
+    ("《2023年政府信息公开工作年度报告》解读", False),
+    ("通城县民政局2024年部门预算公开", False),
+    ("关于开展冬季救助工作的通知", False),
+    ("政府信息公开工作年度报告", False),  # no year: a column, not a report
+])
+def test_report_titles(title, expected):
+    assert discovery.is_report_title(title) is expected
+
+
+def test_bare_titles_count_only_inside_the_report_column():
+    assert not discovery.is_report_title("2023年度报告")
+    assert discovery.is_report_title("2023年度报告", in_report_column=True)
+
+
+def test_year_of_arabic_and_chinese_numerals():
+    assert discovery.year_of("通城县民政局2024年政府信息公开工作年度报告") == 2024
+    assert discovery.year_of("二〇二二年政府信息公开工作年度报告") == 2022
+
+
+def test_organ_forms():
+    assert discovery.organ_forms("通城县民政局") == ["通城县民政局", "县民政局", "民政局"]
+    assert discovery.organ_forms("黄石市下陆区民政局")[:2] == ["黄石市下陆区民政局", "下陆区民政局"]
+
+
+@pytest.mark.parametrize("title,ours", [
+    ("通城县民政局2024年政府信息公开工作年度报告", True),
+    ("县民政局2023年政府信息公开工作年度报告", True),
+    ("民政局二〇二二年政府信息公开工作年度报告", True),
+    ("2023年政府信息公开工作年度报告", True),
+    ("湖北省通城县民政局2023年政府信息公开工作年度报告", True),
+    ("通城县财政局2024年政府信息公开工作年度报告", False),
+    ("崇阳县民政局2024年政府信息公开工作年度报告", False),
+    ("通城县人民政府2024年政府信息公开工作年度报告", False),
+])
+def test_portal_titles_belong_to_the_seed_organ_only(title, ours):
+    assert discovery.names_this_organ(title, "通城县民政局") is ours
+
+
+def test_links_into_the_disclosure_section_and_report_column():
+    assert discovery.is_disclosure_section(Link("http://a.gov.cn/xxgk/", "政府信息公开"))
+    assert discovery.is_disclosure_section(Link("http://a.gov.cn/zwgk/index.html", "政务"))
+    assert not discovery.is_disclosure_section(Link("http://a.gov.cn/hdjl/", "互动交流"))
+    assert discovery.is_report_column(Link("http://a.gov.cn/xxgk/ndbg/", "信息公开年报"))
+    assert discovery.is_report_column(Link("http://a.gov.cn/zwgk/zfxxgknb/", "年度数据"))
+    assert discovery.is_report_column(Link("http://a.gov.cn/module/xxgk/xxgkAnnualReport.jsp?fbtime=2023", "2023"))
+    assert not discovery.is_report_column(Link("http://a.gov.cn/xxgk/jd/", "年报解读"))
+
+
+def test_session_ids_and_fragments_are_stripped():
+    assert jsp.strip_session_id("http://a.gov.cn/list.jsp;jsessionid=ABC123?page=2") == "http://a.gov.cn/list.jsp?page=2"
+    assert jsp.strip_session_id("http://a.gov.cn/v.jsp?id=3&jsessionid=XYZ") == "http://a.gov.cn/v.jsp?id=3"
+    assert discovery.canonical_url("view.jsp;jsessionid=A1?id=1#top", "http://A.gov.cn/x/") == "http://a.gov.cn/x/view.jsp?id=1"
+    assert discovery.canonical_url("javascript:void(0)", "http://a.gov.cn/") is None
+
+
+def test_attachments_by_path_query_or_link_text():
+    assert discovery.is_attachment_url("http://a.gov.cn/u/2024报告.PDF")
+    assert discovery.is_attachment_url("http://a.gov.cn/download.jsp?file=r.docx")
+    assert discovery.is_attachment_url("http://a.gov.cn/down?id=9", "年度报告.wps")
+    assert not discovery.is_attachment_url("http://a.gov.cn/t2024_1.html")
+
+
+def test_url_template_blanks_numbers():
+    assert discovery.url_template("http://a/cal.jsp?date=2024-02") == discovery.url_template("http://a/cal.jsp?date=1999-12")
+
+
+def test_trs_create_page_html(files):
+    html = (files / "trs/index.html").read_text(encoding="utf-8")
+    pages = trs.list_page_urls(html, "http://x.gov.cn/xxgk/ndbg/index.html")
+    assert pages == ["http://x.gov.cn/xxgk/ndbg/index.html"] + [f"http://x.gov.cn/xxgk/ndbg/index_{n}.html" for n in (1, 2, 3)]
+    variant = "<script>var countPage = 3; createPageHTML('page_div', countPage, 1, 'index', 'shtml', 40);</script>"
+    assert trs.list_page_urls(variant, "http://x/a/index_1.shtml")[-1] == "http://x/a/index_2.shtml"
+
+
+def test_hanweb_datastore_and_dataproxy_paging(files):
+    html = (files / "hanweb/col.html").read_text(encoding="utf-8")
+    assert len(hanweb.record_fragments(html)) == 3
+    paging = hanweb.paging(html, "http://x.gov.cn/col/col4471234/index.html")
+    assert paging.total == 8 and paging.perpage == 3 and paging.form["columnid"] == "4471234"
+    assert paging.form["unitid"] == "8801"
+    requests = hanweb.next_page_requests(paging)
+    assert [url.split("?")[1] for url, _ in requests] == [
+        "startrecord=4&endrecord=6&perpage=3", "startrecord=7&endrecord=8&perpage=3"]
+    assert requests[0][0].startswith("http://x.gov.cn/module/web/jpage/dataproxy.jsp?")
+
+
+def test_js_shell_needs_the_browser_but_ordinary_pages_do_not(files):
+    assert jsapp.needs_browser((files / "jsapp/list.html").read_text(encoding="utf-8"))
+    assert not jsapp.needs_browser((files / "trs/index.html").read_text(encoding="utf-8"))
+    assert not jsapp.needs_browser((files / "hanweb/col.html").read_text(encoding="utf-8"))
+
+
+def test_seed_rows_with_problems_are_named_by_line_and_the_rest_kept():
+    text = ("name,url,region\n"
+            "通城县民政局,http://tc.gov.cn/,湖北\n"
+            ",http://noname.gov.cn/,x\n"
+            "坏网址局,ftp://bad,x\n"
+            "\n"
+            "通城县民政局,http://tc.gov.cn/,湖北\n"
+            "崇阳县民政局,https://cy.gov.cn/mzj/,湖北\n")
+    seeds, problems = parse_seeds(text)
+    assert [s.name for s in seeds] == ["通城县民政局", "崇阳县民政局"]
+    assert seeds[0].extra == {"region": "湖北"} and seeds[1].origin == "https://cy.gov.cn"
+    assert [p.line for p in problems] == [3, 4, 6]
+    assert "no name" in str(problems[0]) and "bad url" in str(problems[1]) and "duplicate" in str(problems[2])
+    assert "line 6" in str(problems[2])
+
+
+def test_seed_csv_without_the_header_is_one_clear_problem():
+    seeds, problems = parse_seeds("http://a.gov.cn/,某局\n")
+    assert seeds == [] and "header" in str(problems[0])
+
+
+def test_the_shipped_real_seed_list_parses_cleanly():
+    from pathlib import Path
+    from crawler.seeds import read_seeds
+    seeds, problems = read_seeds(Path(__file__).parent.parent / "seeds" / "real_bureaus.csv")
+    assert problems == [] and len(seeds) >= 50
+
+
+@pytest.fixture
+def files():
+    from pathlib import Path
+    return Path(__file__).parent / "files" / "sites"

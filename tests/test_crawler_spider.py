@@ -1,0 +1,112 @@
+"""The `reports` spider on saved pages (city-scrapers style): what it follows and what not."""
+import pytest
+from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.spiders.reports import ReportsSpider
+
+
+@pytest.fixture
+def files():
+    from pathlib import Path
+    return Path(__file__).parent / "files" / "sites"
+
+
+def make_spider(name):
+    crawler = get_crawler(ReportsSpider)
+    return ReportsSpider.from_crawler(crawler, seeds=[])
+
+
+def response_for(files, path, url, seed, role="list", cls=HtmlResponse, **meta):
+    request = Request(url, meta={"seed": seed, "role": role, **meta})
+    return cls(url=url, body=(files / path).read_bytes(), request=request)
+
+
+def requests_by_role(results):
+    out = {}
+    for r in results:
+        out.setdefault(r.meta["role"], []).append(r)
+    return out
+
+
+def test_trs_list_gives_reports_and_create_page_html_pages_but_no_decoys(files):
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    results = list(spider.parse(response_for(files, "trs/index.html", "http://x.gov.cn/xxgk/ndbg/index.html", seed)))
+    roles = requests_by_role(results)
+    assert sorted(r.url for r in roles["article"]) == [
+        "http://x.gov.cn/xxgk/ndbg/202401/t20240117_3011223.html",
+        "http://x.gov.cn/xxgk/ndbg/202501/t20250115_3460884.html",
+    ]
+    lists = {r.url for r in roles["list"]}
+    assert {f"http://x.gov.cn/xxgk/ndbg/index_{n}.html" for n in (1, 2, 3)} <= lists
+    assert all(r.callback == spider.parse_article for r in roles["article"])
+
+
+def test_hanweb_column_reads_the_datastore_and_posts_to_the_dataproxy(files):
+    seed = {"name": "嘉兴市民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    results = list(spider.parse(response_for(files, "hanweb/col.html", "http://x.gov.cn/col/col4471234/index.html", seed)))
+    roles = requests_by_role(results)
+    assert sorted(r.url for r in roles["article"]) == [
+        "http://x.gov.cn/art/2024/1/20/art_4471234_5200001.html",
+        "http://x.gov.cn/art/2025/1/13/art_4471234_5443023.html",
+    ]
+    posts = [r for r in roles["list"] if r.method == "POST"]
+    assert len(posts) == 2 and b"columnid=4471234" in posts[0].body
+
+
+def test_hanweb_dataproxy_answer_gives_the_older_reports(files):
+    seed = {"name": "嘉兴市民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    url = "http://x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=6&perpage=3"
+    response = response_for(files, "hanweb/dataproxy.xml", url, seed, cls=XmlResponse, hanweb_proxy=True,
+                            hanweb_next_start=7)
+    roles = requests_by_role(spider.parse(response))
+    assert sorted(r.url for r in roles["article"]) == [
+        "http://x.gov.cn/art/2022/1/19/art_4471234_4900001.html",
+        "http://x.gov.cn/art/2023/1/18/art_4471234_5100001.html",
+    ]
+    assert not any(r.method == "POST" for r in roles.get("list", []))  # total known: asked for at once
+
+
+def test_portal_keeps_only_the_seed_organs_reports(files):
+    seed = {"name": "通城县民政局", "url": "http://portal.gov.cn/zwgk/bmnb/index.html"}
+    spider = make_spider(seed)
+    results = list(spider.parse(response_for(files, "portal/bmnb.html", seed["url"], seed, role="home")))
+    roles = requests_by_role(results)
+    assert sorted(r.url.rsplit("_", 1)[1] for r in roles["article"]) == ["090001.html", "100001.html", "100003.html"]
+    assert {r.url for r in roles["list"]} >= {"http://portal.gov.cn/zwgk/bmnb/index_1.html"}
+
+
+def test_js_shell_is_requested_again_through_the_browser(files):
+    seed = {"name": "某县民政局", "url": "http://js.gov.cn/"}
+    spider = make_spider(seed)
+    results = list(spider.parse(response_for(files, "jsapp/list.html", "http://js.gov.cn/ndbg/", seed)))
+    assert len(results) == 1 and results[0].meta["playwright"] is True and results[0].dont_filter
+
+
+def test_legacy_jsp_gb2312_list_strips_session_ids_and_skips_the_calendar(files):
+    seed = {"name": "某县民政局", "url": "http://old.gov.cn/"}
+    spider = make_spider(seed)
+    results = list(spider.parse(response_for(files, "jsp/list.html", "http://old.gov.cn/mzj/ndbg/list.jsp", seed)))
+    urls = {r.url for r in results}
+    assert "http://old.gov.cn/mzj/ndbg/view.jsp?id=2020" in urls
+    assert "http://old.gov.cn/mzj/ndbg/list.jsp?page=2" in urls
+    assert not any("calendar" in u or "jsessionid" in u for u in urls)
+
+
+def test_report_article_becomes_an_item_and_its_attachments_plain_requests():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    body = ("<html><head><title>2023年政府信息公开工作年度报告</title></head><body><p>详见附件。</p>"
+            "<a href='/u/2023nb.pdf'>2023年报告.pdf</a><a href='/u/2023jd.pdf'>2023年报告解读.pdf</a></body></html>").encode()
+    request = Request("http://x.gov.cn/t1.html", meta={"seed": seed, "role": "article"})
+    response = HtmlResponse(url=request.url, body=body, request=request,
+                            headers={"ETag": '"abc"', "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"})
+    item, *attachments = list(spider.parse_article(response))
+    assert item["url"] == item["page_url"] == "http://x.gov.cn/t1.html"
+    assert item["etag"] == '"abc"' and item["last_modified"].startswith("Wed")
+    assert len(item["sha256"]) == 64 and item["seed_name"] == "通城县民政局"
+    assert [a.url for a in attachments] == ["http://x.gov.cn/u/2023nb.pdf"]
+    assert attachments[0].meta["attachment"] and "playwright" not in attachments[0].meta
