@@ -150,6 +150,7 @@ CREATE TABLE changes (
     new_value
 );
 CREATE INDEX changes_report ON changes(report_id, to_version);
+CREATE INDEX changes_event ON changes(event_id);
 """
 
 

@@ -104,6 +104,8 @@ def xihe_2024() -> dict:
     record["year"] = 2024
     record["title"] = "阜新市细河区民政局2024年政府信息公开工作年度报告"
     record["cells"]["requests.new_requests.natural"] = 3
+    record["cells"]["requests.denied.process_info.natural"] = 2
+    record["cells"]["requests.denied.process_info.total"] = 2
     return record
 
 

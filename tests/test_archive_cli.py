@@ -1,0 +1,76 @@
+"""`nianbao export`, `changes` and `store` through the real CLI."""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+import archive_days as days
+from nianbao.cli import main
+
+
+def test_export_jsonl_latest_and_all_versions(tmp_path):
+    db = tmp_path / "a.db"
+    days.build(db)
+    result = CliRunner().invoke(main, ["export", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["organ"], r["year"], r["version"], r["gone_since"]) for r in records] == [
+        ("惠济区民政局", 2024, 1, None),
+        ("湘乡市民政局", 2024, 2, None),
+        ("阜新市细河区民政局", 2023, 1, None),
+        ("阜新市细河区民政局", 2024, 1, None),
+        ("鞍山市民政局", 2024, 1, "2026-11-22T09:00:00Z"),
+        ("黄石市下陆区民政局", 2024, 1, None),
+    ]
+    assert list(records[1]) == ["url", "organ", "year", "title", "published", "template", "contacts", "cells",
+                                "failed_checks", "version", "first_seen", "last_seen", "gone_since", "capture_sha256"]
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--all-versions", "--format", "csv"])
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["organ"], r["version"], r["requests.granted.total"]) for r in table if r["organ"] == "湘乡市民政局"] == [
+        ("湘乡市民政局", "1", "0"), ("湘乡市民政局", "2", "5")
+    ]
+
+
+def test_changes_command_prints_the_cell_diff(tmp_path):
+    db = tmp_path / "a.db"
+    days.build(db)
+    result = CliRunner().invoke(main, ["changes", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "crawls: 2",
+        "new: 1",
+        f"  阜新市细河区民政局 2024 v1 {days.url_of('阜新市细河区民政局', 2024)}",
+        "revised: 1",
+        f"  湘乡市民政局 2024 v2 {days.url_of('湘乡市民政局', 2024)}",
+        "    requests.new_requests.total: 0 -> 6",
+        "    requests.granted.total: 0 -> 5",
+        "gone: 1",
+        f"  鞍山市民政局 2024 v1 (http_404) {days.url_of('鞍山市民政局', 2024, 'pdf')}",
+        "returned: 0",
+    ]
+
+
+def test_store_command_replays_items(tmp_path):
+    items = tmp_path / "items.jsonl"
+    lines = []
+    for it in days.day1_items()[:2]:
+        it["body_base64"] = base64.b64encode(it.pop("body")).decode()
+        lines.append(json.dumps(it, ensure_ascii=False))
+    items.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["store", "--db", str(db), "--items", str(items)])
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[:3] for line in result.stdout.splitlines()] == [
+        ["new", "惠济区民政局", "2024"], ["new", "湘乡市民政局", "2024"]
+    ]
+    result = CliRunner().invoke(main, ["store", "--db", str(db), "--items", str(items)])
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["unchanged", "unchanged"]
+
+
+def test_export_of_missing_archive_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0 and "no archive here" in result.output

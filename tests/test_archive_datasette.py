@@ -1,0 +1,116 @@
+"""datasette on an archive: metadata, every canned query, full-text search, and a real browser."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+import archive_days as days
+from archive import serve
+
+QUERIES = ["denials_by_reason", "reports_failing_checks", "revisions_last_crawl", "missing_by_deadline",
+           "requests_by_applicant", "report_figures", "search"]
+PARAMS = {"report_figures": "report_id=2", "search": "q=养老服务"}
+
+
+@pytest.fixture(scope="module")
+def archive_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("datasette") / "nianbao.db"
+    days.build(db)
+    return db
+
+
+def get_json(db, path):
+    async def run():
+        ds = serve.datasette_app(db)
+        response = await ds.client.get(path)
+        return response.status_code, response.json()
+    return asyncio.run(run())
+
+
+def test_metadata_names_every_canned_query_and_figure_column(archive_db):
+    metadata = serve.build_metadata("nianbao")
+    database = metadata["databases"]["nianbao"]
+    assert sorted(database["queries"]) == sorted(QUERIES)
+    assert database["tables"]["latest_figures"]["columns"]["requests.granted.natural"] == "（一）予以公开 / 自然人"
+    for name, query in database["queries"].items():
+        assert " / " in query["title"], f"{name}: title in Chinese / English"
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_canned_query_answers_with_rows(archive_db, query):
+    params = PARAMS.get(query)
+    status, body = get_json(archive_db, f"/nianbao/{query}.json?_shape=objects" + (f"&{params}" if params else ""))
+    assert status == 200, body
+    assert body["rows"], f"{query}: no rows"
+
+
+def test_canned_query_rows_are_the_expected_ones(archive_db):
+    _, body = get_json(archive_db, "/nianbao/revisions_last_crawl.json?_shape=objects")
+    assert [(r["organ"], r["key"], r["old_value"], r["new_value"]) for r in body["rows"]] == [
+        ("湘乡市民政局", "requests.new_requests.total", 0, 6),
+        ("湘乡市民政局", "requests.granted.total", 0, 5),
+    ]
+    _, body = get_json(archive_db, "/nianbao/reports_failing_checks.json?_shape=objects")
+    assert [(r["organ"], r["failed"]) for r in body["rows"]] == [("湘乡市民政局", 4)]
+    _, body = get_json(archive_db, "/nianbao/missing_by_deadline.json?_shape=objects")
+    assert ("鞍山市民政局", 2024) not in {(r["organ"], r["year"]) for r in body["rows"]}  # published 2025-01-07
+    assert ("湘乡市民政局", 2023, "no report") in {(r["organ"], r["year"], r["status"]) for r in body["rows"]}
+
+
+def test_table_search_uses_trigram_fts(archive_db):
+    status, body = get_json(archive_db, "/nianbao/report_versions.json?_search=政府信息&_shape=objects&_col=organ")
+    assert status == 200
+    assert len(body["rows"]) == 7  # every version's text says 政府信息
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_report_page_renders_figures_in_headless_chromium(archive_db):
+    """`nianbao serve` as a real server; chromium renders one report's figures; screenshot kept."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", str(archive_db), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    artifacts = Path(os.environ.get("NIANBAO_ARTIFACTS", "artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    screenshot = (artifacts / "archive_report_figures.png").resolve()
+    url = f"http://127.0.0.1:{port}/nianbao/report_figures?report_id=2"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/-/versions.json").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.goto(url)
+            text = page.inner_text("table.rows-and-columns")
+            page.screenshot(path=str(screenshot), full_page=False)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"screenshot: {screenshot}")
+    assert "湘乡市民政局" in text
+    assert "（一）予以公开 / 社会公益组织" in text  # the figure's official label
+    assert "requests.granted.total" in text and "5" in text.split("requests.granted.total", 1)[1].split("\n", 1)[0]
+    assert screenshot.stat().st_size > 10_000
