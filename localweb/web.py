@@ -1,0 +1,78 @@
+"""The local web: which sites exist on a given day, and the files that describe it.
+
+`build_web` generates every site's content for one day (deterministically: the same day
+and options give byte-identical sites). The set of sites is a parameter so that larger
+synthetic webs can be assembled from the same families. `Web.write` puts, for one day,
+the seed list, the gold records and the decoy URLs where a crawl can be scored against
+them, once the sites' base URLs (ports) are known.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from localweb.sites import attachments, county, hanweb, hostile, jsapp, legacy, trs
+from localweb.sites.base import Options, Site
+
+# In port order: with a first port N, site i listens on N + i.
+FAMILIES = {
+    "trs": trs.build,
+    "hanweb": hanweb.build,
+    "jsapp": jsapp.build,
+    "attachments": attachments.build,
+    "legacy": legacy.build,
+    "county": county.build,
+    "hostile": hostile.build,
+}
+
+
+@dataclass
+class Web:
+    sites: list[Site]
+    options: Options
+
+    def site(self, key: str) -> Site:
+        for site in self.sites:
+            if site.key == key:
+                return site
+        raise KeyError(f"no site {key!r} in this web; sites: {', '.join(s.key for s in self.sites)}")
+
+    def seeds(self, bases: dict[str, str]) -> list[dict]:
+        """The seed list: one entry per site, the seed's organ name and its start URL."""
+        return [{"name": s.seed_name, "url": bases[s.key] + s.seed_path} for s in self.sites]
+
+    def gold(self, bases: dict[str, str]) -> list[dict]:
+        """Every report the web publishes for its seeds, as spec records with absolute URLs."""
+        return [{**record, "url": bases[s.key] + path} for s in self.sites for path, record in s.gold]
+
+    def decoys(self, bases: dict[str, str]) -> list[dict]:
+        """URLs a crawl must not record as a report of its seed, with why."""
+        return [{"url": bases[s.key] + path, "site": s.key, "kind": kind} for s in self.sites for path, kind in s.decoys]
+
+    def write(self, out_dir: Path, bases: dict[str, str]) -> dict[str, Path]:
+        """Write seeds.csv, gold.jsonl and decoys.jsonl under out_dir/day<N>/; return their paths."""
+        directory = Path(out_dir) / f"day{self.options.day}"
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = {"seeds": directory / "seeds.csv", "gold": directory / "gold.jsonl",
+                 "decoys": directory / "decoys.jsonl"}
+        with open(paths["seeds"], "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["name", "url"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.seeds(bases))
+        for name, rows in (("gold", self.gold(bases)), ("decoys", self.decoys(bases))):
+            with open(paths[name], "w", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return paths
+
+
+def build_web(day: int = 1, sites: list[str] | None = None, **options) -> Web:
+    """Generate the web of `day` with the named sites (all families by default)."""
+    opts = Options(day=day, **options)
+    keys = sites or list(FAMILIES)
+    unknown = [k for k in keys if k not in FAMILIES]
+    if unknown:
+        raise ValueError(f"unknown site families {unknown}; known: {', '.join(FAMILIES)}")
+    return Web(sites=[FAMILIES[k](opts) for k in keys], options=opts)
