@@ -71,9 +71,8 @@ def _table(document, table) -> None:
         for dr in range(1, cell.rowspan):
             covering[(r + dr, c)] = cell
     for r in range(len(table)):
-        tr = grid.add_row()._tr
-        for tc in list(tr.tc_lst):
-            tr.remove(tc)
+        tr = parse_xml(f"<w:tr {nsdecls('w')}/>")
+        grid._tbl.append(tr)
         c = 0
         while c < columns:
             cell = origins.get((r, c))
