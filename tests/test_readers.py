@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from opencc import OpenCC
 
-from extractors.documents import html
+from extractors.documents import doc, docx, html, pdf
 from extractors.errors import ExtractionError
 
 FILES = Path(__file__).parent / "files"
@@ -236,3 +236,89 @@ def test_html_merged_figure_and_label_in_a_tiny_table():
         ["（三）不予公开", None, "3", None, None, None, None, None],
         [],
     ]
+
+
+# ---------------------------------------------------------------- PDF
+
+def test_pdf_with_merged_cells_and_a_table_over_a_page_break():
+    document = pdf.read((FILES / "report_2021.pdf").read_bytes(), deadline=_deadline())
+    assert document.kind == "pdf" and document.cell_rows
+    assert document.title == "铁东区民政局2024年政府信息公开工作年度报告"  # the PDF's Title names a report
+    assert document.published is None
+    assert document.images == 0
+    # the 三 table starts on page 1 with no ruling between its label columns: one grid anyway
+    assert_2021_tables(document)
+    assert [p for p in paragraphs(document) if p in HEADINGS] == HEADINGS
+    assert "- 1 -" not in document.text  # page numbers are no text
+    assert "联系电话：0412-2227788，电子邮箱：mzjgk@163.com" in document.text  # wrapped lines joined
+
+
+def test_truncated_pdf_raises():
+    with pytest.raises(Exception):
+        pdf.read((FILES / "truncated.pdf").read_bytes(), deadline=_deadline())
+
+
+def test_pdf_timeout():
+    with pytest.raises(ExtractionError) as error:
+        pdf.read((FILES / "report_2021.pdf").read_bytes(), deadline=time.monotonic() - 1)
+    assert error.value.reason == "timeout"
+
+
+# ---------------------------------------------------------------- DOCX and DOC
+
+def test_docx_with_horizontal_and_vertical_merges():
+    document = docx.read((FILES / "report_2021.docx").read_bytes(), deadline=_deadline())
+    assert document.kind == "docx"
+    assert document.title == "铁东区民政局2024年政府信息公开工作年度报告"
+    assert document.images == 0
+    assert_2021_tables(document)
+    assert paragraphs(document)[:2] == [
+        "铁东区民政局2024年政府信息公开工作年度报告",
+        "本报告根据《中华人民共和国政府信息公开条例》和上级政务公开工作要求编制。本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
+        "如对本报告有疑问，请与铁东区民政局办公室联系（地址：鞍山市铁西区人民路38号，邮编：114013，联系电话：0412-2227788，电子邮箱：mzjgk@163.com）。",
+    ]
+
+
+def test_docx_zip_bomb_is_hostile():
+    data = (FILES / "zip_bomb.docx").read_bytes()
+    assert len(data) < 1024 * 1024
+    with pytest.raises(ExtractionError) as error:
+        docx.read(data, deadline=_deadline())
+    assert error.value.reason == "hostile"
+
+
+def test_docx_entity_bomb_is_hostile():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><w:document>&lol2;</w:document>')
+    with pytest.raises(ExtractionError) as error:
+        docx.read(buffer.getvalue(), deadline=_deadline())
+    assert error.value.reason == "hostile"
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04 truncated", (FILES / "report_2021.pdf").read_bytes()])
+def test_not_a_docx_is_corrupt(data):
+    with pytest.raises(ExtractionError) as error:
+        docx.read(data, deadline=_deadline())
+    assert error.value.reason == "corrupt"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(doc.converter() is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
+def test_doc_via_libreoffice():
+    document = doc.read((FILES / "report_2021.doc").read_bytes(), deadline=_deadline(120))
+    assert document.kind == "doc"
+    assert_2021_tables(document)
+    assert "0412-2227788" in document.text
+
+
+def test_doc_without_libreoffice_is_unsupported(monkeypatch):
+    monkeypatch.setattr(doc, "converter", lambda: None)
+    with pytest.raises(ExtractionError) as error:
+        doc.read((FILES / "report_2021.doc").read_bytes(), deadline=_deadline())
+    assert error.value.reason == "unsupported"
+    assert "libreoffice-writer-nogui" in error.value.message

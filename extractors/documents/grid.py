@@ -18,6 +18,9 @@ MAX_COLUMNS = 64
 MAX_ROWSPAN = 500
 
 _SPACE = re.compile(r"\s+")
+CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A line break inside Chinese text is where the cell or page was too narrow, not a space.
+_NEWLINE_INCJK = re.compile(rf"(?<=[{CJK}])[ \t\r]*\n\s*(?=[{CJK}])")
 # Text that carries words: a label. Anything else (digits, signs, dashes, "/", "——")
 # is a figure or a placeholder, which a merged cell prints once and never repeats.
 _WORDLIKE = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
@@ -31,10 +34,10 @@ class Cell:
 
 
 def clean_cell(text: str | None) -> str | None:
-    """Collapse whitespace (incl. &nbsp; and full-width spaces); blank -> None."""
+    """Collapse whitespace (incl. &nbsp;, full-width spaces, breaks inside CJK text); blank -> None."""
     if text is None:
         return None
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", _NEWLINE_INCJK.sub("", text)).strip()
     return text or None
 
 
@@ -54,13 +57,11 @@ def span(value, limit: int) -> int:
 def layout(table: list[list[Cell]]) -> list[Row]:
     """Place the cells on a grid (HTML table model) and return one Row per table row.
 
-    Rows made only of blank cells (Word's spacer rows, empty separators) are dropped;
-    every kept row is padded to the table's width so columns line up, and a figure merged
-    over the last columns keeps its None positions (["行政许可", "0", None, None]).
+    Each cell takes the first column its row has free (rowspans from above occupy
+    positions), as browsers do for <table> and python-docx's XML does not need to.
     """
-    placed: dict[tuple[int, int], str | None] = {}
+    placed: list[Placed] = []
     occupied: set[tuple[int, int]] = set()
-    extent = [0] * len(table)  # per row: one past its rightmost covered column
     for r, cells in enumerate(table):
         c = 0
         for cell in cells:
@@ -68,19 +69,47 @@ def layout(table: list[list[Cell]]) -> list[Row]:
                 c += 1
             if c >= MAX_COLUMNS:
                 break
-            text = clean_cell(cell.text)
-            repeat = text if is_label(text) else None
+            rowspan = max(1, min(cell.rowspan, MAX_ROWSPAN, len(table) - r))
             colspan = min(cell.colspan, MAX_COLUMNS - c)
-            for dr in range(min(cell.rowspan, MAX_ROWSPAN)):
-                if dr and r + dr >= len(table):
-                    break  # a rowspan past the last row covers nothing
-                for dc in range(colspan):
-                    pos = (r + dr, c + dc)
-                    occupied.add(pos)
-                    placed[pos] = text if (dr, dc) == (0, 0) else repeat
-                    extent[r + dr] = max(extent[r + dr], c + dc + 1)
+            placed.append(Placed(cell.text, r, c, rowspan, colspan))
+            occupied.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
             c += colspan
-    kept = [r for r in range(len(table)) if any(placed.get((r, c)) is not None for c in range(extent[r]))]
+    return rows_of(placed, len(table))
+
+
+@dataclass
+class Placed:
+    """A cell at a known grid position (PDF cells come with coordinates, not an order)."""
+    text: str | None
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def rows_of(cells: list[Placed], n_rows: int) -> list[Row]:
+    """Rows of positioned cells: covered label positions repeat it, covered figures are None.
+
+    Rows made only of blank cells (Word's spacer rows, empty separators) are dropped;
+    every kept row is padded to the table's width so columns line up, and a figure merged
+    over the last columns keeps its None positions (["行政许可", "0", None, None]).
+    """
+    values: dict[tuple[int, int], str | None] = {}
+    extent = [0] * n_rows  # per row: one past its rightmost covered column
+    for cell in cells:
+        text = clean_cell(cell.text)
+        repeat = text if is_label(text) else None
+        for r in range(cell.row, min(cell.row + cell.rowspan, n_rows)):
+            for c in range(cell.col, cell.col + cell.colspan):
+                values[(r, c)] = text if (r, c) == (cell.row, cell.col) else repeat
+            extent[r] = max(extent[r], cell.col + cell.colspan)
+    kept = [r for r in range(n_rows) if any(values.get((r, c)) is not None for c in range(extent[r]))]
     # the width of the rows kept: a dropped spacer row's extra width-setting cells do not count
     width = max((extent[r] for r in kept), default=0)
-    return [[placed.get((r, c)) for c in range(width)] for r in kept]
+    return [[values.get((r, c)) for c in range(width)] for r in kept]
+
+
+def rows_text(rows: list[Row]) -> str:
+    """Rows as plain text: a line per row, cells tab-separated (the text of a PDF or DOCX,
+    whose wrapped lines the readers have already joined, so a phone number reads whole)."""
+    return "\n".join("\t".join(cell for cell in row if cell) for row in rows if row).strip()

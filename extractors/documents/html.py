@@ -56,9 +56,7 @@ _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl
 # Containers the content-root search may step into (never into a paragraph or a data table).
 _CONTAINERS = {"html", "body", "div", "section", "article", "main", "center", "form", "table",
                "tbody", "thead", "tr", "td", "th", "font"}
-_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SOURCE_NEWLINE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r]*\n\s*(?=[{_CJK}])")
-_SPACE = re.compile(r"\s+")
+_CJK_CHAR = re.compile(rf"[{grid.CJK}]")
 _REPORT_TITLE = re.compile(r"年度?报告|年报")
 _TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—－]{1,2}|——)\s*")
 _PUBLISHED_METAS = ("pubdate", "publishdate", "publish_date", "publishtime", "article:published_time",
@@ -92,7 +90,7 @@ def read(data: bytes, *, declared_charset: str | None = None, deadline: float, *
     for element in walker.skipped:
         element.drop_tree()
     images = _count_images(root)
-    text = _running_text(root) or _rows_text(walker.rows)
+    text = _running_text(root) or grid.rows_text(walker.rows)
     notes = []
     if not walker.rows:
         notes.append("no report body found in the page")
@@ -410,8 +408,7 @@ class _BodyWalker:
 
 def _collapse(text: str) -> str:
     """Whitespace runs -> one space; a source line break between CJK characters -> nothing."""
-    text = _SOURCE_NEWLINE_IN_CJK.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return grid.clean_cell(text) or ""
 
 
 def _cell_text(element) -> str | None:
@@ -440,7 +437,7 @@ def _cell_text(element) -> str | None:
     for line in (_collapse(piece) for piece in lines):
         if not line:
             continue
-        cjk_seam = joined and re.match(rf"[{_CJK}]", joined[-1]) and re.match(rf"[{_CJK}]", line[0])
+        cjk_seam = joined and _CJK_CHAR.match(joined[-1]) and _CJK_CHAR.match(line[0])
         joined = joined + line if (not joined or cjk_seam) else f"{joined} {line}"
     return joined or None
 
@@ -468,9 +465,3 @@ def _running_text(root) -> str | None:
     text = trafilatura.extract(fragment, include_tables=True, include_comments=False, favor_recall=True,
                                include_images=False, include_links=False, deduplicate=False, fast=True)
     return text.strip() if text and text.strip() else None
-
-
-def _rows_text(rows: list[Row]) -> str:
-    """The DOM text of the body when trafilatura finds none: rows as lines, cells tab-separated."""
-    lines = ["\t".join(cell for cell in row if cell) for row in rows]
-    return "\n".join(line for line in lines if line).strip()

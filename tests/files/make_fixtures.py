@@ -441,7 +441,8 @@ def make_pdf(path: Path) -> None:
             for text, rs, cs in cells(row):
                 while (r, c) in taken:
                     c += 1
-                grid_rows[r][c] = Paragraph(text, cell_style) if len(text) > 6 else text
+                # CJK labels wrap inside their cell, as Word and WPS lay them out
+                grid_rows[r][c] = Paragraph(text, cell_style) if any(ord(ch) > 0x3000 for ch in text) else text
                 for dr in range(rs):
                     for dc in range(cs):
                         taken.add((r + dr, c + dc))
@@ -449,18 +450,20 @@ def make_pdf(path: Path) -> None:
                     style.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
                 c += cs
         data = grid_rows
-        label_width = 300 if width <= 10 else 0
         if width == 4:
             col_widths = [120, 110, 110, 110]
         elif width == 10:
             col_widths = [55, 55, 110] + [36] * 7
         else:
             col_widths = [30] * width
-        del label_width
         story.append(Table(data, colWidths=col_widths, style=TableStyle(style), repeatRows=0))
         story.append(Spacer(1, 6))
+    def page_number(canvas, doc):
+        canvas.setFont("Helvetica", 9)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
     doc = SimpleDocTemplate(str(path), pagesize=A4, title=title, author=organ)
-    doc.build(story)
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
 
 
 def make_docx(path: Path) -> None:

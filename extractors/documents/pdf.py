@@ -1,0 +1,185 @@
+"""PDF report -> Document, with pdfplumber.
+
+Per page: the ruled tables (pdfplumber's `find_tables`) and the text lines outside them,
+merged in reading order by vertical position. Tables are laid out from their cell
+*coordinates*, not from `Table.extract()`'s rows: a merged cell is one rectangle covering
+several grid positions, so the merged-cell convention (label repeated, figure once) comes
+from grid.rows_of like every other reader's. A table split over a page break continues:
+the two parts share one set of column boundaries (the first page of the 三 table often
+has no line between its three label columns yet; the second page has).
+
+Scanned reports have pages with images and (almost) no text: their images are counted so
+the record can say "tables are pictures" instead of "no figures".
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass, field
+
+from extractors.document import Document, Row
+from extractors.documents import grid
+from extractors.errors import ExtractionError
+
+MAX_PAGES = 300
+# Fewer characters than this on a page with an image: a scanned page.
+SCANNED_PAGE_CHARS = 20
+# Coordinates closer than this (points) are the same ruling line.
+SNAP = 2.0
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
+_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、])")
+_REPORT_TITLE = re.compile(r"年度?报告|年报")
+
+
+@dataclass
+class _TablePart:
+    """One page's piece of a table: cells with their page coordinates."""
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    cells: list = field(default_factory=list)  # (x0, top, x1, bottom, text)
+
+
+def read(data: bytes, *, deadline: float, **_) -> Document:
+    import pdfplumber
+
+    notes: list[str] = []
+    items: list = []  # ("line", page, top, text) | ("table", page, top, _TablePart)
+    images = 0
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        pages = document.pages
+        if len(pages) > MAX_PAGES:
+            notes.append(f"only the first {MAX_PAGES} of {len(pages)} pages were read")
+        for number, page in enumerate(pages[:MAX_PAGES]):
+            if time.monotonic() > deadline:
+                raise ExtractionError("timeout", f"reading the PDF took longer than the time budget (page {number + 1})")
+            items.extend(_page_items(page, number))
+            if len(page.chars) < SCANNED_PAGE_CHARS:
+                images += len(page.images)
+            page.close()
+        title = _title(document.metadata or {})
+    rows = _rows(items)
+    return Document(rows=rows, text=grid.rows_text(rows), kind="pdf", cell_rows=True,
+                    title=title, published=None, images=images, notes=notes)
+
+
+
+def _title(metadata: dict) -> str | None:
+    """The PDF's Title when it names a report (it is often "Microsoft Word - 文档1")."""
+    title = metadata.get("Title")
+    if isinstance(title, bytes):
+        title = title.decode("utf-16" if title.startswith(b"\xfe\xff") else "latin-1", "ignore")
+    title = grid.clean_cell(str(title)) if title else None
+    return title if title and _REPORT_TITLE.search(title) else None
+
+
+def _page_items(page, number: int) -> list:
+    tables = page.find_tables()
+    parts = []
+    for table in tables:
+        part = _TablePart(number, table.bbox[1], table.bbox[3], table.bbox[0], table.bbox[2])
+        texts = table.extract()
+        for row, row_texts in zip(table.rows, texts):
+            for bbox, text in zip(row.cells, row_texts):
+                if bbox is not None:
+                    part.cells.append((*bbox, text))
+        parts.append(part)
+    boxes = [t.bbox for t in tables]
+
+    def outside_tables(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside_tables) if boxes else page
+    lines = [line for line in text_page.extract_text_lines(return_chars=False)
+             if line["text"].strip() and not _PAGE_NUMBER.match(line["text"].strip())]
+    items = [("table", number, part.top, part) for part in parts]
+    items += [("line", number, top, text) for top, text in _paragraphs(lines)]
+    items.sort(key=lambda item: item[2])
+    return items
+
+
+def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:
+    """Join a paragraph's wrapped lines: a line that reaches the right edge runs on."""
+    if not lines:
+        return []
+    right = max(line["x1"] for line in lines)
+    paragraphs: list[list] = []
+    previous = None
+    for line in lines:
+        text = line["text"].strip()
+        height = line["bottom"] - line["top"]
+        runs_on = (previous is not None and previous["x1"] >= right - 2 * height
+                   and line["top"] - previous["bottom"] < 0.8 * height and not _HEADING_START.match(text))
+        if runs_on:
+            paragraphs[-1][1].append(text)
+        else:
+            paragraphs.append([line["top"], [text]])
+        previous = line
+    return [(top, grid.clean_cell("\n".join(texts)) or "") for top, texts in paragraphs]
+
+
+def _rows(items: list) -> list[Row]:
+    """Lines and tables in reading order; a table continued at the top of the next page joins.
+
+    Page numbers were dropped with the lines, so a table running to the bottom of one page
+    and a table opening the next with no text between them are one table.
+    """
+    rows: list[Row] = []
+    pending: list[_TablePart] = []
+    for kind, _page, _top, value in items:
+        if kind == "table":
+            if pending and _continues(pending[-1], value):
+                pending.append(value)
+                continue
+            rows.extend(_flush(pending))
+            pending = [value]
+        else:
+            rows.extend(_flush(pending))  # text after a table ends it
+            pending = []
+            rows.append([value])
+    rows.extend(_flush(pending))
+    return rows
+
+
+def _continues(previous: _TablePart, part: _TablePart) -> bool:
+    """The next page's first table, as wide as the last one: the same table, continued."""
+    return (part.page == previous.page + 1
+            and abs(part.x0 - previous.x0) <= 3 * SNAP and abs(part.x1 - previous.x1) <= 3 * SNAP)
+
+
+def _flush(parts: list[_TablePart]) -> list[Row]:
+    if not parts:
+        return []
+    return _layout(parts) + [[]]
+
+
+def _snap(values) -> list[float]:
+    """Distinct coordinates, those within SNAP of each other merged."""
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > SNAP:
+            snapped.append(value)
+    return snapped
+
+
+def _index(boundaries: list[float], value: float) -> int:
+    return min(range(len(boundaries)), key=lambda i: abs(boundaries[i] - value))
+
+
+def _layout(parts: list[_TablePart]) -> list[Row]:
+    """Cells of one table (over one or more pages) on the union of their ruling lines."""
+    xs = _snap(x for part in parts for cell in part.cells for x in (cell[0], cell[2]))
+    placed: list[grid.Placed] = []
+    row_offset = 0
+    for part in parts:
+        ys = _snap(y for cell in part.cells for y in (cell[1], cell[3]))
+        for x0, top, x1, bottom, text in part.cells:
+            row, col = _index(ys, top), _index(xs, x0)
+            rowspan, colspan = max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col)
+            placed.append(grid.Placed(text, row_offset + row, col, rowspan, colspan))
+        row_offset += max(1, len(ys) - 1)
+    return grid.rows_of(placed, row_offset)
