@@ -144,6 +144,29 @@ class Link:
     text: str
 
 
+def links_in(html: str, base_url: str) -> list[Link]:
+    """Every anchor of a page (and inside Hanweb `<datastore>` records), canonical and once each."""
+    from parsel import Selector
+
+    from crawler.cms import hanweb
+
+    selectors = [Selector(text=html)] + [Selector(text=f) for f in hanweb.record_fragments(html)]
+    links, seen = [], set()
+    for sel in selectors:
+        for anchor in sel.xpath("//a[@href]"):
+            url = canonical_url(anchor.attrib["href"], base_url)
+            if url is None or url in seen:
+                continue
+            seen.add(url)
+            links.append(Link(url, link_title(" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title"))))
+    return links
+
+
+def report_attachments(links: list[Link]) -> list[Link]:
+    """The attachments of a report article worth fetching (not a 解读 or 预算 file)."""
+    return [link for link in links if is_attachment_url(link.url, link.text) and not _DECOY_WORDS.search(link.text)]
+
+
 def canonical_url(url: str, base: str | None = None) -> str | None:
     """An absolute http(s) URL without fragment or session ids, or None for other schemes."""
     url = (url or "").strip()

@@ -37,6 +37,7 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.pending = _pending_pages(crawler)
+        self.page_published: dict[str, str | None] = {}
         # one document at a time: the readers are CPU-bound (threads only overlap them with
         # downloads) and LibreOffice, used for .doc, must not run twice on one profile
         self.one_at_a_time = asyncio.Semaphore(1)
@@ -62,8 +63,16 @@ class ExtractPipeline:
             except ExtractionError as exc:
                 site_stats_for(self.crawler).error(seed, f"extract {exc.reason}", item["url"])
                 raise DropItem(f"cannot read {item['url']}: {exc}") from None
+            if is_page:
+                self.page_published[item["url"]] = record.get("published")
+            elif not record.get("published") and item.get("page_url") in self.pending:
+                # a PDF rarely prints its date; the article that published it does
+                await self.pending[item["page_url"]]
+                record["published"] = self.page_published.get(item["page_url"])
             if not record.get("is_report"):
-                raise DropItem(f"not a report: {item['url']} ({record.get('title')!r})")
+                raise DropItem(f"not a report: {item['url']} ({record.get('title')!r})", log_level="INFO")
+            if is_page and not record.get("cells") and self._links_attachments(item):
+                raise DropItem(f"{item['url']} only points to its attachments: the report is there", log_level="INFO")
             record["url"] = item["url"]
             record["organ"] = item["seed_name"]  # the spec: a crawled report's organ is its seed's name
             item["record"] = record
@@ -74,6 +83,26 @@ class ExtractPipeline:
         finally:
             if done is not None and not done.done():
                 done.set_result(None)
+
+
+    @staticmethod
+    def _links_attachments(item) -> bool:
+        """Whether a page links report attachments (the one-sentence 详见附件 article)."""
+        from crawler.discovery import links_in, report_attachments
+
+        text = item["body"].decode(_charset(item.get("content_type")) or "utf-8", "replace")
+        return bool(report_attachments(links_in(text, item["url"])))
+
+
+def _charset(content_type: str | None) -> str | None:
+    if content_type and "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
+        try:
+            "".encode(charset)
+            return charset
+        except LookupError:
+            return None
+    return None
 
 
 class OneReportPipeline:
@@ -94,7 +123,7 @@ class OneReportPipeline:
         key = (item["seed_name"], item["record"].get("year"))
         kept = self.kept.get(key)
         if kept is not None and kept["url"] != item["url"]:
-            raise DropItem(f"{item['url']} is the same report as {kept['url']} ({key[0]} {key[1]})")
+            raise DropItem(f"{item['url']} is the same report as {kept['url']} ({key[0]} {key[1]})", log_level="INFO")
         self.kept[key] = {"url": item["url"], "page_url": page_url}
         return item
 

@@ -139,3 +139,26 @@ def test_the_shipped_real_seed_list_parses_cleanly():
 def files():
     from pathlib import Path
     return Path(__file__).parent / "files" / "sites"
+
+
+def test_trs_pager_definition_is_not_mistaken_for_the_call():
+    html = ('<script>function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {}</script>'
+            '<script>createPageHTML(3, 0, "index", "html");</script>')
+    assert trs.list_page_urls(html, "http://x/ndbg/index.html")[-1] == "http://x/ndbg/index_2.html"
+
+
+def test_hanweb_jpage_ajax_param_goes_into_the_form():
+    html = ('<div id="17352"><script type="text/xml"><datastore><totalrecord>29</totalrecord><recordset>'
+            + '<record><![CDATA[<li><a href="/art/2024/1/2/art_4521_1.html">x</a></li>]]></record>' * 15
+            + '</recordset></datastore></script><script>$("#17352").jpage({perPage:15, totalRecord:29, '
+            'proxyUrl:"/module/web/jpage/dataproxy.jsp", ajaxParam:{col:1, appid:1, webid:21, path:"/", columnid:4521, '
+            'unitid:"17352", webname:"云溪区民政局", permissiontype:0}});</script></div>')
+    paging = hanweb.paging(html, "http://x/col/col4521/index.html")
+    assert paging.form["webid"] == "21" and paging.form["unitid"] == "17352" and paging.form["webname"] == "云溪区民政局"
+    assert [u.split("?")[1] for u, _ in hanweb.next_page_requests(paging)] == ["startrecord=16&endrecord=29&perpage=15"]
+
+
+def test_an_empty_shell_with_an_external_script_needs_the_browser():
+    shell = ('<html><head><script src="/static/app.js" defer></script></head><body><div id="app"></div>'
+             '<noscript>请开启浏览器的JavaScript功能。</noscript></body></html>')
+    assert jsapp.needs_browser(shell)

@@ -17,6 +17,8 @@ _NEXTGROUP = re.compile(r"<nextgroup[^>]*>\s*<!\[CDATA\[(.*?)\]\]>", re.S | re.I
 _TOTAL = re.compile(r"(?:<totalrecord>\s*(\d+)|totalRecord\s*[:=]\s*['\"]?(\d+)|totalrecord\s*[:=]\s*['\"]?(\d+))", re.I)
 _PERPAGE = re.compile(r"(?:<perpage>\s*(\d+)|perPage\s*[:=]\s*['\"]?(\d+))", re.I)
 _PROXY = re.compile(r"proxyUrl\s*[:=]\s*['\"]([^'\"]+)['\"]", re.I)
+_AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}", re.I)
+_JS_PAIR = re.compile(r"([A-Za-z_]\w*)\s*:\s*(?:\"([^\"]*)\"|'([^']*)'|([\w.]+))")
 _COLUMN_IN_URL = re.compile(r"/col/col(\d+)/")
 _COLUMN_IN_TEXT = re.compile(r"columnid\s*[:=]\s*['\"]?(\d+)", re.I)
 
@@ -55,6 +57,10 @@ def paging(text: str, page_url: str) -> Paging | None:
         href = re.search(r"href=['\"]([^'\"]+)['\"]", nextgroup.group(1))
         if href:
             form.update(parse_qsl(urlsplit(href.group(1).replace("&amp;", "&")).query))
+    ajax = _AJAX_PARAM.search(text)
+    if ajax:  # jpage({…, ajaxParam: {col:1, webid:21, columnid:4521, …}})
+        for key, *values in _JS_PAIR.findall(ajax.group(1)):
+            form[key] = next((v for v in values if v), "")
     column = _COLUMN_IN_URL.search(page_url) or _COLUMN_IN_TEXT.search(text)
     if column and "columnid" not in form:
         form["columnid"] = column.group(1)

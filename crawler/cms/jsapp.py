@@ -24,18 +24,22 @@ MIN_TEXT_CHARS = 60  # …or some text
 def needs_browser(html: str) -> bool:
     """Whether this raw HTML is a shell that only JavaScript fills.
 
-    True when a script fetches data (fetch/XHR/$.ajax/a JSON URL or a SPA framework) and
-    the page has almost no links and no text of its own, or an empty list/content
-    container waiting to be filled.
+    True when the page has scripts and almost no links and no text of its own, or when a
+    script fetches data (fetch/XHR/$.ajax/a JSON URL or a SPA framework) into an empty
+    list/content container.
     """
     sel = Selector(text=html)
-    scripts = " ".join(sel.xpath("//script/text()").getall()) + " ".join(sel.xpath("//script/@src").getall())
-    if not _FETCHING_SCRIPT.search(scripts):
+    inline = " ".join(sel.xpath("//script/text()").getall())
+    external = sel.xpath("//script/@src").getall()
+    if not inline.strip() and not external:
         return False
     links = [h for h in sel.xpath("//body//a/@href").getall() if h and not h.startswith(("#", "javascript"))]
-    body_text = "".join(t.strip() for t in sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+    body_text = "".join(t.strip() for t in sel.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]").getall())
     if len(links) < MIN_LINKS and len(body_text) < MIN_TEXT_CHARS:
-        return True
+        return True  # a shell: scripts and nothing else
+    if not _FETCHING_SCRIPT.search(inline + " ".join(external)):
+        return False
     for element in sel.xpath("//body//*[@id or @class][self::ul or self::ol or self::div or self::tbody or self::section or self::article]"):
         marker = (element.attrib.get("id", "") + " " + element.attrib.get("class", ""))
         if _CONTAINER.search(marker) and not element.xpath("./*") and not "".join(element.xpath(".//text()").getall()).strip():

@@ -19,11 +19,18 @@ MAX_PAGES = 200  # a column with more pages than this is a trap, not a list
 
 def list_page_urls(html: str, page_url: str) -> list[str]:
     """The other pages of a TRS list, from its `createPageHTML` call; [] if there is none."""
-    found = _CALL.search(html)
-    if not found:
-        return []
+    for call in _CALL.finditer(html):
+        if re.search(r"function\s*$", html[max(0, call.start() - 12):call.start()]):
+            continue  # the pager's own definition, not a call
+        pages = _call_pages(call.group(1), html, page_url)
+        if pages:
+            return pages
+    return []
+
+
+def _call_pages(arguments: str, html: str, page_url: str) -> list[str]:
     numbers, strings = [], []
-    for arg in (a.strip() for a in found.group(1).split(",")):
+    for arg in (a.strip() for a in arguments.split(",")):
         quoted = _STRING.match(arg)
         if quoted:
             strings.append(quoted.group(1))

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -128,10 +128,8 @@ class ReportsSpider(scrapy.Spider):
         yield self._report_item(response)
         if not isinstance(response, TextResponse):
             return
-        for link in self._links(response):
-            if discovery.is_attachment_url(link.url, link.text) and not discovery._DECOY_WORDS.search(link.text):
-                yield self._request(link.url, response.meta["seed"], "attachment", response,
-                                    page_url=response.url)
+        for link in discovery.report_attachments(self._links(response)):
+            yield self._request(link.url, response.meta["seed"], "attachment", response, page_url=response.url)
 
     def _follow(self, link: Link, response, in_column: bool):
         """The request a link deserves from this page, or None."""
@@ -181,18 +179,7 @@ class ReportsSpider(scrapy.Spider):
 
     def _links(self, response) -> list[Link]:
         """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
-        selectors = [Selector(text=response.text)]
-        selectors += [Selector(text=fragment) for fragment in hanweb.record_fragments(response.text)]
-        links, seen = [], set()
-        for sel in selectors:
-            for anchor in sel.xpath("//a[@href]"):
-                url = discovery.canonical_url(anchor.attrib["href"], response.url)
-                if url is None or url in seen:
-                    continue
-                seen.add(url)
-                text = discovery.link_title(" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title"))
-                links.append(Link(url, text))
-        return links
+        return discovery.links_in(response.text, response.url)
 
     def _is_column_page(self, response) -> bool:
         """Whether this page is itself an annual-report column (a portal seed often is)."""
@@ -200,7 +187,8 @@ class ReportsSpider(scrapy.Spider):
             response.xpath("//meta[@name='ColumnName']/@content").get(),
             response.xpath("//title/text()").get(),
         ]))
-        return discovery.is_report_column(Link(response.url, discovery.clean_title(name)[:12]))
+        return discovery.is_report_column(Link(response.url, discovery.clean_title(name)[:12])) \
+            or bool(discovery._REPORT_COLUMN_URL.search(urlsplit(response.url).query))
 
     def _request(self, url, seed, role, response=None, **meta):
         callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
