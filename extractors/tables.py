@@ -59,7 +59,7 @@ class TableReading:
 
 
 def read_tables(document: Document) -> TableReading:
-    rows = [[_norm_cell(c) for c in row] for row in document.rows]
+    rows = _normalised_rows(document.rows)
     sections = _split_sections(rows)
     reading = TableReading(cell_rows=document.cell_rows)
     reading.template = _template(sections, rows)
@@ -81,11 +81,18 @@ def read_tables(document: Document) -> TableReading:
 
 # --- cells and tokens -------------------------------------------------------------
 
-def _norm_cell(cell):
-    if cell is None:
-        return None
-    text = labels.normalise(labels.to_simplified(str(cell)))
-    return text or None
+def _normalised_rows(rows):
+    """Every cell simplified (one OpenCC call for the whole document) and normalised."""
+    sep = "\x1f"
+    flat = [c for row in rows for c in row if c is not None]
+    simplified = labels.to_simplified(sep.join(flat)).split(sep) if flat else []
+    if len(simplified) != len(flat):  # the converter touched a separator: go cell by cell
+        simplified = [labels.to_simplified(c) for c in flat]
+    it = iter(simplified)
+    out = []
+    for row in rows:
+        out.append([None if c is None else (labels.normalise(next(it)) or None) for c in row])
+    return out
 
 
 def _tokens(cell) -> list[Token]:
