@@ -523,6 +523,101 @@ def make_zip_bomb(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+# ----------------------------------------------------------------- expected records
+
+_COLUMNS = ["natural", "commercial", "research", "nonprofit", "legal", "other_org", "total"]
+
+
+def _figure(text: str):
+    if text == "":
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def expected_cells(template: str) -> dict:
+    """The codebook cells of the tables above, as the full extractor should read them."""
+    found: dict = {}
+    if template == "2021":
+        active = {"rules": ("issued", "repealed", "in_force"), "normative": ("issued", "repealed", "in_force"),
+                  "licensing": ("decisions",), "penalty": ("decisions",), "coercion": ("decisions",), "fees": ("amount",)}
+        spec, labels = ACTIVE_2021, {"规章": "rules", "行政规范性文件": "normative", "行政许可": "licensing",
+                                     "行政处罚": "penalty", "行政强制": "coercion", "行政事业性收费": "fees"}
+    else:
+        active = {"rules": ("made", "published", "total_public"), "normative": ("made", "published", "total_public"),
+                  "licensing": ("prev_items", "change", "decisions"), "other_admin_services": ("prev_items", "change", "decisions"),
+                  "penalty": ("prev_items", "change", "decisions"), "coercion": ("prev_items", "change", "decisions"),
+                  "fees": ("prev_items", "change"), "procurement": ("items", "amount")}
+        spec, labels = ACTIVE_2019, {"规章": "rules", "规范性文件": "normative", "行政许可": "licensing",
+                                     "其他对外管理服务事项": "other_admin_services", "行政处罚": "penalty", "行政强制": "coercion",
+                                     "行政事业性收费": "fees", "政府集中采购": "procurement"}
+    for row in spec:
+        first = row[0] if isinstance(row[0], str) else None
+        if first in labels:
+            key = labels[first]
+            figures = [t for t, _, _ in cells(row)[1:]]
+            for column, text in zip(active[key], figures):
+                found[f"active.{key}.{column}"] = _figure(text)
+    request_keys = (["new_requests", "carried_over", "granted", "partial"]
+                    + [f"denied.{k}" for k in ("state_secret", "prohibited", "security", "third_party", "internal_affairs",
+                                               "process_info", "enforcement_file", "inquiry")]
+                    + [f"unavailable.{k}" for k in ("not_held", "needs_creation", "unclear")]
+                    + [f"not_processed.{k}" for k in ("petition", "duplicate", "publication", "excessive", "confirmation")]
+                    + (["other.no_correction", "other.no_fee", "other.other"] if template == "2021" else ["other"])
+                    + ["total_handled", "carried_forward"])
+    body = _requests_body(template == "2021")
+    for key, row in zip(request_keys, body):
+        figures = [t for t, _, _ in cells(row)][-7:] if key != "denied.state_secret" else ["0"] * 7  # merged 0 spread
+        for column, text in zip(_COLUMNS, figures):
+            found[f"requests.{key}.{column}"] = _figure(text)
+    for key, figures in zip(("review", "suit_direct", "suit_after_review"), (REVIEW[3][0:5], REVIEW[3][5:10], REVIEW[3][10:15])):
+        for column, text in zip(("upheld", "corrected", "other", "pending", "total"), figures):
+            found[f"review.{key}.{column}"] = _figure(text)
+    return found
+
+
+def expected_record(organ, year, title, published, phone, *, template="2021", tables=True, is_report=True,
+                    address="鞍山市铁西区人民路38号") -> dict:
+    return {
+        "organ": organ, "year": year, "title": title, "published": published,
+        "template": template if tables else None,
+        "contacts": {"phone": [phone], "email": ["mzjgk@163.com"], "address": [address], "postcode": ["114013"]}
+        if phone else {"phone": [], "email": [], "address": [], "postcode": []},
+        "cells": expected_cells(template) if tables else {},
+        "failed_checks": [],
+        "tables_as_images": is_report and not tables,
+        "is_report": is_report,
+    }
+
+
+EXPECTED = {
+    "html_2021.html": ("铁西区民政局", 2024, "铁西区民政局2024年政府信息公开工作年度报告", "2025-01-20", "0412-5556677"),
+    "html_2019_gb2312.html": ("岫岩满族自治县民政局", 2020, "岫岩满族自治县民政局2020年政府信息公开工作年度报告", "2021-01-28", "0412-7821234", {"template": "2019"}),
+    # the Word export has no page date; the report is signed 2024年1月15日
+    "html_word_export.html": ("立山区民政局", 2023, "立山区民政局2023年政府信息公开工作年度报告", "2024-01-15", "0412-6663322"),
+    "html_gbk_no_charset.html": ("千山区民政局", 2024, "千山区民政局2024年政府信息公开工作年度报告", None, "0412-3334455"),
+    "html_gbk_declared_utf8.html": ("千山区民政局", 2024, "千山区民政局2024年政府信息公开工作年度报告", None, "0412-3334455"),
+    # title and contacts as printed, in traditional characters (郵編 is 邮编)
+    "html_traditional.html": ("鞍山市民政局", 2022, "鞍山市民政局2022年政府信息公開工作年度報告", None, "0412-3334455",
+                              {"address": "鞍山市鐵西區人民路38號"}),
+    "html_div_grid.html": ("千山区民政局", 2024, "千山区民政局2024年政府信息公开工作年度报告", "2025-01-17", "0412-3338899"),
+    "html_tables_as_images.html": ("台安县民政局", 2024, "台安县民政局2024年政府信息公开工作年度报告", "2025-01-22", "0412-4821111", {"tables": False}),
+    # a column list: no report title, no year covered (its 2025 dates are notices' dates)
+    "html_not_report.html": (None, None, None, None, None, {"tables": False, "is_report": False}),
+    "report_2021.pdf": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
+    "report_2021.docx": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
+    "report_2021.doc": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
+}
+
+
+def write_expected_records() -> None:
+    import json
+
+    for name, (organ, year, title, published, phone, *options) in EXPECTED.items():
+        record = {"fixture": name, **expected_record(organ, year, title, published, phone, **(options[0] if options else {}))}
+        stem = Path(name).stem if name.endswith(".html") else name.replace(".", "_")
+        (HERE / f"{stem}.expected.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     (HERE / "html_2021.html").write_text(page_2021(), encoding="utf-8")
     (HERE / "html_2019_gb2312.html").write_bytes(page_2019_layout_tables())
@@ -540,6 +635,7 @@ def main() -> None:
     make_docx(HERE / "report_2021.docx")
     make_doc(HERE / "report_2021.docx", HERE / "report_2021.doc")
     make_zip_bomb(HERE / "zip_bomb.docx")
+    write_expected_records()
 
 
 if __name__ == "__main__":
