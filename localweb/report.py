@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.codebook import ACTIVE_COLUMNS, REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS
 from localweb import prose
@@ -90,7 +90,7 @@ class Report:
             if key not in cells:
                 raise KeyError(f"revision of {self.title}: {key} is not a printed cell")
             cells[key] = value
-        return Report(**{**self.__dict__, "cells": cells})
+        return replace(self, cells=cells)
 
 
 def generate(organ: str, year: int, *, template: str | None = None, published: dt.date | None = None,

@@ -161,7 +161,7 @@ class LocalWeb:
 
     def start(self) -> "LocalWeb":
         for server in self.servers:
-            threading.Thread(target=server.serve_forever, name=f"localweb-{server.server_address[1]}",
+            threading.Thread(target=server.serve_forever, args=(0.05,), name=f"localweb-{server.server_address[1]}",
                              daemon=True).start()
         return self
 

@@ -2,7 +2,7 @@
 
 LibreOffice's output is not byte-stable and takes seconds, so the conversion is done once
 per distinct DOCX and kept under a name derived from the DOCX's hash: first in the
-package's own data (``localweb/data/doc/``, shipped, so an installed demo needs no
+package's own data (``localweb/data/report-<hash>.doc``, shipped, so an installed demo needs no
 LibreOffice), else in the user's cache directory. The same DOCX therefore always gives
 the same .doc bytes.
 """
@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-PACKAGE_CACHE = Path(__file__).resolve().parent.parent / "data" / "doc"
+PACKAGE_CACHE = Path(__file__).resolve().parent.parent / "data"
 
 
 def user_cache() -> Path:
@@ -25,7 +25,7 @@ def user_cache() -> Path:
 
 def render(docx_bytes: bytes) -> bytes:
     """The .doc conversion of these DOCX bytes, from the cache or from LibreOffice."""
-    name = hashlib.sha256(docx_bytes).hexdigest()[:16] + ".doc"
+    name = "report-" + hashlib.sha256(docx_bytes).hexdigest()[:16] + ".doc"
     for directory in (PACKAGE_CACHE, user_cache()):
         if (directory / name).is_file():
             return (directory / name).read_bytes()
@@ -44,7 +44,7 @@ def _convert(docx_bytes: bytes) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise RuntimeError("the local web's .doc report is not cached and LibreOffice (soffice) is not installed: "
-                           "install libreoffice-writer or ship localweb/data/doc/*.doc")
+                           "install libreoffice-writer or ship localweb/data/report-*.doc")
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         source = Path(tmp) / "report.docx"
         source.write_bytes(docx_bytes)

@@ -60,6 +60,7 @@ def build(options: Options) -> Site:
         site.add(path, article(chrome, title, at(date, 15, 20), news_body(ORGAN, title, date),
                                meta={"ArticleTitle": title, "PubDate": f"{date:%Y-%m-%d} 15:20"}))
         items.append((path, title, date))
+    news = list(items)
     for year, (template, style, faults, blanks, article_id) in REPORTS.items():
         if year == 2025 and options.day < 2:
             continue
@@ -98,7 +99,7 @@ def build(options: Options) -> Site:
     site.routes.append(Route("GET", PROXY, dataproxy))
     site.add("/col/col4518/index.html", chrome.page("机构概况", f"<p>{ORGAN}是区政府工作部门。</p>"))
     site.add("/col/col4519/index.html", chrome.page("通知公告", "<ul>" + "".join(
-        f"<li><a href=\"{h}\">{escape(t)}</a></li>" for h, t, _ in items[:8]) + "</ul>"))
+        f"<li><a href=\"{h}\">{escape(t)}</a></li>" for h, t, _ in news[:8]) + "</ul>"))
     site.add("/col/col4520/index.html", chrome.page("互动交流", "<p>书记信箱　区长信箱　网上调查</p>"))
     site.add("/index.html", chrome.page("首页", f"<p><a href=\"/col/col{COLUMN_ID}/index.html\">政府信息公开</a></p>"))
     return site
