@@ -11,13 +11,14 @@ import json
 from typing import IO, Iterator
 
 from archive.records import SPEC_FIELDS
+from archive.store import load_record
 from extractors import codebook
 
 ARCHIVE_FIELDS = ("version", "first_seen", "last_seen", "gone_since", "capture_sha256")
 RECORD_FIELDS = ("url",) + SPEC_FIELDS
 
 _RECORDS_SQL = """
-SELECT v.record, v.url, v.version, v.first_seen, r.last_seen, r.gone_since, c.sha256
+SELECT v.id, v.record, v.url, v.version, v.first_seen, r.last_seen, r.gone_since, c.sha256
 FROM report_versions v
 JOIN reports r ON r.id = v.report_id
 LEFT JOIN captures c ON c.id = v.capture_id
@@ -29,8 +30,10 @@ ORDER BY r.organ, r.year, v.version
 def report_records(db, all_versions: bool = False) -> Iterator[dict]:
     """Every report's latest record (or every version), in organ, year, version order."""
     where = "" if all_versions else "WHERE v.id = r.latest_version_id"
-    for record, url, version, first_seen, last_seen, gone_since, sha256 in db.execute(_RECORDS_SQL.format(where=where)):
-        stored = json.loads(record)
+    for version_id, record, url, version, first_seen, last_seen, gone_since, sha256 in db.execute(
+        _RECORDS_SQL.format(where=where)
+    ).fetchall():
+        stored = load_record(db, version_id, record)
         out = {"url": url}
         out.update({field: stored.get(field) for field in SPEC_FIELDS})
         out.update(version=version, first_seen=first_seen, last_seen=last_seen, gone_since=gone_since,

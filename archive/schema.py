@@ -95,7 +95,7 @@ CREATE TABLE report_versions (
     version INTEGER NOT NULL,
     organ TEXT, year INTEGER, title TEXT, published TEXT, template TEXT,
     url TEXT,
-    record TEXT NOT NULL,              -- the report record, JSON, as the extractor gave it
+    record TEXT NOT NULL,              -- the report record as JSON, without cells (they are in `cells`)
     record_hash TEXT NOT NULL,         -- sha256 of the spec fields, to spot a real change
     text TEXT,                         -- cleaned report text (full-text indexed)
     capture_id INTEGER REFERENCES captures(id),

@@ -161,10 +161,8 @@ class Archive:
             self.db.execute("UPDATE reports SET latest_version_id = ? WHERE id = ?", [version_id, report_id])
             self._event(crawl_id, report_id, "new", 1, fetched_at)
             return "new"
-        report_id, version, version_id, gone_since = row
-        old_record, old_hash = self.db.execute(
-            "SELECT record, record_hash FROM report_versions WHERE id = ?", [version_id]
-        ).fetchone()
+        report_id, version, old_version_id, gone_since = row
+        old_hash = self.db.execute("SELECT record_hash FROM report_versions WHERE id = ?", [old_version_id]).fetchone()[0]
         seen = "UPDATE reports SET last_seen = ?, last_crawl = ?, url = ?, gone_since = NULL, gone_crawl = NULL, gone_reason = NULL"
         if old_hash == digest:
             self.db.execute(seen + " WHERE id = ?", [fetched_at, crawl_id, url, report_id])
@@ -184,7 +182,7 @@ class Archive:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [event_id, report_id, version - 1, version, d["key"], d["change"], d["old_value"], d["new_value"]]
-                for d in records.diff(json.loads(old_record), record)
+                for d in records.diff(load_record(self.db, old_version_id), record)
             ],
         )
         return "revised"
@@ -195,7 +193,7 @@ class Archive:
             "INSERT INTO report_versions (report_id, version, organ, year, title, published, template, url,"
             " record, record_hash, text, capture_id, crawl_id, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [report_id, version, record["organ"], int(record["year"]), record.get("title"), record.get("published"),
-             _str(record.get("template")), url, json.dumps(record, ensure_ascii=False), digest, text,
+             _str(record.get("template")), url, _record_json(record), digest, text,
              capture_id, crawl_id, fetched_at],
         ).lastrowid
         inferred = set(record.get("inferred") or [])
@@ -279,6 +277,23 @@ class Archive:
         if row is None:
             raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
         return row[0]
+
+
+def _record_json(record: dict) -> str:
+    """The record as JSON without its cells: `cells` holds the one copy of every figure."""
+    return json.dumps({k: v for k, v in record.items() if k != "cells"}, ensure_ascii=False)
+
+
+def load_record(db, version_id: int, record_json: str | None = None) -> dict:
+    """A stored version's record, whole again: its JSON plus its cells in codebook order."""
+    if record_json is None:
+        record_json = db.execute("SELECT record FROM report_versions WHERE id = ?", [version_id]).fetchone()[0]
+    record = json.loads(record_json)
+    record["cells"] = dict(db.execute(
+        "SELECT k.key, c.value FROM cells c JOIN cell_keys k ON k.id = c.key_id WHERE c.version_id = ? ORDER BY k.id",
+        [version_id],
+    ).fetchall())
+    return record
 
 
 def _seed(seed) -> dict:

@@ -1,0 +1,141 @@
+"""Benchmark of the archive: a synthetic archive of N reports (~150 cells each).
+
+    python bench/archive.py                 # N = 100,000 (the target size)
+    python bench/archive.py --n 20000       # quicker; the figures say which N ran
+
+Prints: insert rate through `Archive.store()` (the crawler's real path, one transaction per
+report), size on disk per report (and per table when SQLite has dbstat), and the time of
+every canned query in archive/metadata.yml (goal: each < 1 s). Not part of the test run.
+
+The synthetic reports: N/5 bureaus x 5 covered years, 2021-format cells (about 150 of
+the codebook's keys: the 2021 section 二 rows, all of section 三 but the 2019-only
+row, section 四), small random figures with some denials, a failed check on one report
+in ten, a short Chinese text; then a second crawl revises 1% of them in two cells.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive import Archive, serve  # noqa: E402
+from extractors import codebook  # noqa: E402
+
+YEARS = (2020, 2021, 2022, 2023, 2024)
+TEXT = ("{organ}{year}年政府信息公开工作年度报告。根据《中华人民共和国政府信息公开条例》，现公布本机关"
+        "{year}年度政府信息公开工作情况。本年度持续推进养老服务、社会救助、婚姻登记等领域信息公开，"
+        "主动公开政府信息{n}条，依申请公开办理及时规范。") * 3
+PARAMS = {"report_figures": {"report_id": 1}, "search": {"q": "养老服务"}}
+
+
+def keys_2021() -> list[str]:
+    keys = [f"active.{row}.{col}" for row, cols in codebook.ACTIVE_COLUMNS["2021"].items() for col in cols]
+    for key in codebook.all_keys():
+        section, rest = key.split(".", 1)
+        if section in ("requests", "review") and rest.rsplit(".", 1)[0] != "other":  # `other`: the 2019 row
+            keys.append(key)
+    return keys
+
+
+def record(i: int, rng: random.Random, keys: list[str]) -> dict:
+    organ = f"测试{i // len(YEARS):06d}区民政局"
+    year = YEARS[i % len(YEARS)]
+    cells = {k: (rng.randint(0, 3) if rng.random() < 0.3 else 0) for k in keys}
+    failed = ["requests.row_total.granted"] if rng.random() < 0.1 else []
+    published = f"{year + 1}-{rng.choice((1, 1, 1, 2, 3)):02d}-{rng.randint(5, 28):02d}" if rng.random() < 0.8 else None
+    return {"organ": organ, "year": year, "title": f"{organ}{year}年政府信息公开工作年度报告",
+            "published": published,
+            "template": "2021", "contacts": {"phone": ["0412-5570186"], "email": [], "address": [], "postcode": []},
+            "cells": cells, "failed_checks": failed}
+
+
+def item(rec: dict, crawl_day: int, i: int) -> dict:
+    text = TEXT.format(organ=rec["organ"], year=rec["year"], n=i % 997)
+    body = f"<html><body><h1>{rec['title']}</h1><p>{text}</p><p>{sorted(rec['cells'].items())}</p></body></html>".encode()
+    site = f"http://site{i // len(YEARS):06d}.example/"
+    return {"seed_name": rec["organ"], "seed_url": site, "url": f"{site}art/{rec['year']}/report.html",
+            "fetched_at": f"2026-11-{crawl_day:02d}T10:00:00Z", "status": 200, "content_type": "text/html",
+            "headers": {"Server": "nginx"}, "etag": f'"{i}-{crawl_day}"', "body": body,
+            "sha256": hashlib.sha256(body).hexdigest(), "record": rec, "text": text}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="number of reports (default 100,000)")
+    parser.add_argument("--db", type=Path, default=None, help="archive file to build (default: a temporary file)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each canned query; the best is printed")
+    args = parser.parse_args()
+
+    workdir = None
+    if args.db is None:
+        workdir = tempfile.TemporaryDirectory(prefix="nianbao-bench-")
+        args.db = Path(workdir.name) / "bench.db"
+    if args.db.exists():
+        sys.exit(f"{args.db} exists: give a new path, the bench builds its archive from scratch")
+
+    rng = random.Random(6)
+    keys = keys_2021()
+    print(f"N = {args.n:,} reports, {len(keys)} cells each, archive {args.db}")
+    records = []
+    with Archive(args.db) as archive:
+        crawl = archive.begin_crawl(started_at="2026-11-01T09:00:00Z")
+        t0 = time.perf_counter()
+        for i in range(args.n):
+            rec = record(i, rng, keys)
+            if i % 100 == 0:
+                records.append(rec)
+            archive.store(crawl, item(rec, 1, i))
+            if i and i % 20_000 == 0:
+                print(f"  {i:,} stored, {i / (time.perf_counter() - t0):,.0f} reports/s", flush=True)
+        elapsed = time.perf_counter() - t0
+        archive.end_crawl(crawl, {})
+        print(f"insert: {args.n:,} reports in {elapsed:.1f} s = {args.n / elapsed:,.0f} reports/s "
+              f"({args.n * len(keys) / elapsed:,.0f} cells/s), one transaction per report")
+
+        crawl = archive.begin_crawl(started_at="2026-11-02T09:00:00Z")
+        t0 = time.perf_counter()
+        for j, rec in enumerate(records):  # 1%: a silent correction of two cells
+            rec["cells"]["requests.granted.natural"] += 1
+            rec["cells"]["requests.granted.total"] += 1
+            archive.store(crawl, item(rec, 2, j * 100))
+        archive.end_crawl(crawl, {})
+        print(f"revise: {len(records):,} reports in {time.perf_counter() - t0:.1f} s")
+        archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        archive.db.execute("ANALYZE")
+
+    size = args.db.stat().st_size
+    print(f"size: {size / 1e6:,.1f} MB on disk = {size / args.n / 1024:.1f} KiB per report")
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    try:
+        by_table = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").fetchall()
+        print("  largest: " + ", ".join(f"{name} {bytes_ / args.n:,.0f} B/report" for name, bytes_ in by_table))
+    except sqlite3.OperationalError:
+        pass  # SQLite built without dbstat
+
+    queries = serve.build_metadata("bench")["databases"]["bench"]["queries"]
+    slow = []
+    print(f"canned queries (best of {args.repeat}, goal < 1 s):")
+    for name, query in queries.items():
+        best, rows = float("inf"), 0
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            rows = len(conn.execute(query["sql"], PARAMS.get(name, {})).fetchall())
+            best = min(best, time.perf_counter() - t0)
+        slow += [name] if best >= 1 else []
+        print(f"  {name:24s} {best * 1000:8.1f} ms  {rows:6,} rows")
+    conn.close()
+    print(f"N = {args.n:,}: {'every canned query under 1 s' if not slow else 'over 1 s: ' + ', '.join(slow)}")
+    if workdir:
+        workdir.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
