@@ -4,9 +4,8 @@ Per page: the ruled tables (pdfplumber's `find_tables`) and the text lines outsi
 merged in reading order by vertical position. Tables are laid out from their cell
 *coordinates*, not from `Table.extract()`'s rows: a merged cell is one rectangle covering
 several grid positions, so the merged-cell convention (label repeated, figure once) comes
-from grid.rows_of like every other reader's. A table split over a page break continues:
-the two parts share one set of column boundaries (the first page of the 三 table often
-has no line between its three label columns yet; the second page has).
+from grid.rows_of like every other reader's. A table split over a page break continues,
+each part laid out on its own page's ruling lines.
 
 Scanned reports have pages with images and (almost) no text: their images are counted so
 the record can say "tables are pictures" instead of "no figures".
@@ -171,15 +170,21 @@ def _index(boundaries: list[float], value: float) -> int:
 
 
 def _layout(parts: list[_TablePart]) -> list[Row]:
-    """Cells of one table (over one or more pages) on the union of their ruling lines."""
-    xs = _snap(x for part in parts for cell in part.cells for x in (cell[0], cell[2]))
-    placed: list[grid.Placed] = []
-    row_offset = 0
+    """Cells of one table (over one or more pages), each page's part on its own ruling lines.
+
+    The parts of a table split over pages rarely share their column boundaries to the
+    point (a label column drawn differently, a few points of drift): laid on the union of
+    both pages' lines, every figure would gain a phantom neighbour. Rows need no common
+    columns anyway: a row is read by its own labels and figures.
+    """
+    rows: list[Row] = []
     for part in parts:
+        xs = _snap(x for cell in part.cells for x in (cell[0], cell[2]))
         ys = _snap(y for cell in part.cells for y in (cell[1], cell[3]))
+        placed: list[grid.Placed] = []
         for x0, top, x1, bottom, text in part.cells:
             row, col = _index(ys, top), _index(xs, x0)
             rowspan, colspan = max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col)
-            placed.append(grid.Placed(text, row_offset + row, col, rowspan, colspan))
-        row_offset += max(1, len(ys) - 1)
-    return grid.rows_of(placed, row_offset)
+            placed.append(grid.Placed(text, row, col, rowspan, colspan))
+        rows.extend(grid.rows_of(placed, max(1, len(ys) - 1)))
+    return rows
