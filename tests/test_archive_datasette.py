@@ -66,6 +66,14 @@ def test_canned_query_rows_are_the_expected_ones(archive_db):
     assert ("湘乡市民政局", 2023, "no report") in {(r["organ"], r["year"], r["status"]) for r in body["rows"]}
 
 
+def test_search_query_three_characters_by_index_two_by_like(archive_db):
+    _, body = get_json(archive_db, "/nianbao/search.json?_shape=objects&q=细河区")
+    assert [(r["organ"], r["year"]) for r in body["rows"]] == [("阜新市细河区民政局", 2023), ("阜新市细河区民政局", 2024)]
+    assert "【细河区】" in body["rows"][0]["snippet"]
+    _, body = get_json(archive_db, "/nianbao/search.json?_shape=objects&q=民政")  # too short for trigram
+    assert len(body["rows"]) == 7
+
+
 def test_table_search_uses_trigram_fts(archive_db):
     status, body = get_json(archive_db, "/nianbao/report_versions.json?_search=政府信息&_shape=objects&_col=organ")
     assert status == 200
