@@ -122,3 +122,22 @@ def test_report_page_renders_figures_in_headless_chromium(archive_db):
     assert "（一）予以公开 / 社会公益组织" in text  # the figure's official label
     assert "requests.granted.total" in text and "5" in text.split("requests.granted.total", 1)[1].split("\n", 1)[0]
     assert screenshot.stat().st_size > 10_000
+
+
+def test_datasette_reads_while_a_crawl_writes(tmp_path):
+    """Served read-only (mode=ro, not immutable): a store() made meanwhile shows up at once."""
+    from archive import Archive
+
+    db = tmp_path / "nianbao.db"
+    days.build(db)
+
+    async def run():
+        ds = serve.datasette_app(db)
+        before = (await ds.client.get("/nianbao/reports.json?_shape=array")).json()
+        with Archive(db) as archive:  # the crawl's writer, while datasette holds its connections
+            crawl = archive.begin_crawl(days.seeds())
+            assert archive.store(crawl, days.item("湘乡市民政局", days.gold("湘乡市民政局") | {"year": 2025}, 3)) == "new"
+        after = (await ds.client.get("/nianbao/reports.json?_shape=array")).json()
+        return len(before), len(after)
+
+    assert asyncio.run(run()) == (6, 7)
