@@ -1,4 +1,4 @@
-"""Benchmark of the archive: a synthetic archive of N reports (~150 cells each).
+"""Benchmark of the archive: a synthetic archive of N reports (200 cells each).
 
     python bench/archive.py                 # N = 100,000 (the target size)
     python bench/archive.py --n 20000       # quicker; the figures say which N ran
@@ -7,10 +7,10 @@ Prints: insert rate through `Archive.store()` (the crawler's real path, one tran
 report), size on disk per report (and per table when SQLite has dbstat), and the time of
 every canned query in archive/metadata.yml (goal: each < 1 s). Not part of the test run.
 
-The synthetic reports: N/5 bureaus x 5 covered years, 2021-format cells (about 150 of
-the codebook's keys: the 2021 section 二 rows, all of section 三 but the 2019-only
-row, section 四), small random figures with some denials, a failed check on one report
-in ten, a short Chinese text; then a second crawl revises 1% of them in two cells.
+The synthetic reports: N/5 bureaus x 5 covered years; 2021-format cells (the 200 keys
+a full 2021 report prints, as the gold records do; the issue estimated ~150); small
+random figures with some denials; a failed check on one report in ten; a short Chinese
+text. A second crawl then revises 1% of them in two cells.
 """
 from __future__ import annotations
 
