@@ -353,3 +353,26 @@ def test_pdf_scanned_pages_count_their_images():
     sheet.save()
     document = pdf.read(buffer.getvalue(), deadline=_deadline())
     assert document.rows == [] and document.images == 2
+
+
+def test_pdf_table_parts_drawn_a_few_points_apart_get_no_phantom_columns():
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")])
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    for rows, widths in (([["一、本年新收政府信息公开申请数量", "5", "6"]], [200, 40, 40]),
+                         ([["二、上年结转政府信息公开申请数量", "1", "1"]], [203, 40, 37])):
+        table = Table(rows, colWidths=widths, style=style)
+        table.wrapOn(sheet, 400, 700)
+        table.drawOn(sheet, 72, 780)  # at the top of the page: the first page's table continues
+        sheet.showPage()
+    sheet.save()
+    document = pdf.read(buffer.getvalue(), deadline=_deadline())
+    assert document.rows == [["一、本年新收政府信息公开申请数量", "5", "6"], ["二、上年结转政府信息公开申请数量", "1", "1"], []]

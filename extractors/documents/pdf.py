@@ -5,7 +5,7 @@ merged in reading order by vertical position. Tables are laid out from their cel
 *coordinates*, not from `Table.extract()`'s rows: a merged cell is one rectangle covering
 several grid positions, so the merged-cell convention (label repeated, figure once) comes
 from grid.rows_of like every other reader's. A table split over a page break continues,
-each part laid out on its own page's ruling lines.
+its parts on one set of column lines (see _layout).
 
 Scanned reports have pages with images and (almost) no text: their images are counted so
 the record can say "tables are pictures" instead of "no figures".
@@ -26,6 +26,9 @@ MAX_PAGES = 300
 SCANNED_PAGE_CHARS = 20
 # Coordinates closer than this (points) are the same ruling line.
 SNAP = 2.0
+# Column lines of a table's parts on two pages may differ by this much (points) and still
+# be one column line; no report table has a column narrower than this.
+COLUMN_DRIFT = 6.0
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、])")
 _REPORT_TITLE = re.compile(r"年度?报告|年报")
@@ -156,11 +159,11 @@ def _flush(parts: list[_TablePart]) -> list[Row]:
     return _layout(parts) + [[]]
 
 
-def _snap(values) -> list[float]:
-    """Distinct coordinates, those within SNAP of each other merged."""
+def _snap(values, tolerance: float = SNAP) -> list[float]:
+    """Distinct coordinates, those within tolerance of each other merged."""
     snapped: list[float] = []
     for value in sorted(values):
-        if not snapped or value - snapped[-1] > SNAP:
+        if not snapped or value - snapped[-1] > tolerance:
             snapped.append(value)
     return snapped
 
@@ -170,21 +173,23 @@ def _index(boundaries: list[float], value: float) -> int:
 
 
 def _layout(parts: list[_TablePart]) -> list[Row]:
-    """Cells of one table (over one or more pages), each page's part on its own ruling lines.
+    """Cells of one table (over one or more pages) on one set of column boundaries.
 
-    The parts of a table split over pages rarely share their column boundaries to the
-    point (a label column drawn differently, a few points of drift): laid on the union of
-    both pages' lines, every figure would gain a phantom neighbour. Rows need no common
-    columns anyway: a row is read by its own labels and figures.
+    The parts of a table split over pages share their columns, but not always their
+    ruling lines: the first page of the 三 table often has no line between its three
+    label columns yet (those rows span them all), the second page has. Laid out apart,
+    the two parts would have 8 and 10 columns. Their x boundaries are therefore merged
+    -- with COLUMN_DRIFT tolerance, so a part drawn a few points off does not give every
+    figure a phantom neighbour column.
     """
-    rows: list[Row] = []
+    xs = _snap((x for part in parts for cell in part.cells for x in (cell[0], cell[2])), COLUMN_DRIFT)
+    placed: list[grid.Placed] = []
+    row_offset = 0
     for part in parts:
-        xs = _snap(x for cell in part.cells for x in (cell[0], cell[2]))
         ys = _snap(y for cell in part.cells for y in (cell[1], cell[3]))
-        placed: list[grid.Placed] = []
         for x0, top, x1, bottom, text in part.cells:
             row, col = _index(ys, top), _index(xs, x0)
             rowspan, colspan = max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col)
-            placed.append(grid.Placed(text, row, col, rowspan, colspan))
-        rows.extend(grid.rows_of(placed, max(1, len(ys) - 1)))
-    return rows
+            placed.append(grid.Placed(text, row_offset + row, col, rowspan, colspan))
+        row_offset += max(1, len(ys) - 1)
+    return grid.rows_of(placed, row_offset)
