@@ -23,8 +23,10 @@ _DATE_LABEL = re.compile(
     r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|生成日期|更新时间|时间|日期)\s*[:：]\s*"
     r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
 )
+# A date alone on one of the last lines, or after the organ's name (a PDF line often
+# carries both): 鞍山市民政局 2025年1月7日
 _SIGNATURE_DATE = re.compile(
-    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
+    r"^\s*(?:[\u4e00-\u9fff（）()]{2,30}\s+)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
 )
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 # 0412-5570186, 0412－5570186, (0412)5570186, 0412 5570186
@@ -136,7 +138,7 @@ def published(text: str, declared: str | None = None) -> str | None:
     tail = [ln for ln in _lines(simple) if ln][-8:]
     for line in reversed(tail):
         if _SIGNATURE_DATE.match(line):
-            date = dates.parse(line if "日" in line or not re.search(r"\d$", line) else line + "日")
+            date = dates.parse(line)
             if date:
                 return date
     return None
