@@ -191,11 +191,7 @@ class StorePipeline:
                     (Path(self.jobdir) / "crawl_id").write_text(str(self.crawl_id))
         if self.jsonl_path or not self.db_path:
             path = Path(self.jsonl_path or "reports.jsonl")
-            if path.exists():  # a resumed crawl appends, without repeating what is there
-                for line in path.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        row = json.loads(line)
-                        self.jsonl_seen.add((row.get("url"), row.get("sha256")))
+            self.jsonl_seen = read_jsonl_keys(path)
             self.jsonl = path.open("a", encoding="utf-8")
 
     def _resumed_crawl_id(self) -> int | None:
@@ -231,6 +227,23 @@ class StorePipeline:
             sites = Path(str(self.jsonl.name) + ".sites.json")
             sites.write_text(json.dumps(site_stats_for(self.crawler).as_dict(), ensure_ascii=False, indent=1),
                              encoding="utf-8")
+
+
+def read_jsonl_keys(path: Path) -> set[tuple]:
+    """(url, sha256) of the rows a JSON Lines file already holds, so a resumed crawl appends
+    without repeating them; a last line cut short by a killed crawl is removed."""
+    if not path.exists():
+        return set()
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        data = data[: data.rfind(b"\n") + 1]
+        path.write_bytes(data)
+    keys = set()
+    for line in data.decode("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            keys.add((row.get("url"), row.get("sha256")))
+    return keys
 
 
 def jsonl_row(item) -> dict:

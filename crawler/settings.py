@@ -95,4 +95,5 @@ PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.browser_should_abort"
 # --- output --------------------------------------------------------------------------------------------
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawler.logformatter.CrawlLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -21,6 +21,22 @@ MIN_LINKS = 3       # a rendered page has at least a few links of its own
 MIN_TEXT_CHARS = 60  # …or some text
 
 
+# Evaluated in the page after navigation: resolves once the DOM has content (a few links
+# or some text) and has stopped changing for ~0.75 s, or after 15 s. "networkidle" alone
+# is not enough on a loaded machine: the data request may not have started when it fires.
+WAIT_FOR_CONTENT = """() => new Promise(resolve => {
+  const started = Date.now(); let last = -1, stable = 0;
+  const tick = () => {
+    const body = document.body;
+    const size = body ? body.innerHTML.length : 0;
+    const filled = body && (body.querySelectorAll('a[href]').length >= 3 || body.innerText.trim().length >= 60);
+    stable = (size === last) ? stable + 1 : 0; last = size;
+    if ((filled && stable >= 3) || Date.now() - started > 15000) resolve(size); else setTimeout(tick, 250);
+  };
+  tick();
+})"""
+
+
 def needs_browser(html: str) -> bool:
     """Whether this raw HTML is a shell that only JavaScript fills.
 

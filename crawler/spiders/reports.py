@@ -35,10 +35,23 @@ MAX_NAV_DEPTH = 3  # seed → 政府信息公开 → 部门 → …: deeper than
 
 PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
 
-BROWSER_META = {
-    "playwright": True,
-    "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
-}
+# the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
+OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
+            "browser_attempts")
+BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
+
+
+def browser_meta() -> dict:
+    """Meta that sends a request through chromium and waits for the page to be built."""
+    from scrapy_playwright.page import PageMethod
+
+    return {
+        "playwright": True,
+        "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+        "playwright_page_methods": [PageMethod("evaluate", jsapp.WAIT_FOR_CONTENT)],
+        # the plain fetch of this URL is cached under the same fingerprint: never mix them up
+        "dont_cache": True,
+    }
 
 
 class ReportsSpider(scrapy.Spider):
@@ -114,15 +127,14 @@ class ReportsSpider(scrapy.Spider):
                 found.append(request)
         found.extend(self._cms_pages(response, "list" if in_column else role))
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
-        if not meta.get("playwright") and not has_reports and (in_column or not found) \
+        if self._may_render(response) and not has_reports and (in_column or not found) \
                 and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
             return
         yield from found
 
     def _parse_article(self, response):
-        if isinstance(response, TextResponse) and not response.meta.get("playwright") \
-                and jsapp.needs_browser(response.text):
+        if isinstance(response, TextResponse) and self._may_render(response) and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
             return
         yield self._report_item(response)
@@ -198,10 +210,15 @@ class ReportsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               priority=PRIORITY[role])
 
+    def _may_render(self, response) -> bool:
+        return response.meta.get("browser_attempts", 0) < BROWSER_ATTEMPTS
+
     def _through_browser(self, response):
         """The same request again, rendered by chromium (scrapy-playwright)."""
         request = response.request
-        return request.replace(meta={**request.meta, **BROWSER_META}, dont_filter=True)
+        own = {key: request.meta[key] for key in OWN_META if key in request.meta}
+        own["browser_attempts"] = request.meta.get("browser_attempts", 0) + 1
+        return request.replace(meta={**own, **browser_meta()}, dont_filter=True)
 
     def _report_item(self, response) -> ReportItem:
         seed = response.meta["seed"]

@@ -1,0 +1,108 @@
+"""How fast the crawler walks the local web, against a bare Scrapy spider on the same URLs.
+
+    python bench/crawl.py [--day 1]
+
+Starts the local web, crawls it with `nianbao crawl` (politeness off: no delay, no
+AutoThrottle, 8 requests per site), then has a bare Scrapy spider fetch exactly the URLs
+the crawl fetched (from the local web's access log) and do nothing with them. Prints
+pages/s and reports/s of the crawl and the ratio of its page rate to the bare spider's
+(goal: >= 0.5). Timings are Scrapy's own `elapsed_time_seconds`, so interpreter start-up
+is left out of both. Prints figures; not part of the test run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+POLITENESS_OFF = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+                  "-s", "CONCURRENT_REQUESTS=32", "-s", "RETRY_BACKOFF_MAX=1", "-s", "NIANBAO_PROGRESS_INTERVAL=0"]
+
+
+def elapsed_of(log: str) -> float:
+    """Scrapy's elapsed_time_seconds from the stats dump at the end of a crawl's log."""
+    found = re.search(r"'elapsed_time_seconds': ([0-9.]+)", log)
+    if not found:
+        raise SystemExit("no elapsed_time_seconds in the crawl's log:\n" + log[-2000:])
+    return float(found.group(1))
+
+
+def run(args: list[str]) -> str:
+    result = subprocess.run(args, cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stderr
+
+
+def bare_spider(urls_file: str) -> None:
+    """Fetch every (method, URL) of the file with plain Scrapy and throw the answers away."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    entries = json.loads(Path(urls_file).read_text())
+
+    class BareSpider(scrapy.Spider):
+        name = "bare"
+
+        async def start(self):
+            for method, url in entries:
+                yield scrapy.Request(url, method=method, dont_filter=True, callback=self.parse,
+                                     errback=lambda failure: None)
+
+        def parse(self, response):
+            return None
+
+    process = CrawlerProcess({
+        "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+        "DOWNLOAD_DELAY": 0, "RETRY_ENABLED": False, "HTTPERROR_ALLOW_ALL": True, "LOG_LEVEL": "INFO",
+        "TELNETCONSOLE_ENABLED": False, "DOWNLOAD_MAXSIZE": 0,
+    })
+    process.crawl(BareSpider)
+    process.start()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--day", type=int, default=1)
+    parser.add_argument("--bare", help=argparse.SUPPRESS)  # internal: run the bare spider on a URL list
+    options = parser.parse_args()
+    if options.bare:
+        bare_spider(options.bare)
+        return
+
+    sys.path.insert(0, str(REPO))
+    from localweb.server import LocalWeb
+    from localweb.web import build_web
+
+    work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    print(f"building the day-{options.day} local web …", flush=True)
+    with LocalWeb(build_web(options.day)) as web:
+        files = web.web.write(work, web.urls)
+        out = work / "reports.jsonl"
+        started = time.monotonic()
+        log = run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]), "--jsonl", str(out),
+                   *POLITENESS_OFF])
+        wall = time.monotonic() - started
+        ours = elapsed_of(log)
+        fetched = [(a.method, web.urls[a.site] + a.path) for a in web.log]
+        reports = sum(1 for line in out.read_text(encoding="utf-8").splitlines() if line.strip())
+        urls_file = work / "urls.json"
+        urls_file.write_text(json.dumps(fetched))
+        web.log.clear()
+        bare = elapsed_of(run([sys.executable, str(Path(__file__).resolve()), "--bare", str(urls_file)]))
+
+    pages = len(fetched)
+    print(f"crawler:  {pages} requests, {reports} reports in {ours:.1f} s (wall {wall:.1f} s): "
+          f"{pages / ours:.1f} pages/s, {reports / ours:.2f} reports/s")
+    print(f"bare:     {pages} requests in {bare:.1f} s: {pages / bare:.1f} pages/s")
+    print(f"ratio:    {bare / ours:.2f} of the bare spider's page rate (goal >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
