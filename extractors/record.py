@@ -26,7 +26,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
     return {
         "url": url,
         "organ": organ or metadata.organ_from_title(title),
-        "year": metadata.year(title, text, published),
+        # a page that is no report covers no year (its news items' dates would say one)
+        "year": metadata.year(title, text, published) if looks_like_report or cells else None,
         "title": title,
         "published": published,
         "template": reading.template if cells else None,
