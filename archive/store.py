@@ -122,28 +122,39 @@ class Archive:
         the capture is kept but it is not an identifiable report (no year, is_report false).
         A 304 answer with no body moves last_seen of the reports found at that URL.
         """
+        with schema.transaction(self.db):
+            return self._store(crawl_id, item)
+
+    def store_many(self, crawl_id: int, items: Iterable) -> list[str]:
+        """store() for many items in one transaction (replays, merging shards, the bench).
+
+        Faster (one commit), but a kill loses the whole batch: the crawler stores item by item.
+        """
+        with schema.transaction(self.db):
+            return [self._store(crawl_id, item) for item in items]
+
+    # ------------------------------------------------------------ internals
+
+    def _store(self, crawl_id: int, item) -> str:
         item = dict(item)
         record = dict(item.get("record") or {})
         fetched_at = item.get("fetched_at") or self._clock()
-        with schema.transaction(self.db):
-            site_id = None
-            if item.get("seed_url"):
-                site_id = self._site_id(item["seed_url"], item.get("seed_name") or item["seed_url"], None, crawl_id)
-            capture_id, sha256 = self._capture(crawl_id, site_id, item, fetched_at)
-            if item.get("body") is None and item.get("status") == 304:
-                return self._not_modified(crawl_id, item["url"], fetched_at)
-            organ = record.get("organ") or item.get("seed_name")
-            year = record.get("year")
-            if not organ or year is None or record.get("is_report") is False:
-                return "capture_only"
-            record["organ"] = organ  # the spec: a crawled report's organ is its seed's name
-            for field in ("published", "contacts"):
-                if record.get(field) is None and item.get(field) is not None:
-                    record[field] = item[field]
-            text = record.pop("text", None) or item.get("text")
-            return self._report(crawl_id, site_id, capture_id, item.get("url"), fetched_at, record, text)
-
-    # ------------------------------------------------------------ internals
+        site_id = None
+        if item.get("seed_url"):
+            site_id = self._site_id(item["seed_url"], item.get("seed_name") or item["seed_url"], None, crawl_id)
+        capture_id, _ = self._capture(crawl_id, site_id, item, fetched_at)
+        if item.get("body") is None and item.get("status") == 304:
+            return self._not_modified(crawl_id, item["url"], fetched_at)
+        organ = record.get("organ") or item.get("seed_name")
+        year = record.get("year")
+        if not organ or year is None or record.get("is_report") is False:
+            return "capture_only"
+        record["organ"] = organ  # the spec: a crawled report's organ is its seed's name
+        for field in ("published", "contacts"):
+            if record.get(field) is None and item.get(field) is not None:
+                record[field] = item[field]
+        text = record.pop("text", None) or item.get("text")
+        return self._report(crawl_id, site_id, capture_id, item.get("url"), fetched_at, record, text)
 
     def _report(self, crawl_id, site_id, capture_id, url, fetched_at, record, text) -> str:
         digest = records.record_hash(record)

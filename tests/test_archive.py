@@ -271,3 +271,12 @@ def test_newer_archive_is_refused(tmp_path):
     conn.close()
     with pytest.raises(RuntimeError, match="newer than this nianbao"):
         Archive(path)
+
+
+def test_store_many_is_one_transaction_with_the_same_outcomes(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds())
+        assert archive.store_many(crawl, days.day1_items()) == ["new"] * 5
+        crawl = archive.begin_crawl(days.seeds())
+        assert archive.store_many(crawl, days.day2_items()) == ["unchanged", "revised", "unchanged", "new"]
+        assert archive.db.execute("SELECT count(*) FROM changes").fetchone() == (2,)
