@@ -1,5 +1,6 @@
-"""Shared pytest fixtures. The local web of bureau sites lives in localweb.pytest_plugin."""
+"""Shared pytest fixtures. The local web of bureau sites lives in localweb.pytest_plugin,
+a throw-away Redis (for the distributed mode) in localweb.redis_plugin."""
 import importlib.util
 
-if importlib.util.find_spec("localweb.pytest_plugin") is not None:
-    pytest_plugins = ["localweb.pytest_plugin"]
+pytest_plugins = [name for name in ("localweb.pytest_plugin", "localweb.redis_plugin")
+                  if importlib.util.find_spec(name) is not None]
