@@ -37,6 +37,8 @@ def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, seeds=seeds)
     process.start()
+    if crawler.stats.get_value("finish_reason") is None:
+        raise click.ClickException("the crawl did not run (see the traceback above)")
     return site_stats_for(crawler).as_dict()
 
 

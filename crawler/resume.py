@@ -23,6 +23,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class ResumeCacheMiddleware(HttpCacheMiddleware):
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
             raise NotConfigured
-        settings = crawler.settings.copy()
+        settings = Settings(crawler.settings.copy_to_dict())  # the crawler's own are frozen by now
         settings.set("HTTPCACHE_ENABLED", True)
         settings.set("HTTPCACHE_DIR", str(Path(jobdir).resolve() / CACHE_DIR))
         settings.set("HTTPCACHE_STORAGE", "crawler.resume.AtomicFilesystemCacheStorage")
