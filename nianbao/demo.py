@@ -1,0 +1,74 @@
+"""`nianbao demo`: the whole product on the embedded local web, for a newcomer.
+
+Starts the local web of bureau sites (localweb) on free loopback ports, crawls it with
+the real crawler into a real archive, scores what it found against the web's gold and
+prints a summary with the next commands to try. Nothing to set up; run it twice (the
+second time with ``--day 2``) to see a silent revision, a new report and a removed
+attachment land in the archive as versions and changes.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+
+@click.command("demo")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("nianbao-demo.db"),
+              show_default=True, help="Archive to crawl into (created if missing; reuse it for --day 2).")
+@click.option("--day", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="Day of the local web: 2 has a silently revised report, a new one and a removed attachment.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to keep the web's seeds/gold files and the crawl's records (default: a temporary directory).")
+def demo_command(db: Path, day: int, out_dir: Path | None):
+    """Serve the local web, crawl it into an archive, and print what was found."""
+    from crawler.commands import run_crawl
+    from localweb.score import read_jsonl, score
+    from localweb.server import LocalWeb
+    from localweb.web import build_web
+
+    out_dir = out_dir or Path(tempfile.mkdtemp(prefix="nianbao-demo-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Building the local web (day {day}) ...", err=True)
+    web = build_web(day, slow_seconds=1.0)
+    server = LocalWeb(web, first_port=0).start()
+    try:
+        paths = web.write(out_dir, server.urls)
+        click.echo(f"Serving {len(web.sites)} bureau sites on 127.0.0.1; seed list {paths['seeds']}", err=True)
+        records_path = out_dir / f"records-day{day}.jsonl"
+        records_path.unlink(missing_ok=True)
+        started = time.monotonic()
+        sites = run_crawl(str(paths["seeds"]), db=str(db), jsonl=str(records_path))
+        seconds = time.monotonic() - started
+    finally:
+        server.stop()
+    records = read_jsonl(records_path) if records_path.exists() else []
+    result = score(read_jsonl(paths["gold"]), records, read_jsonl(paths["decoys"]))
+    _summary(sites, records, result, seconds, db, day)
+
+
+def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int):
+    click.echo("")
+    click.echo(f"Crawled {len(sites)} sites in {seconds:.0f} s:")
+    for name, stats in sites.items():
+        problems = ", ".join(f"{reason} {count}" for reason, count in sorted((stats.get("reasons") or {}).items()))
+        click.echo(f"  {name:<12} {stats.get('reports', 0):>3} reports  {stats.get('pages', 0):>4} pages"
+                   + (f"  ({problems})" if problems else ""))
+    failing = [r for r in records if r.get("failed_checks")]
+    click.echo(f"Reports found: {len(records)}; with figures that do not add up: {len(failing)}")
+    click.echo("Against the local web's gold: " + json.dumps(
+        {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items() if k in ("recall", "precision", "cells", "dates", "contacts", "decoys_recorded")},
+        ensure_ascii=False))
+    click.echo("")
+    click.echo(f"The archive is {db}. Next:")
+    click.echo(f"  nianbao export --db {db} | head -c 600     # report records (JSON Lines)")
+    click.echo(f"  nianbao changes --db {db}                  # what this crawl found new, revised, gone")
+    click.echo(f"  nianbao serve --db {db}                    # browse it in datasette")
+    if day == 1:
+        click.echo(f"  nianbao demo --day 2 --db {db}             # the next day: a revision, a new report, a removal")
+
+
+COMMANDS = [demo_command]
