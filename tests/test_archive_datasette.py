@@ -141,3 +141,9 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path):
         return len(before), len(after)
 
     assert asyncio.run(run()) == (6, 7)
+
+
+def test_wide_view_of_latest_figures_is_browsable(archive_db):
+    status, body = get_json(archive_db, "/nianbao/latest_figures.json?_shape=objects&organ=湘乡市民政局")
+    assert status == 200
+    assert [(r["version"], r["requests.granted.total"], r["requests.new_requests.total"]) for r in body["rows"]] == [(2, 5, 6)]
