@@ -74,16 +74,29 @@ def serve_command(db_path, port):
 
 @click.command("store")
 @DB_OPTION
-@click.option("--items", "items_file", required=True, type=click.File("r", encoding="utf-8"),
+@click.option("--items", "items_file", type=click.File("r", encoding="utf-8"),
               help="Report items as JSON Lines ('-' for standard input); the body as body_base64 or a text body.")
 @click.option("--complete", is_flag=True,
               help="The items are a complete crawl of their sites: reports of those sites not among them are gone.")
-def store_command(db_path, items_file, complete):
+@click.option("--redis", "redis_url", metavar="redis://HOST:PORT/N",
+              help="Instead of --items: be the writer of a distributed crawl, storing the workers' items from Redis.")
+@click.option("--key", "items_key", default="reports:items", show_default=True,
+              help="With --redis: the Redis list the workers push items to.")
+@click.option("--until-idle", type=float, default=None, metavar="SECONDS",
+              help="With --redis: stop after this long without an item (default: only on the stop sentinel).")
+def store_command(db_path, items_file, complete, redis_url, items_key, until_idle):
     """Store crawled report items as one crawl (for tests, replays and the distributed mode).
 
     Each line is a ReportItem as a JSON object. Prints one line per item: its outcome,
-    organ, year and url, and a summary on standard error.
+    organ, year and url, and a summary on standard error. With --redis, the items come
+    from a distributed crawl's workers (archive/redis_store.py) until told to stop.
     """
+    if (items_file is None) == (redis_url is None):
+        raise click.UsageError("give either --items FILE or --redis URL")
+    if redis_url:
+        from archive.redis_store import store_from_redis
+
+        return store_from_redis(redis_url, db_path, items_key, until_idle, echo=click.echo)
     items = [_item(line, n) for n, line in enumerate(items_file, 1) if line.strip()]
     counts: dict[str, int] = {}
     with Archive(db_path) as archive:

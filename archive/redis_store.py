@@ -1,0 +1,165 @@
+"""The one writer of a distributed crawl: report items from Redis into the archive.
+
+In the distributed mode (crawler/distributed.py) many worker processes crawl, but the
+archive stays one SQLite file with one writer, so its versioning rules (archive.store)
+stay exactly those of a single-machine crawl. The workers push every report item, as one
+JSON object, onto a Redis list (scrapy-redis's RedisPipeline, `reports:items`); this
+module is both ends of that wire:
+
+- `dumps_item` / `loads_item`: the wire format. An item carries raw bytes (`body`), which
+  JSON cannot, so every bytes value travels as `<field>_base64` - the same convention
+  `nianbao store --items` reads, so a queue dumped with `redis-cli LRANGE` is a valid
+  items file. `crawler.distributed` plugs `dumps_item` into REDIS_ITEMS_SERIALIZER.
+- `RedisWriter`: pops items and stores them, one archive transaction each. An item is
+  moved (LMOVE) to a `<key>:writing` list before it is stored and removed from there only
+  after its transaction commits, so a writer killed at any moment loses nothing: the next
+  writer stores what is left in `<key>:writing` first (storing an item twice is harmless:
+  the second time it is "unchanged").
+
+It stops on a sentinel (`request_stop`, pushed behind the last item, so everything
+before it is stored) or after `until_idle` seconds without an item. Per-site statistics
+come from the workers too (`<spider>:sitestats`, one JSON object per worker at its end);
+the crawl is closed with their sum, so that only sites every worker finished are judged
+and reports not seen on them are marked gone.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+ITEMS_KEY = "reports:items"            # scrapy-redis's "%(spider)s:items" for the reports spider
+STOP = {"nianbao": "stop"}             # the sentinel: no more items will come
+POLL_SECONDS = 1.0                     # how long one blocking pop waits (and the stop-check granularity)
+
+
+def sitestats_key(items_key: str) -> str:
+    """Where workers leave their per-site statistics: reports:items -> reports:sitestats."""
+    return items_key.rsplit(":", 1)[0] + ":sitestats"
+
+
+def writing_key(items_key: str) -> str:
+    return items_key + ":writing"
+
+
+# ------------------------------------------------------------------ the wire format
+
+def dumps_item(item) -> str:
+    """One item as JSON; bytes values become `<field>_base64` (REDIS_ITEMS_SERIALIZER)."""
+    row = {}
+    for key, value in dict(item).items():
+        if isinstance(value, (bytes, bytearray)):
+            row[key + "_base64"] = base64.b64encode(value).decode("ascii")
+        else:
+            row[key] = value
+    return json.dumps(row, ensure_ascii=False, default=str)
+
+
+def loads_item(data: bytes | str) -> dict:
+    """The item `dumps_item` wrote (also accepts a text `body`, as `nianbao store --items` does)."""
+    row = json.loads(data)
+    for key in [k for k in row if k.endswith("_base64")]:
+        row[key[: -len("_base64")]] = base64.b64decode(row.pop(key))
+    if isinstance(row.get("body"), str):
+        row["body"] = row["body"].encode("utf-8")
+    return row
+
+
+def request_stop(client, items_key: str = ITEMS_KEY) -> None:
+    """Tell the writer to stop once it has stored every item queued so far."""
+    client.rpush(items_key, json.dumps(STOP))
+
+
+# ------------------------------------------------------------------ the writer
+
+@dataclass
+class WriterResult:
+    crawl_id: int
+    outcomes: dict = field(default_factory=dict)
+    gone: list = field(default_factory=list)
+    stopped_by: str = ""
+
+    @property
+    def stored(self) -> int:
+        return sum(self.outcomes.values())
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(self.outcomes.items())) or "nothing"
+        return f"crawl {self.crawl_id}: {counts}; {len(self.gone)} gone (stopped by {self.stopped_by})"
+
+
+class RedisWriter:
+    """Consumes one items list into one archive as one crawl."""
+
+    def __init__(self, client, archive, items_key: str = ITEMS_KEY, *, seeds=(),
+                 on_item: Callable[[str, dict], None] | None = None):
+        self.client = client
+        self.archive = archive
+        self.items_key = items_key
+        self.seeds = list(seeds)
+        self.on_item = on_item or (lambda outcome, item: None)
+
+    def run(self, until_idle: float | None = None, poll: float = POLL_SECONDS) -> WriterResult:
+        """Store items until the sentinel (or `until_idle` seconds without one); close the crawl."""
+        result = WriterResult(crawl_id=self.archive.begin_crawl(self.seeds))
+        result.stopped_by = self._consume(result, until_idle, poll)
+        result.gone = self.archive.end_crawl(result.crawl_id, self.site_stats())
+        return result
+
+    def _consume(self, result: WriterResult, until_idle: float | None, poll: float) -> str:
+        writing = writing_key(self.items_key)
+        # what a killed writer had taken but not committed comes first
+        for data in self.client.lrange(writing, 0, -1):
+            if self._handle(result, data, writing):
+                return "sentinel"
+        idle_since = time.monotonic()
+        while True:
+            data = self.client.blmove(self.items_key, writing, poll, "LEFT", "RIGHT")
+            if data is None:
+                if until_idle is not None and time.monotonic() - idle_since >= until_idle:
+                    return f"{until_idle:g} s idle"
+                continue
+            idle_since = time.monotonic()
+            if self._handle(result, data, writing):
+                return "sentinel"
+
+    def _handle(self, result: WriterResult, data: bytes, writing: str) -> bool:
+        """Store one queued entry (True for the sentinel); then forget it."""
+        item = loads_item(data)
+        is_stop = item == STOP
+        if not is_stop:
+            outcome = self.archive.store(result.crawl_id, item)
+            result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
+            self.on_item(outcome, item)
+        self.client.lrem(writing, 1, data)
+        return is_stop
+
+    def site_stats(self) -> dict:
+        """The workers' per-site statistics summed, in the archive's shape (see end_crawl)."""
+        from crawler.distributed import merge_worker_stats
+
+        reports = [json.loads(raw) for raw in self.client.lrange(sitestats_key(self.items_key), 0, -1)]
+        return merge_worker_stats(reports)
+
+
+def store_from_redis(redis_url: str, db_path, items_key: str = ITEMS_KEY, until_idle: float | None = None,
+                     echo=print) -> WriterResult:
+    """`nianbao store --redis`: one line per item stored (as `--items` prints), a summary at the end."""
+    import sys
+
+    import redis
+
+    from archive.store import Archive
+
+    def report(outcome: str, item: dict) -> None:
+        record = item.get("record") or {}
+        echo(f"{outcome}\t{record.get('organ') or item.get('seed_name')}\t{record.get('year')}\t{item.get('url')}")
+
+    client = redis.Redis.from_url(redis_url)
+    client.ping()
+    with Archive(db_path) as archive:
+        result = RedisWriter(client, archive, items_key, on_item=report).run(until_idle=until_idle)
+    print(f"nianbao store: {result.summary()}", file=sys.stderr)
+    return result
