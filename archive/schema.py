@@ -88,7 +88,7 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_site ON reports(site_id);
 CREATE INDEX reports_url ON reports(url);
-CREATE INDEX reports_latest ON reports(latest_version_id);
+CREATE INDEX reports_latest ON reports(latest_version_id, year, organ);  -- covering: figures of latest versions by year/organ
 CREATE TABLE report_versions (
     id INTEGER PRIMARY KEY,
     report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -103,6 +103,7 @@ CREATE TABLE report_versions (
     first_seen TEXT NOT NULL,
     UNIQUE (report_id, version)
 );
+CREATE INDEX report_versions_dates ON report_versions(report_id, version, published, first_seen);  -- the deadline query
 CREATE TABLE cell_keys (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,          -- codebook key, e.g. requests.granted.natural

@@ -122,6 +122,7 @@ def main() -> int:
     size = args.db.stat().st_size
     print(f"size: {size / 1e6:,.1f} MB on disk = {size / args.n / 1024:.1f} KiB per report")
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    serve.tune_connection(conn)  # as datasette's connections are
     try:
         by_table = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").fetchall()
         print("  largest: " + ", ".join(f"{name} {bytes_ / args.n:,.0f} B/report" for name, bytes_ in by_table))
