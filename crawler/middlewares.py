@@ -75,12 +75,13 @@ class SiteBudgetMiddleware:
         if not seed or request.meta.get("budget_counted"):
             return None
         name = seed["name"]
-        if self.requests[name] >= self.max_pages:
+        # 0 means no limit, as with Scrapy's own limits
+        if self.max_pages and self.requests[name] >= self.max_pages:
             raise IgnoreRequest(f"limit: site page limit {self.max_pages} reached")
-        if self.bytes[name] >= self.max_bytes:
+        if self.max_bytes and self.bytes[name] >= self.max_bytes:
             raise IgnoreRequest(f"limit: site byte limit {self.max_bytes} reached")
         template = (name, url_template(request.url))
-        if self.templates[template] >= self.max_per_template:
+        if self.max_per_template and self.templates[template] >= self.max_per_template:
             raise IgnoreRequest(f"trap: more than {self.max_per_template} URLs shaped {template[1]}")
         self.templates[template] += 1
         self.requests[name] += 1

@@ -1,0 +1,91 @@
+"""Middlewares and pipelines on their own: scope, budgets, blocks, retries, resumable output."""
+import pytest
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares import (BackoffRetryMiddleware, ScopeMiddleware, SiteBudgetMiddleware, block_reason,
+                                 parse_retry_after)
+from crawler.pipelines import archive_site_stats, read_jsonl_keys
+
+SEED = {"name": "通城县民政局", "url": "http://tc.gov.cn:8080/xxgk/"}
+
+
+def request(url, **meta):
+    return Request(url, meta={"seed": SEED, **meta})
+
+
+def test_pages_stay_on_the_seed_origin_but_attachments_may_live_elsewhere():
+    scope = ScopeMiddleware(get_crawler())
+    assert scope.process_request(request("http://tc.gov.cn:8080/a.html")) is None
+    with pytest.raises(IgnoreRequest, match="off-site"):
+        scope.process_request(request("http://tc.gov.cn:9090/a.html"))  # another port is another site
+    with pytest.raises(IgnoreRequest):
+        scope.process_request(request("http://www.xianning.gov.cn/a.html"))
+    assert scope.process_request(request("http://files.cdn.cn/r.pdf", attachment=True)) is None
+
+
+def test_each_site_is_its_own_download_slot_even_on_one_host():
+    scope = ScopeMiddleware(get_crawler())
+    a, b = Request("http://127.0.0.1:8001/"), Request("http://127.0.0.1:8002/")
+    scope.process_request(a), scope.process_request(b)
+    assert a.meta["download_slot"] != b.meta["download_slot"]
+
+
+def test_a_session_id_put_back_by_a_redirect_is_stripped():
+    scope = ScopeMiddleware(get_crawler())
+    replaced = scope.process_request(request("http://tc.gov.cn:8080/list.jsp;jsessionid=ABC?page=2"))
+    assert replaced.url == "http://tc.gov.cn:8080/list.jsp?page=2"
+
+
+def test_calendar_traps_and_site_limits_stop():
+    crawler = get_crawler(settings_dict={"SITE_MAX_PER_URL_TEMPLATE": 5, "SITE_MAX_PAGES": 8})
+    budget = SiteBudgetMiddleware(crawler)
+    for month in range(1, 6):
+        budget.process_request(request(f"http://tc.gov.cn:8080/cal/?month=2025-{month:02d}"))
+    with pytest.raises(IgnoreRequest, match="trap"):
+        budget.process_request(request("http://tc.gov.cn:8080/cal/?month=2025-06"))
+    for n in range(3):
+        budget.process_request(request(f"http://tc.gov.cn:8080/p{n}/x.html"))
+    with pytest.raises(IgnoreRequest, match="limit"):
+        budget.process_request(request("http://tc.gov.cn:8080/other.html"))
+
+
+@pytest.mark.parametrize("status,body,blocked", [
+    (412, b"<script>challenge()</script>", True),
+    (202, b"<html><script>var t=1;</script></html>", True),
+    (200, "<html><body>访问过于频繁，请稍后再试</body></html>".encode("utf-8"), True),
+    (200, "<html><body>您的访问被拦截</body></html>".encode("gb18030"), True),
+    (200, "<html><body>2023年政府信息公开工作年度报告</body></html>".encode("utf-8"), False),
+    (404, b"not found", False),
+])
+def test_waf_pages_are_blocks(status, body, blocked):
+    assert (block_reason(status, body) is not None) is blocked
+
+
+def test_retry_after_seconds_or_date_and_capped_backoff():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert parse_retry_after("soon") is None
+    crawler = get_crawler(settings_dict={"RETRY_BACKOFF_BASE": 1.0, "RETRY_BACKOFF_MAX": 10.0})
+    retry = BackoffRetryMiddleware(crawler.settings)
+    assert retry.delay(Request("http://a/"), b"2") == 2.0
+    assert retry.delay(Request("http://a/"), b"120") == 10.0
+    assert retry.delay(Request("http://a/", meta={"retry_times": 2}), None) == 4.0
+
+
+def test_a_jsonl_line_cut_by_a_kill_is_trimmed(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"url": "http://a/1", "sha256": "x"}\n{"url": "http://a/2", "sh', encoding="utf-8")
+    assert read_jsonl_keys(path) == {("http://a/1", "x")}
+    assert path.read_text(encoding="utf-8").endswith("}\n")
+
+
+def test_site_statistics_in_the_archives_shape():
+    sites = {"通城县民政局": {"url": "http://tc/", "pages": 9, "reports": 2, "blocks": 0, "errors": {"http 404": 1}},
+             "崇阳县民政局": {"url": "http://cy/", "pages": 1, "reports": 0, "blocks": 1, "errors": {"blocked: HTTP 412 challenge": 1}}}
+    shaped = archive_site_stats(sites, "finished")
+    assert shaped["http://tc/"] == {"name": "通城县民政局", "pages": 9, "reports": 2, "errors": 1,
+                                    "reasons": {"http 404": 1}, "status": "ok"}
+    assert shaped["http://cy/"]["status"] == "failed"  # a blocked site's reports are not judged gone
+    assert archive_site_stats(sites, "shutdown")["http://tc/"]["status"] == "failed"
