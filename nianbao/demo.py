@@ -21,9 +21,11 @@ import click
               show_default=True, help="Archive to crawl into (created if missing; reuse it for --day 2).")
 @click.option("--day", type=click.IntRange(1, 2), default=1, show_default=True,
               help="Day of the local web: 2 has a silently revised report, a new one and a removed attachment.")
+@click.option("--port", type=int, default=8401, show_default=True,
+              help="Port of the first local site (the others follow); the same ports on both days keep URLs stable. 0: any free ports.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to keep the web's seeds/gold files and the crawl's records (default: a temporary directory).")
-def demo_command(db: Path, day: int, out_dir: Path | None):
+def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     """Serve the local web, crawl it into an archive, and print what was found."""
     from crawler.commands import run_crawl
     from localweb.score import read_jsonl, score
@@ -34,7 +36,12 @@ def demo_command(db: Path, day: int, out_dir: Path | None):
     out_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Building the local web (day {day}) ...", err=True)
     web = build_web(day, slow_seconds=1.0)
-    server = LocalWeb(web, first_port=0).start()
+    try:
+        server = LocalWeb(web, first_port=port).start()
+    except OSError as exc:
+        click.echo(f"Ports from {port} are taken ({exc.strerror}); serving on free ports instead "
+                   "(URLs will differ from an earlier demo's).", err=True)
+        server = LocalWeb(web, first_port=0).start()
     try:
         paths = web.write(out_dir, server.urls)
         click.echo(f"Serving {len(web.sites)} bureau sites on 127.0.0.1; seed list {paths['seeds']}", err=True)
