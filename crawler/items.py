@@ -30,3 +30,15 @@ class ReportItem(scrapy.Item):
     text = scrapy.Field()           # cleaned article text
     published = scrapy.Field()      # "YYYY-MM-DD" or None
     contacts = scrapy.Field()       # {"phone": [...], "email": [...], "address": [...], "postcode": [...]}
+
+
+class GoneItem(scrapy.Item):
+    """A report URL that now answers 404/410: the archive marks its report gone.
+
+    Emitted by the spider's errback for article and attachment requests only (a missing
+    list page says nothing about a report).
+    """
+    seed_name = scrapy.Field()
+    seed_url = scrapy.Field()
+    url = scrapy.Field()
+    reason = scrapy.Field()         # e.g. "http_404"

@@ -100,6 +100,37 @@ class SiteBudgetMiddleware:
         return response
 
 
+class ConditionalRequestMiddleware:
+    """Asks for a report again only if it changed: If-None-Match / If-Modified-Since.
+
+    With an archive, the last capture of a report URL gives its ETag and Last-Modified;
+    an unchanged report then costs the server a 304, and the archive records it as seen.
+    Only report articles and attachments are asked conditionally: lists must be read.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        archive = getattr(self.crawler, "nianbao_archive", None)
+        if archive is None or request.meta.get("role") not in ("article", "attachment") \
+                or request.meta.get("playwright") or request.meta.get("conditional") is not None:
+            return None
+        validators = archive.validators(request.url) or {}
+        request.meta["conditional"] = bool(validators.get("etag") or validators.get("last_modified"))
+        if validators.get("etag"):
+            request.headers["If-None-Match"] = validators["etag"]
+        if validators.get("last_modified"):
+            request.headers["If-Modified-Since"] = validators["last_modified"]
+        if request.meta["conditional"]:
+            request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()), 304]
+        return None
+
+
 # What WAF challenge and rate-limit pages say (served with 200, 202 or 412).
 _BLOCK_TEXT = re.compile("访问过于频繁|您的访问被拦截|访问被拦截|访问受限|请求过于频繁|安全验证|访问已被拒绝|Access Denied|Request blocked", re.I)
 

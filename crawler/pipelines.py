@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scrapy.exceptions import DropItem
 
+from crawler.items import GoneItem, ReportItem
 from crawler.sitestats import site_stats_for
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class ExtractPipeline:
     async def process_item(self, item):
         from extractors import ExtractionError, extract
 
+        if not isinstance(item, ReportItem) or item.get("body") is None:
+            return item  # a gone URL, or a 304: nothing to read
         is_page = item["url"] == item.get("page_url")
         done = asyncio.get_running_loop().create_future() if is_page else None
         if done is not None:
@@ -117,6 +120,8 @@ class OneReportPipeline:
         return cls(crawler)
 
     async def process_item(self, item):
+        if not isinstance(item, ReportItem) or item.get("body") is None:
+            return item
         page_url = item.get("page_url")
         if item["url"] != page_url and page_url in self.pending:
             await self.pending[page_url]  # let the page it came from decide first
@@ -136,6 +141,8 @@ class ValidatePipeline:
         self.total = 0
 
     def process_item(self, item):
+        if not isinstance(item, ReportItem) or item.get("body") is None:
+            return item
         record = item["record"]
         if not isinstance(record.get("year"), int):
             raise DropItem(f"a report without a year cannot be archived: {item['url']}")
@@ -182,6 +189,7 @@ class StorePipeline:
             from archive import Archive
 
             self.archive = Archive(self.db_path)
+            self.crawler.nianbao_archive = self.archive  # for ConditionalRequestMiddleware
             self.crawl_id = self._resumed_crawl_id()
             if self.crawl_id is None:
                 self.crawl_id = self.archive.begin_crawl(
@@ -202,6 +210,14 @@ class StorePipeline:
         return int(marker.read_text()) if marker.exists() else None
 
     def process_item(self, item):
+        if isinstance(item, GoneItem):
+            if self.archive is not None:
+                self.archive.mark_gone(self.crawl_id, item["url"], item["reason"])
+            return item
+        if item.get("body") is None:  # 304: the archive's copy is still current
+            outcome = self.archive.store(self.crawl_id, dict(item)) if self.archive is not None else "not modified"
+            logger.info("report %s unchanged (%s): %s", item["seed_name"], outcome, item["url"])
+            return item
         outcome = "stored"
         if self.archive is not None:
             outcome = self.archive.store(self.crawl_id, dict(item))

@@ -55,6 +55,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.BlockDetectionMiddleware": 560,
     "crawler.middlewares.SiteBudgetMiddleware": 570,
+    "crawler.middlewares.ConditionalRequestMiddleware": 580,
     "crawler.resume.ResumeCacheMiddleware": 900,
 }
 ITEM_PIPELINES = {

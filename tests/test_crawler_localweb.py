@@ -119,3 +119,26 @@ def test_a_crawl_killed_half_way_resumes_to_the_same_records(local_web, day1_cra
     assert "was killed" in resumed_log
     assert records_of(out) == records_of(day1_crawl["out"])
     assert len(read_jsonl(out)) == total  # nothing stored twice
+
+
+def test_day_two_revision_new_report_and_removed_attachment_reach_the_archive(local_web, day1_crawl, tmp_path):
+    """Day 2 after day 1 in the same archive: unchanged reports answer 304, the revised
+    one makes version 2, the new one version 1, the removed attachment is marked gone."""
+    db = tmp_path / "archive.db"
+    db.write_bytes(day1_crawl["db"].read_bytes())
+    seen_before = len(local_web.log)
+    local_web.switch_day(2)
+    try:
+        result = run_crawl(crawl_command(local_web.seeds_path, tmp_path / "day2.jsonl", "--db", str(db)),
+                           tmp_path / "day2.log")
+    finally:
+        statuses = [a.status for a in local_web.log[seen_before:]]
+        local_web.switch_day(1)
+    assert result.returncode == 0, (tmp_path / "day2.log").read_text(encoding="utf-8")[-3000:]
+    with sqlite3.connect(db) as database:
+        kinds = dict(database.execute(
+            "SELECT kind, count(*) FROM events WHERE crawl_id = (SELECT max(id) FROM crawls) GROUP BY kind").fetchall())
+        reasons = [r for (r,) in database.execute("SELECT gone_reason FROM reports WHERE gone_since IS NOT NULL")]
+    assert kinds.get("revised") == 1 and kinds.get("new") == 1, kinds
+    assert "http_404" in reasons
+    assert statuses.count(304) >= 10  # unchanged reports cost the servers a 304, not a download

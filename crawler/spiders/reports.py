@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import discovery
 from crawler.cms import hanweb, jsapp, trs
 from crawler.discovery import Link
-from crawler.items import ReportItem
+from crawler.items import GoneItem, ReportItem
 from crawler.seeds import Seed, read_seeds
 from crawler.sitestats import seed_of, site_stats_for
 
@@ -108,6 +108,9 @@ class ReportsSpider(scrapy.Spider):
             if reason:
                 stats.error(seed, reason, request.url)
                 self.logger.info("%s: %s (%s)", seed["name"] if seed else "?", reason, request.url)
+            status = failure.value.response.status if failure.check(HttpError) else None
+            if seed and status in (404, 410) and request.meta.get("role") in ("article", "attachment"):
+                yield GoneItem(seed_name=seed["name"], seed_url=seed["url"], url=request.url, reason=f"http_{status}")
         finally:
             stats.settled(seed)
 
@@ -134,6 +137,9 @@ class ReportsSpider(scrapy.Spider):
         yield from found
 
     def _parse_article(self, response):
+        if response.status == 304:  # unchanged since the archive's capture: nothing new to follow
+            yield self._report_item(response)
+            return
         if isinstance(response, TextResponse) and self._may_render(response) and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
             return
@@ -223,7 +229,7 @@ class ReportsSpider(scrapy.Spider):
     def _report_item(self, response) -> ReportItem:
         seed = response.meta["seed"]
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        body = response.body
+        body = response.body if response.status != 304 else None
         return ReportItem(
             seed_name=seed["name"], seed_url=seed["url"],
             url=response.url, page_url=response.meta.get("page_url", response.url),
@@ -234,7 +240,7 @@ class ReportsSpider(scrapy.Spider):
             etag=headers.get("Etag") or headers.get("ETag"),
             last_modified=headers.get("Last-Modified"),
             body=body,
-            sha256=hashlib.sha256(body).hexdigest(),
+            sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
         )
 
 
