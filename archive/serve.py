@@ -39,13 +39,14 @@ def build_metadata(db_name: str) -> dict:
 
 
 def tune_connection(conn) -> None:
-    """Read settings for a large archive: memory-mapped reads and a 64 MB page cache.
+    """Read settings for a large archive: memory-mapped reads, a 64 MB page cache, sorts in memory.
 
     The canned queries walk index ranges of a table with millions of cells; with the 2 MB
     default cache every page is a system call. Used by datasette's connections and the bench.
     """
     conn.execute("PRAGMA mmap_size = 1073741824")
     conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA temp_store = MEMORY")  # GROUP BY/ORDER BY sorters: a temp file costs seconds on a busy disk
 
 
 class _TuningPlugin:
