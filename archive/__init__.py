@@ -9,6 +9,7 @@ The crawler's pipeline drives it::
         archive.validators(url)                            # -> {etag, last_modified, sha256, fetched_at} | None
         outcome = archive.store(crawl_id, item)            # -> "new" | "revised" | "unchanged"
                                                            #    | "returned" | "capture_only"
+        archive.store_many(crawl_id, items)                # -> [outcome, ...] in one transaction (replays)
         archive.mark_gone(crawl_id, url, "http_404")       # a report URL now answers 404/410
         archive.end_crawl(crawl_id, {seed_url: {"pages": 12, "reports": 3, "errors": 0,
                                                 "reasons": {}, "status": "ok"}})
@@ -17,6 +18,9 @@ The crawler's pipeline drives it::
 seed_url, url, page_url, fetched_at, status, content_type, headers, etag, last_modified,
 body, sha256, record, text, published, contacts). A report's identity is (organ, year):
 the record's organ, or the seed's name when the record has none.
+
+A version's record is kept as JSON without its cells, which live once in `cells`
+(`archive.store.load_record()` puts them back together; `nianbao export` uses it).
 
 Rules (the archive is evidence, so it never rewrites the past):
 - every call is one transaction (BEGIN IMMEDIATE … COMMIT) in WAL mode with a busy
