@@ -96,12 +96,18 @@ def main() -> None:
         urls_file.write_text(json.dumps(fetched))
         web.log.clear()
         bare = elapsed_of(run([sys.executable, str(Path(__file__).resolve()), "--bare", str(urls_file)]))
+        web.log.clear()
+        walk = elapsed_of(run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
+                               "--jsonl", str(work / "none.jsonl"), *POLITENESS_OFF, "-s", "ITEM_PIPELINES={}"]))
+        walked = len(web.log)
 
     pages = len(fetched)
     print(f"crawler:  {pages} requests, {reports} reports in {ours:.1f} s (wall {wall:.1f} s): "
           f"{pages / ours:.1f} pages/s, {reports / ours:.2f} reports/s")
     print(f"bare:     {pages} requests in {bare:.1f} s: {pages / bare:.1f} pages/s")
-    print(f"ratio:    {bare / ours:.2f} of the bare spider's page rate (goal >= 0.5)")
+    print(f"walk:     {walked} requests in {walk:.1f} s without reading the documents: {walked / walk:.1f} pages/s")
+    print(f"ratio:    {bare / ours:.2f} of the bare spider's page rate (goal >= 0.5); "
+          f"{(walked / walk) / (pages / bare):.2f} for the walk alone (discovery, scope, browser)")
 
 
 if __name__ == "__main__":

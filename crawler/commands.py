@@ -42,7 +42,7 @@ def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None
     return site_stats_for(crawler).as_dict()
 
 
-def _parse_setting(pairs: tuple[str, ...]) -> dict:
+def parse_settings(pairs: tuple[str, ...]) -> dict:
     overrides = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -65,7 +65,7 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, settings):
     """Crawl every bureau of a seed list for its yearly reports."""
     if not db and not jsonl:
         raise click.UsageError("give --db PATH (archive) and/or --jsonl PATH (JSON Lines)")
-    sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=_parse_setting(settings))
+    sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings))
     reports = sum(s["reports"] for s in sites.values())
     pages = sum(s["pages"] for s in sites.values())
     click.echo(f"{len(sites)} sites, {reports} reports, {pages} pages"

@@ -33,6 +33,7 @@ import os
 import random
 import socket
 import time
+import uuid
 
 from scrapy import signals
 
@@ -121,7 +122,7 @@ class SiteTokens:
         self.hold_ms = hold_ms
         self.delay_ms = delay_ms
         self.release_script = client.register_script(RELEASE)
-        self.prefix = f"{socket.gethostname()}:{os.getpid()}:"
+        self.prefix = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
         self.counter = 0
 
     def keys(self, site: str) -> list[str]:

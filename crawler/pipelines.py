@@ -9,7 +9,11 @@ is one report: the page is kept.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -33,22 +37,42 @@ def _pending_pages(crawler) -> dict:
 
 
 class ExtractPipeline:
-    """Reads each document with `extractors.extract` (in a thread: PDFs take a while)."""
+    """Reads each document with `extractors.extract`, off the reactor (PDFs take a while)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.pending = _pending_pages(crawler)
         self.page_published: dict[str, str | None] = {}
-        # one document at a time: the readers are CPU-bound (threads only overlap them with
-        # downloads) and LibreOffice, used for .doc, must not run twice on one profile
-        self.one_at_a_time = asyncio.Semaphore(1)
+        # The readers are CPU-bound: with several cores, worker processes read documents
+        # side by side; with one worker, a thread overlaps reading with downloading.
+        self.workers = crawler.settings.getint("NIANBAO_EXTRACT_WORKERS") or max(1, min(4, (os.cpu_count() or 1) - 1))
+        self.slots = asyncio.Semaphore(self.workers)
+        self.pool = None
+
+    def open_spider(self):
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def _extract(self, item) -> dict:
+        from extractors import extract
+
+        call = functools.partial(extract, item["body"], url=item["url"], content_type=item.get("content_type"),
+                                 organ=item["seed_name"])
+        async with self.slots:
+            if self.pool is None:
+                return await asyncio.to_thread(call)
+            return await asyncio.get_running_loop().run_in_executor(self.pool, call)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     async def process_item(self, item):
-        from extractors import ExtractionError, extract
+        from extractors import ExtractionError
 
         if not isinstance(item, ReportItem) or item.get("body") is None:
             return item  # a gone URL, or a 304: nothing to read
@@ -59,10 +83,7 @@ class ExtractPipeline:
         try:
             seed = {"name": item["seed_name"], "url": item["seed_url"]}
             try:
-                async with self.one_at_a_time:
-                    record = await asyncio.to_thread(
-                        extract, item["body"], url=item["url"], content_type=item.get("content_type"),
-                        organ=item["seed_name"])
+                record = await self._extract(item)
             except ExtractionError as exc:
                 site_stats_for(self.crawler).error(seed, f"extract {exc.reason}", item["url"])
                 raise DropItem(f"cannot read {item['url']}: {exc}") from None

@@ -68,6 +68,7 @@ EXTENSIONS = {
     "crawler.sitestats.SiteStatsExtension": 500,
     "crawler.resume.JobdirGuard": 0,
 }
+NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (max 4)
 NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
 NIANBAO_JSONL = None                     # JSON Lines output when there is no archive
