@@ -19,7 +19,7 @@ def main():
     """nianbao: find, read and archive 政府信息公开工作年度报告."""
 
 
-for _module in ("extractors.commands", "localweb.commands", "crawler.commands", "archive.commands", "nianbao.demo"):
+for _module in ("extractors.commands", "localweb.commands", "crawler.commands", "archive.commands", "nianbao.demo", "nianbao.nightly"):
     try:
         _mod = importlib.import_module(_module)
     except ModuleNotFoundError as exc:  # a part not built yet

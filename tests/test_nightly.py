@@ -1,0 +1,74 @@
+"""`nianbao nightly`: one run at a time, changes printed, exit status says what failed."""
+import csv
+import fcntl
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from nianbao.nightly import EX_TEMPFAIL, exclusive_lock, failed_sites, nightly_command
+
+
+def test_a_second_run_exits_with_a_clear_message_while_the_first_holds_the_lock(tmp_path):
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,url\n某局,http://127.0.0.1:9/\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    with exclusive_lock(db.with_name("a.db.lock")) as held:
+        assert held
+        result = CliRunner().invoke(nightly_command, ["--seeds", str(seeds), "--db", str(db)])
+    assert result.exit_code == EX_TEMPFAIL
+    assert "another run is still going" in result.output and "pid" in result.output
+    assert not db.exists()  # nothing was crawled or written
+
+
+def test_the_lock_is_free_again_after_the_holder_ends(tmp_path):
+    path = tmp_path / "x.lock"
+    with exclusive_lock(path) as first:
+        assert first
+        with exclusive_lock(path) as second:
+            assert not second
+    with exclusive_lock(path) as third:
+        assert third
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    path = tmp_path / "x.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+    ), str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with exclusive_lock(path) as acquired:
+        assert not acquired
+    holder.kill()
+    holder.wait()
+    with exclusive_lock(path) as acquired:
+        assert acquired
+
+
+def test_failed_sites_are_those_not_reached_or_blocked():
+    sites = {
+        "ok": {"pages": 12, "blocks": 0, "errors": {"http 404": 2}},
+        "down": {"pages": 0, "blocks": 0, "errors": {"connection refused": 3}},
+        "waf": {"pages": 3, "blocks": 2, "errors": {"blocked: http 412": 2}},
+    }
+    failed = failed_sites(sites)
+    assert len(failed) == 2
+    assert failed[0].startswith("down: no page could be fetched (connection refused ×3)")
+    assert failed[1].startswith("waf: blocked 2 times")
+
+
+def test_a_night_on_one_local_site_then_a_quiet_second_night(local_web, tmp_path):
+    seeds = tmp_path / "seeds.csv"
+    with open(seeds, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["name", "url"])
+        writer.writerows([[s["name"], s["url"]] for s in local_web.seeds if "trs" in local_web.urls and s["url"].startswith(local_web.urls["trs"])])
+    db = tmp_path / "night.db"
+    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    first = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *fast], capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "new: 6" in first.stdout
+    assert "1 of 1 sites crawled" in first.stderr
+    second = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *fast], capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "new: 0" in second.stdout and "revised: 0" in second.stdout
