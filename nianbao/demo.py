@@ -48,21 +48,24 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     try:
         paths = web.write(out_dir, server.urls)
         click.echo(f"Serving {len(web.sites)} bureau sites on 127.0.0.1; seed list {paths['seeds']}", err=True)
-        records_path = out_dir / f"records-day{day}.jsonl"
-        records_path.unlink(missing_ok=True)
         started = time.monotonic()
         # the local web is ours: still robots.txt and retries, but no need to wait long
         # between requests as the nightly defaults do for small government servers
-        sites = run_crawl(str(paths["seeds"]), db=str(db), jsonl=str(records_path), overrides=DEMO_POLITENESS)
+        sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS)
         seconds = time.monotonic() - started
     finally:
         server.stop()
-    records = read_jsonl(records_path) if records_path.exists() else []
+    # Score the archive, not this crawl's output: a second night re-reads only what
+    # changed, and the archive is what researchers get.
+    from archive import export, schema
+
+    records = [r for r in export.report_records(schema.connect(db, readonly=True)) if not r.get("gone_since")]
     result = score(read_jsonl(paths["gold"]), records, read_jsonl(paths["decoys"]))
-    _summary(sites, records, result, seconds, db, day)
+    changes = export.changes(schema.connect(db, readonly=True))
+    _summary(sites, records, result, seconds, db, day, changes)
 
 
-def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int):
+def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int, changes: dict):
     click.echo("")
     click.echo(f"Crawled {len(sites)} sites in {seconds:.0f} s:")
     for name, stats in sites.items():
@@ -70,8 +73,10 @@ def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db:
         click.echo(f"  {name:<12} {stats.get('reports', 0):>3} reports  {stats.get('pages', 0):>4} pages"
                    + (f"  ({problems})" if problems else ""))
     failing = [r for r in records if r.get("failed_checks")]
-    click.echo(f"Reports found: {len(records)}; with figures that do not add up: {len(failing)}")
-    click.echo("Against the local web's gold: " + json.dumps(
+    click.echo(f"This crawl: {len(changes['new'])} new, {len(changes['revised'])} revised, "
+               f"{len(changes['gone'])} gone (details: nianbao changes)")
+    click.echo(f"Reports in the archive: {len(records)}; with figures that do not add up: {len(failing)}")
+    click.echo("Archive against the local web's gold: " + json.dumps(
         {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items() if k in ("recall", "precision", "cells", "dates", "contacts", "decoys_recorded")},
         ensure_ascii=False))
     click.echo("")
