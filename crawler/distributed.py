@@ -98,14 +98,15 @@ def reset(client, spider: str = SPIDER) -> None:
 # ------------------------------------------------------------------ per-site tokens
 
 # Release a token only if we still hold it (it may have expired and been taken by another
-# worker), and keep it for `delay` ms more: the site's download delay, across workers.
+# worker), and let the site rest `delay` ms under it: the download delay, across workers.
 RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  if tonumber(ARGV[2]) > 0 then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+  if tonumber(ARGV[2]) > 0 then return redis.call('SET', KEYS[1], 'resting', 'PX', ARGV[2]) end
   return redis.call('DEL', KEYS[1])
 end
 return 0
 """
+POLL_SECONDS = 0.05  # how often a request waiting for a busy site looks again
 
 
 class SiteTokens:
@@ -138,9 +139,15 @@ class SiteTokens:
         return None
 
     def wait_seconds(self, site: str) -> float:
-        """How long until the soonest held token of `site` expires (a hint for waiting)."""
-        ttls = [t for t in (self.client.pttl(k) for k in self.keys(site)) if t > 0]
-        return min(ttls) / 1000 if ttls else 0.01
+        """How long to wait before trying `site` again: until a resting token frees, or a poll."""
+        pipe = self.client.pipeline(transaction=False)
+        for key in self.keys(site):
+            pipe.get(key)
+            pipe.pttl(key)
+        answers = pipe.execute()
+        waits = [POLL_SECONDS if value != b"resting" else max(0, ttl) / 1000
+                 for value, ttl in zip(answers[::2], answers[1::2])]
+        return min(waits, default=0)
 
     def release(self, key: str, holder: str) -> None:
         self.release_script(keys=[key], args=[holder, self.delay_ms])
@@ -176,8 +183,7 @@ class SiteTokenMiddleware:
                 request.meta["site_token"] = taken
                 self.waited += time.monotonic() - started
                 return None
-            # wait for the soonest expiry, never long: a release usually comes first
-            await asyncio.sleep(min(0.25, self.tokens.wait_seconds(site)) + random.uniform(0, 0.01))
+            await asyncio.sleep(self.tokens.wait_seconds(site) + random.uniform(0, 0.01))
 
     def process_response(self, request, response):
         self._release(request)

@@ -9,6 +9,8 @@ politeness knobs for the local web; nothing else should need to.
 import os
 import shutil
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -44,6 +46,10 @@ REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_EXCEPTIONS = [
+    *default_settings.RETRY_EXCEPTIONS,
+    "playwright.async_api.TimeoutError",      # a browser page that did not load in time
+]
 RETRY_BACKOFF_BASE = 2.0                 # seconds; doubled per attempt
 RETRY_BACKOFF_MAX = 60.0                 # and a Retry-After longer than this is capped to it
 HTTPERROR_ALLOW_ALL = False
@@ -89,9 +95,11 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
              "--disable-extensions", "--no-first-run", "--mute-audio"],
     "timeout": 30_000,
 }
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-PLAYWRIGHT_MAX_CONTEXTS = 2
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# few pages at a time: the browser is for the odd JavaScript site, and on a busy machine
+# many concurrent pages only make every one of them time out
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 60_000
 PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.browser_should_abort"
 
 # --- output --------------------------------------------------------------------------------------------
