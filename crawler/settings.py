@@ -93,7 +93,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
              "--disable-extensions", "--no-first-run", "--mute-audio"],
-    "timeout": 30_000,
+    "timeout": 120_000,                  # launching takes ~1 s, but minutes on a crowded machine
 }
 # few pages at a time: the browser is for the odd JavaScript site, and on a busy machine
 # many concurrent pages only make every one of them time out
