@@ -207,6 +207,13 @@ def is_report_column(link: Link) -> bool:
                 or "annualreport" in link.url.lower())
 
 
+def is_report_column_url(url: str) -> bool:
+    """A URL that names the annual-report column in its path or query (…/ndbg/, ?column=ndbg)."""
+    parts = urlsplit(url)
+    return bool(_REPORT_COLUMN_URL.search(parts.path) or _REPORT_COLUMN_URL.search(parts.query)
+                or "annualreport" in url.lower())
+
+
 def is_disclosure_section(link: Link) -> bool:
     """A link into the information-disclosure section: 政府信息公开, 政务公开, /xxgk/ …"""
     if _NEVER_FOLLOW_TEXT.search(link.text) or len(link.text) > 16:

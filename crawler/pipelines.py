@@ -187,7 +187,12 @@ class ValidatePipeline:
 
 
 class StorePipeline:
-    """Keeps reports in the archive (`--db`) and/or as JSON Lines (`--jsonl`)."""
+    """Keeps reports in the archive (`--db`) and/or as JSON Lines (`--jsonl`).
+
+    `scrapy crawl reports` with neither setting writes ./reports.jsonl. Per-site
+    statistics go with the crawl: into the archive's crawl_sites, or beside the JSON
+    Lines file as <file>.sites.json.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -207,7 +206,7 @@ class ReportsSpider(scrapy.Spider):
             response.xpath("//title/text()").get(),
         ]))
         return discovery.is_report_column(Link(response.url, discovery.clean_title(name)[:12])) \
-            or bool(discovery._REPORT_COLUMN_URL.search(urlsplit(response.url).query))
+            or discovery.is_report_column_url(response.url)
 
     def _request(self, url, seed, role, response=None, **meta):
         callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
