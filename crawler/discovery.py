@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from crawler.cms import jsp
+from extractors import dates
 
 # --- titles -----------------------------------------------------------------------------
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR = re.compile("([一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})年")
 # what a yearly disclosure report calls itself (年度报 also covers a truncated 年度报告)
 _REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告")
@@ -45,7 +44,7 @@ def year_of(title: str | None) -> int | None:
         return int(found.group(1))
     found = _CN_YEAR.search(title)
     if found:
-        return int("".join(str(_CN_DIGITS[c]) for c in found.group(1)))
+        return dates.cn_year(found.group(1))
     return None
 
 
