@@ -5,11 +5,10 @@
 #   libreoffice-writer-nogui  converts .doc reports
 #   fonts-wqy-microhei        CJK font for the local web's generated PDFs
 #   redis-server              the distributed crawl mode (and its tests)
-#   poppler-utils             pdftoppm, to look at PDFs
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
-APT_PACKAGES="chromium libreoffice-writer-nogui fonts-wqy-microhei redis-server poppler-utils"
+APT_PACKAGES="chromium libreoffice-writer-nogui fonts-wqy-microhei redis-server"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
