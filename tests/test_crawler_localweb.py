@@ -22,6 +22,7 @@ import pytest
 
 pytest.importorskip("localweb.score")
 from localweb.score import read_jsonl, score  # noqa: E402
+from extractors import codebook  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not (os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium")),
@@ -142,3 +143,43 @@ def test_day_two_revision_new_report_and_removed_attachment_reach_the_archive(lo
     assert kinds.get("revised") == 1 and kinds.get("new") == 1, kinds
     assert "http_404" in reasons
     assert statuses.count(304) >= 10  # unchanged reports cost the servers a 304, not a download
+
+    # what a researcher gets out of the archive with `nianbao export`
+    exported = subprocess.run([sys.executable, "-m", "nianbao.cli", "export", "--db", str(db)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0, exported.stderr
+    latest = [json.loads(line) for line in exported.stdout.splitlines()]
+    with sqlite3.connect(db) as database:
+        revised = database.execute(
+            "SELECT r.id, r.organ, r.year FROM events e JOIN reports r ON r.id = e.report_id "
+            "WHERE e.kind = 'revised'").fetchone()
+        versions = [v for (v,) in database.execute(
+            "SELECT version FROM report_versions WHERE report_id = ? ORDER BY version", (revised[0],))]
+        changed = database.execute(
+            "SELECT key, change FROM changes WHERE report_id = ? AND from_version = 1 AND to_version = 2",
+            (revised[0],)).fetchall()
+        new_version = database.execute(
+            "SELECT r.latest_version FROM events e JOIN reports r ON r.id = e.report_id "
+            "WHERE e.kind = 'new' AND e.crawl_id = (SELECT max(id) FROM crawls)").fetchone()[0]
+        # report URLs captured with other bytes on day 2 whose report still has one version
+        chrome_only = database.execute(
+            "SELECT c.url FROM captures c JOIN report_versions v ON v.url = c.url "
+            "JOIN reports r ON r.id = v.report_id WHERE r.latest_version = 1 AND r.gone_since IS NULL "
+            "GROUP BY c.url HAVING count(DISTINCT c.sha256) > 1").fetchall()
+    cell_keys = set(codebook.all_keys())
+    assert versions == [1, 2]
+    assert len(changed) == 2 and all(key in cell_keys and change == "changed" for key, change in changed), changed
+    assert new_version == 1
+    assert chrome_only, "the page whose footer or counter changed was fetched again but made no new version"
+
+    gone = [r for r in latest if r["gone_since"]]
+    assert len(gone) == 1 and gone[0]["url"].endswith((".pdf", ".doc", ".docx"))  # kept, marked gone
+    result = score(local_web_day2_gold(local_web), [r for r in latest if not r["gone_since"]],
+                   read_jsonl(local_web.files["decoys"]))
+    assert result["recall"] == 1.0 and result["precision"] == 1.0, result
+    assert result["cells"] == 1.0 and result["dates"] == 1.0, result
+
+
+def local_web_day2_gold(local_web) -> list[dict]:
+    """The day-2 gold records (the fixture serves day 1 again after the test)."""
+    return local_web.generate(2).gold(local_web.urls)
