@@ -14,7 +14,13 @@ module is both ends of that wire:
   moved (LMOVE) to a `<key>:writing` list before it is stored and removed from there only
   after its transaction commits, so a writer killed at any moment loses nothing: the next
   writer stores what is left in `<key>:writing` first (storing an item twice is harmless:
-  the second time it is "unchanged").
+  the second time it is "unchanged"). A gone item (a report URL answering 404/410) marks
+  its report gone, as StorePipeline does. And the writer keeps one report per (seed,
+  year) in a crawl, as OneReportPipeline does in one process: two workers may each
+  find a copy of the same report at different URLs, and the first one stored wins.
+- `publish_validators`: before the items come, the writer leaves the archive's ETag and
+  Last-Modified of every report URL in Redis, so that workers (which have no archive)
+  ask conditionally and an unchanged report costs a 304, as in a single-machine crawl.
 
 It stops on a sentinel (`request_stop`, pushed behind the last item, so everything
 before it is stored) or after `until_idle` seconds without an item. Per-site statistics
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -33,6 +40,7 @@ from typing import Callable
 ITEMS_KEY = "reports:items"            # scrapy-redis's "%(spider)s:items" for the reports spider
 STOP = {"nianbao": "stop"}             # the sentinel: no more items will come
 POLL_SECONDS = 1.0                     # how long one blocking pop waits (and the stop-check granularity)
+OUTAGE_SECONDS = 300.0                 # how long the writer waits for a Redis that does not answer
 
 
 def sitestats_key(items_key: str) -> str:
@@ -44,11 +52,23 @@ def writing_key(items_key: str) -> str:
     return items_key + ":writing"
 
 
+def validators_key(items_key: str) -> str:
+    """Where the writer leaves the archive's validators: reports:items -> reports:validators."""
+    return items_key.rsplit(":", 1)[0] + ":validators"
+
+
 # ------------------------------------------------------------------ the wire format
 
+GONE = "gone"                          # `kind` of a GoneItem on the wire
+
+
 def dumps_item(item) -> str:
-    """One item as JSON; bytes values become `<field>_base64` (REDIS_ITEMS_SERIALIZER)."""
-    row = {}
+    """One item as JSON; bytes values become `<field>_base64` (REDIS_ITEMS_SERIALIZER).
+
+    A GoneItem says so (`"kind": "gone"`): as a plain dict it would look like a report."""
+    from crawler.items import GoneItem
+
+    row = {"kind": GONE} if isinstance(item, GoneItem) else {}
     for key, value in dict(item).items():
         if isinstance(value, (bytes, bytearray)):
             row[key + "_base64"] = base64.b64encode(value).decode("ascii")
@@ -100,6 +120,7 @@ class RedisWriter:
         self.items_key = items_key
         self.seeds = list(seeds)
         self.on_item = on_item or (lambda outcome, item: None)
+        self.kept: dict[tuple, str] = {}   # (seed, year) -> the URL stored for it in this crawl
 
     def run(self, until_idle: float | None = None, poll: float = POLL_SECONDS) -> WriterResult:
         """Store items until the sentinel (or `until_idle` seconds without one); close the crawl."""
@@ -116,7 +137,7 @@ class RedisWriter:
                 return "sentinel"
         idle_since = time.monotonic()
         while True:
-            data = self.client.blmove(self.items_key, writing, poll, "LEFT", "RIGHT")
+            data = self._next(writing, poll)
             if data is None:
                 if until_idle is not None and time.monotonic() - idle_since >= until_idle:
                     return f"{until_idle:g} s idle"
@@ -125,16 +146,42 @@ class RedisWriter:
             if self._handle(result, data, writing):
                 return "sentinel"
 
+    def _next(self, writing: str, poll: float) -> bytes | None:
+        """The next item, moved to `writing`; a Redis that does not answer (a busy or
+        restarting server) is waited for, up to OUTAGE_SECONDS: nothing is lost meanwhile."""
+        import redis
+
+        failing_since = None
+        while True:
+            try:
+                return self.client.blmove(self.items_key, writing, poll, "LEFT", "RIGHT")
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                failing_since = failing_since or time.monotonic()
+                if time.monotonic() - failing_since > OUTAGE_SECONDS:
+                    raise
+                print(f"nianbao store: Redis does not answer ({exc}); trying again", file=sys.stderr, flush=True)
+                time.sleep(1.0)
+
     def _handle(self, result: WriterResult, data: bytes, writing: str) -> bool:
         """Store one queued entry (True for the sentinel); then forget it."""
         item = loads_item(data)
         is_stop = item == STOP
         if not is_stop:
-            outcome = self.archive.store(result.crawl_id, item)
+            outcome = self._store(result.crawl_id, item)
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             self.on_item(outcome, item)
         self.client.lrem(writing, 1, data)
         return is_stop
+
+    def _store(self, crawl_id: int, item: dict) -> str:
+        if item.pop("kind", None) == GONE:
+            return "gone" if self.archive.mark_gone(crawl_id, item["url"], item["reason"]) else "gone (not held)"
+        year = (item.get("record") or {}).get("year")
+        if item.get("body") is not None and year is not None:
+            kept = self.kept.setdefault((item.get("seed_name"), year), item["url"])
+            if kept != item["url"]:
+                return "dropped (same report as another URL)"
+        return self.archive.store(crawl_id, item)
 
     def site_stats(self) -> dict:
         """The workers' per-site statistics summed, in the archive's shape (see end_crawl)."""
@@ -144,11 +191,36 @@ class RedisWriter:
         return merge_worker_stats(reports)
 
 
+def publish_validators(client, archive, key: str) -> int:
+    """Leave the archive's validators of every report URL in Redis (url -> JSON) for the workers.
+
+    Written aside and renamed into place, so workers never see half a set. Left out: pages
+    whose attachments were captured (a worker answered 304 has no copy of the page to find
+    them in, so it must read the page again; the attachments are then asked conditionally)
+    and reports marked gone (they must be fetched whole to come back).
+    """
+    staging = key + ":new"
+    client.delete(staging)
+    pipe = client.pipeline(transaction=False)
+    count = 0
+    for url, etag, last_modified, links_attachments in archive.all_validators():
+        if links_attachments:
+            continue
+        pipe.hset(staging, url, json.dumps({"etag": etag, "last_modified": last_modified}))
+        count += 1
+        if count % 5000 == 0:
+            pipe.execute()
+    pipe.execute()
+    if count:
+        client.rename(staging, key)
+    else:
+        client.delete(key)
+    return count
+
+
 def store_from_redis(redis_url: str, db_path, items_key: str = ITEMS_KEY, until_idle: float | None = None,
                      echo=print) -> WriterResult:
     """`nianbao store --redis`: one line per item stored (as `--items` prints), a summary at the end."""
-    import sys
-
     import redis
 
     from archive.store import Archive
@@ -157,9 +229,13 @@ def store_from_redis(redis_url: str, db_path, items_key: str = ITEMS_KEY, until_
         record = item.get("record") or {}
         echo(f"{outcome}\t{record.get('organ') or item.get('seed_name')}\t{record.get('year')}\t{item.get('url')}")
 
-    client = redis.Redis.from_url(redis_url)
+    # redis-py's default 5 s socket timeout is shorter than a busy machine's pauses
+    client = redis.Redis.from_url(redis_url, socket_timeout=30, socket_connect_timeout=30)
     client.ping()
     with Archive(db_path) as archive:
+        published = publish_validators(client, archive, validators_key(items_key))
+        print(f"nianbao store: {published} report validators published for the workers; waiting for items at "
+              f"{redis_url} {items_key}", file=sys.stderr, flush=True)
         result = RedisWriter(client, archive, items_key, on_item=report).run(until_idle=until_idle)
     print(f"nianbao store: {result.summary()}", file=sys.stderr)
     return result

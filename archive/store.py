@@ -111,6 +111,20 @@ class Archive:
             return None
         return dict(zip(("etag", "last_modified", "sha256", "fetched_at"), row))
 
+    def all_validators(self):
+        """(url, etag, last_modified, links_attachments) of every URL's last capture with a body
+        and validators: `validators` for all URLs at once, for the workers of a distributed
+        crawl (archive.redis_store). links_attachments: attachments found on this page were
+        captured too (a worker that gets a 304 for it has no copy to find them in)."""
+        return self.db.execute(
+            "SELECT c.url, c.etag, c.last_modified,"
+            " c.url IN (SELECT page_url FROM captures WHERE page_url IS NOT NULL AND page_url != url)"
+            " FROM captures c"
+            " JOIN (SELECT max(id) AS id FROM captures WHERE sha256 IS NOT NULL GROUP BY url) last ON last.id = c.id"
+            " WHERE (c.etag IS NOT NULL OR c.last_modified IS NOT NULL)"
+            " AND c.url NOT IN (SELECT url FROM reports WHERE gone_since IS NOT NULL)"
+        )
+
     # ------------------------------------------------------------ items
 
     def store(self, crawl_id: int, item) -> str:

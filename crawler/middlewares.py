@@ -105,6 +105,8 @@ class ConditionalRequestMiddleware:
 
     With an archive, the last capture of a report URL gives its ETag and Last-Modified;
     an unchanged report then costs the server a 304, and the archive records it as seen.
+    A worker of the distributed crawl has no archive: it asks the writer's copy of the
+    validators in Redis (`crawler.nianbao_validators`, crawler/distributed.py).
     Only report articles and attachments are asked conditionally: lists must be read.
     """
 
@@ -116,7 +118,7 @@ class ConditionalRequestMiddleware:
         return cls(crawler)
 
     def process_request(self, request):
-        archive = getattr(self.crawler, "nianbao_archive", None)
+        archive = getattr(self.crawler, "nianbao_archive", None) or getattr(self.crawler, "nianbao_validators", None)
         if archive is None or request.meta.get("role") not in ("article", "attachment") \
                 or request.meta.get("playwright") or request.meta.get("conditional") is not None:
             return None

@@ -78,6 +78,9 @@ NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one 
 NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
 NIANBAO_JSONL = None                     # JSON Lines output when there is no archive
+# Distributed mode (`nianbao crawl --redis`, crawler/leases.py): a worker silent this long is
+# taken for dead and its unfinished requests go back to the shared queue.
+NIANBAO_WORKER_TIMEOUT = 60.0
 
 # --- the browser, only for pages that need it (see crawler/cms/jsapp.py) -------------------------------
 DOWNLOAD_HANDLERS = {
