@@ -1,0 +1,141 @@
+"""The distributed mode end to end: one writer and two worker processes over the local web.
+
+Real processes, as an operator runs them (localweb/night.py): `nianbao crawl --redis
+--reset`, the writer `nianbao store --redis --db`, workers `nianbao crawl --redis`, on a
+throw-away redis-server. One worker is killed (SIGKILL) while it holds requests, and a
+replacement is started, as systemd would. The archive must equal a single-process
+crawl's of the same web, and the local web's access log must show no URL fetched twice
+beyond what the rule below allows.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+
+from crawler.distributed import NightKeys
+from localweb.night import Night
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(not (os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium")),
+                                 reason="the JavaScript-only site needs Debian's chromium")]
+
+REPO = Path(__file__).resolve().parent.parent
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+        "-s", "RETRY_BACKOFF_MAX=2", "-s", "NIANBAO_PROGRESS_INTERVAL=5"]
+WORKER_TIMEOUT = 10      # seconds without a heartbeat before a worker's requests go back to the queue
+NIGHT_TIMEOUT = 1500
+
+
+def exported(db: Path) -> list[dict]:
+    """Every version of every report, without what differs between two crawls of the same
+    web: the clock (first/last seen) and the bytes' hash (a page shows a visitor counter)."""
+    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "export", "--db", str(db), "--all-versions"],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    rows = []
+    for line in result.stdout.splitlines():
+        row = json.loads(line)
+        for volatile in ("first_seen", "last_seen", "capture_sha256"):
+            row.pop(volatile)
+        row["gone_since"] = row["gone_since"] is not None
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["organ"], r["year"], r["version"]))
+
+
+def fetches(log) -> Counter:
+    return Counter((a.site, a.method, a.path) for a in log)
+
+
+@pytest.fixture(scope="module")
+def single(local_web, tmp_path_factory):
+    """The reference: one process crawls the day-1 web into its archive."""
+    work = tmp_path_factory.mktemp("single")
+    before = len(local_web.log)
+    with open(work / "crawl.log", "w", encoding="utf-8") as log:
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(local_web.seeds_path),
+                                 "--db", str(work / "archive.db"), *FAST],
+                                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, timeout=NIGHT_TIMEOUT)
+    assert result.returncode == 0, (work / "crawl.log").read_text(encoding="utf-8")[-3000:]
+    return {"db": work / "archive.db", "log": list(local_web.log[before:])}
+
+
+def kill_while_holding_requests(night: Night, client, worker: subprocess.Popen, after_items: int) -> str:
+    """SIGKILL `worker` once the writer stored `after_items` items and the worker holds leases."""
+    keys = NightKeys()
+    deadline = time.monotonic() + NIGHT_TIMEOUT
+    while time.monotonic() < deadline and worker.poll() is None:
+        names = [w.decode() for w in client.hkeys(keys.workers) if f":{worker.pid}:" in w.decode()]
+        stored = night.stored.read_text(encoding="utf-8").count("\n") if night.stored.exists() else 0
+        if names and stored >= after_items and client.hlen(keys.leases(names[0])):
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait()
+            return names[0]
+        time.sleep(0.1)
+    raise AssertionError(f"worker {worker.pid} ended before it could be killed holding requests:\n{night.tail()}")
+
+
+def test_two_workers_and_a_killed_one_make_the_single_process_archive(local_web, single, redis_url, tmp_path):
+    client = redis.Redis.from_url(redis_url)
+    night = Night(redis_url, local_web.seeds_path, tmp_path / "archive.db", tmp_path,
+                  settings=[*FAST, "-s", f"NIANBAO_WORKER_TIMEOUT={WORKER_TIMEOUT}"])
+    night.reset()
+    before = len(local_web.log)
+    night.start_writer()
+    try:
+        night.start_worker()
+        doomed = night.start_worker()
+        killed = kill_while_holding_requests(night, client, doomed, after_items=6)
+        night.start_worker()                       # its replacement, as systemd's Restart= would
+        night.wait(NIGHT_TIMEOUT)
+    finally:
+        night.stop()
+    log = list(local_web.log[before:])
+
+    # nothing lost: the same reports, the same versions, as one process found
+    assert exported(night.db) == exported(single["db"])
+    assert "stopped by sentinel" in (tmp_path / "writer.log").read_text(encoding="utf-8")
+
+    # the killed worker held requests, and another worker gave them back to the queue
+    given_back = [json.loads(r) for r in client.lrange(NightKeys().reclaimed, 0, -1)]
+    from_killed = [r for r in given_back if r["worker"] == killed]
+    assert from_killed and from_killed[0]["by"] != killed and from_killed[0]["urls"], given_back
+
+    # No URL fetched twice. The single-process crawl itself fetches a URL more than once
+    # only as a retry after a 503 or as a JavaScript page fetched plainly, then rendered by
+    # chromium (checked here); chromium's own loads of a page's script and API (/static/,
+    # /api/ of the JavaScript site) go with the page and are not the crawler's requests.
+    # The distributed crawl may fetch a URL no more often than that, except robots.txt,
+    # once per site by each worker process (each keeps its own copy), and the requests a
+    # dead worker held (and the attachments of those pages), given back and fetched again.
+    single_counts = fetches(single["log"])
+    statuses = {}
+    for a in single["log"]:
+        statuses.setdefault((a.site, a.method, a.path), []).append(a.status)
+    for key, n in single_counts.items():
+        if n > 1 and not key[2].endswith("/robots.txt"):
+            assert key[0] == "jsapp" or 503 in statuses[key][:-1], (key, statuses[key])
+    sites = {base: site for site, base in local_web.urls.items()}
+    again = Counter()
+    for record in given_back:
+        for url in record["urls"] + record["attachments"]:
+            parts = urlsplit(url)
+            again[(sites[f"{parts.scheme}://{parts.netloc}"], parts.path + (f"?{parts.query}" if parts.query else ""))] += 1
+    processes = len(night.workers)
+    for (site, method, path), n in fetches(log).items():
+        if path == "/robots.txt":
+            assert n <= processes, (site, path, n)
+        elif site == "jsapp" and path.startswith(("/static/", "/api/")):
+            continue
+        else:
+            allowed = single_counts[(site, method, path)] * (1 + again[(site, path)])
+            assert n <= allowed, (site, method, path, n, allowed)
