@@ -23,6 +23,7 @@ import sqlite3
 
 import sqlite_utils
 
+from archive import killpoint
 from extractors import codebook
 
 SCHEMA_VERSION = 1
@@ -192,10 +193,10 @@ def upgrade(db: sqlite_utils.Database) -> int:
             "upgrade nianbao to open it"
         )
     for version in range(found, SCHEMA_VERSION):
-        with transaction(db):  # one step, one transaction: user_version moves with it
+        with transaction(db, "upgrade"):  # one step, one transaction: user_version moves with it
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")
-    with transaction(db):
+    with transaction(db, "upgrade"):
         fill_cell_keys(db)
     create_views(db)
     return found
@@ -216,19 +217,22 @@ def _statements(script: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database):
+def transaction(db: sqlite_utils.Database, name: str | None = None):
     """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any exception, including KeyboardInterrupt).
 
     IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
-    instead of failing half-way with SQLITE_BUSY.
+    instead of failing half-way with SQLITE_BUSY. `name` says which kind of write this
+    is, for the crash tests' kill points (`archive.killpoint`).
     """
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        killpoint.reached(name, "before")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+    killpoint.reached(name, "after")
 
 
 def connect(path, readonly: bool = False) -> sqlite_utils.Database:
@@ -307,7 +311,7 @@ def create_views(db: sqlite_utils.Database) -> None:
         "changes_named": CHANGES_NAMED,
         "latest_figures": latest_figures_sql(db),
     }
-    with transaction(db):
+    with transaction(db, "views"):
         for name, sql in views.items():
             db.execute(f"DROP VIEW IF EXISTS {name}")
             db.execute(f"CREATE VIEW {name} AS {sql}")

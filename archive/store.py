@@ -47,7 +47,7 @@ class Archive:
         """Open a crawl; add the seeds (dicts or objects with name, url[, region]) as sites."""
         started_at = started_at or self._clock()
         seeds = [_seed(s) for s in seeds]
-        with schema.transaction(self.db):
+        with schema.transaction(self.db, "begin_crawl"):
             crawl_id = self.db.execute(
                 "INSERT INTO crawls (started_at, seeds) VALUES (?, ?)", [started_at, len(seeds)]
             ).lastrowid
@@ -65,7 +65,7 @@ class Archive:
         """
         ended_at = ended_at or self._clock()
         gone: list[int] = []
-        with schema.transaction(self.db):
+        with schema.transaction(self.db, "end_crawl"):
             started_at = self._crawl_started(crawl_id)
             for seed_url, stats in (site_stats or {}).items():
                 site_id = self._site_id(seed_url, stats.get("name") or seed_url, None, crawl_id)
@@ -91,7 +91,7 @@ class Archive:
 
     def mark_gone(self, crawl_id: int, url: str, reason: str) -> list[int]:
         """A report URL now answers 404/410 (reason e.g. "http_404"): its reports are gone."""
-        with schema.transaction(self.db):
+        with schema.transaction(self.db, "mark_gone"):
             started_at = self._crawl_started(crawl_id)
             rows = self.db.execute(
                 "SELECT id, latest_version FROM reports WHERE url = ? AND gone_since IS NULL", [url]
@@ -101,7 +101,13 @@ class Archive:
         return [r[0] for r in rows]
 
     def validators(self, url: str) -> dict | None:
-        """ETag, Last-Modified and sha256 of the URL's last capture with a body (for If-None-Match)."""
+        """ETag, Last-Modified, sha256 and time of the URL's last capture with a body, or None.
+
+        For the crawler's re-crawl policy: If-None-Match / If-Modified-Since, "same bytes as
+        last time", and how old the copy is. `gone` says a report last found at this URL is
+        marked gone (its URL answered 404/410, or a crawl no longer found it): it must be
+        fetched again, whatever the age of the copy.
+        """
         row = self.db.execute(
             "SELECT etag, last_modified, sha256, fetched_at FROM captures"
             " WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -109,7 +115,30 @@ class Archive:
         ).fetchone()
         if row is None:
             return None
-        return dict(zip(("etag", "last_modified", "sha256", "fetched_at"), row))
+        found = dict(zip(("etag", "last_modified", "sha256", "fetched_at"), row))
+        found["gone"] = self.db.execute(
+            "SELECT 1 FROM reports WHERE url = ? AND gone_since IS NOT NULL LIMIT 1", [url]).fetchone() is not None
+        return found
+
+    def last_body(self, url: str) -> tuple[bytes, str | None] | None:
+        """The bytes and Content-Type of the URL's last capture with a body, or None.
+
+        A page that answers 304 is the page we hold: its links (the attachments of a report
+        article) are read from this copy instead of downloading it again.
+        """
+        row = self.db.execute(
+            "SELECT b.content, b.compression, c.content_type FROM captures c JOIN blobs b ON b.sha256 = c.sha256"
+            " WHERE c.url = ? ORDER BY c.id DESC LIMIT 1",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        content, compression, content_type = row
+        return (zlib.decompress(content) if compression == "zlib" else bytes(content)), content_type
+
+    def report_years_at(self, url: str) -> list[tuple[str, int]]:
+        """(organ, year) of the reports whose latest version was found at this URL."""
+        return [tuple(r) for r in self.db.execute("SELECT organ, year FROM reports WHERE url = ?", [url])]
 
     def all_validators(self):
         """(url, etag, last_modified, links_attachments) of every URL's last capture with a body
@@ -134,9 +163,14 @@ class Archive:
         n+1 with a cell diff; "unchanged": same record (only last_seen moves, even if the
         raw bytes differ); "returned": a gone report is back, unchanged; "capture_only":
         the capture is kept but it is not an identifiable report (no year, is_report false).
-        A 304 answer with no body moves last_seen of the reports found at that URL.
+
+        What the crawler did not read again (item["unchanged"], see crawler.items): a 304
+        answer (no body), or the same bytes as the URL's last capture, is kept as a capture
+        and moves last_seen of the reports found at that URL; a URL not fetched at all
+        because its copy is recent ("revisit") adds no capture and only keeps its reports
+        from being judged gone by this crawl (last_crawl moves, last_seen does not).
         """
-        with schema.transaction(self.db):
+        with schema.transaction(self.db, "store"):
             return self._store(crawl_id, item)
 
     def store_many(self, crawl_id: int, items: Iterable) -> list[str]:
@@ -144,7 +178,7 @@ class Archive:
 
         Faster (one commit), but a kill loses the whole batch: the crawler stores item by item.
         """
-        with schema.transaction(self.db):
+        with schema.transaction(self.db, "store"):
             return [self._store(crawl_id, item) for item in items]
 
     # ------------------------------------------------------------ internals
@@ -156,8 +190,10 @@ class Archive:
         site_id = None
         if item.get("seed_url"):
             site_id = self._site_id(item["seed_url"], item.get("seed_name") or item["seed_url"], None, crawl_id)
+        if item.get("unchanged") == "revisit":
+            return self._still_listed(crawl_id, item["url"])
         capture_id, _ = self._capture(crawl_id, site_id, item, fetched_at)
-        if item.get("body") is None and item.get("status") == 304:
+        if (item.get("body") is None and item.get("status") == 304) or item.get("unchanged"):
             return self._not_modified(crawl_id, item["url"], fetched_at)
         organ = record.get("organ") or item.get("seed_name")
         year = record.get("year")
@@ -274,6 +310,12 @@ class Archive:
             self.db.execute(
                 "UPDATE reports SET last_seen = ?, last_crawl = ? WHERE id = ?", [fetched_at, crawl_id, report_id]
             )
+        return "unchanged" if rows else "capture_only"
+
+    def _still_listed(self, crawl_id, url) -> str:
+        rows = self.db.execute("SELECT id FROM reports WHERE url = ? AND gone_since IS NULL", [url]).fetchall()
+        for (report_id,) in rows:
+            self.db.execute("UPDATE reports SET last_crawl = ? WHERE id = ?", [crawl_id, report_id])
         return "unchanged" if rows else "capture_only"
 
     def _gone(self, crawl_id, report_id, version, at, reason) -> None:

@@ -25,6 +25,13 @@ class ReportItem(scrapy.Item):
     last_modified = scrapy.Field()
     body = scrapy.Field()           # raw bytes as served
     sha256 = scrapy.Field()         # hex sha256 of body
+    # why the archive's copy is still current and nothing is read again (None: read it):
+    # "not modified" (a 304), "same bytes" (sha256 of the last capture), "revisit" (not
+    # fetched: a copy without validators younger than NIANBAO_REVISIT_DAYS)
+    unchanged = scrapy.Field()
+    # why a fetched document is kept as a capture only (not a report, a copy of the page …):
+    # its validators then let the next night ask for it conditionally
+    verdict = scrapy.Field()
     # what extraction made of it
     record = scrapy.Field()         # the report record (spec format, plus extra fields)
     text = scrapy.Field()           # cleaned article text

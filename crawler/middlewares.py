@@ -90,7 +90,7 @@ class SiteBudgetMiddleware:
 
     def process_response(self, request, response):
         seed = seed_of(request)
-        if seed:
+        if seed and "revisit" not in response.flags:  # a report not fetched (crawler.revisit) is no page
             self.bytes[seed["name"]] += len(response.body)
             stats = site_stats_for(self.crawler)
             stats.count(seed, "pages")

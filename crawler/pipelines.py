@@ -18,6 +18,7 @@ import logging
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.items import GoneItem, ReportItem
@@ -26,6 +27,11 @@ from crawler.sitestats import site_stats_for
 logger = logging.getLogger(__name__)
 
 SPEC_FIELDS = ("url", "organ", "year", "title", "published", "template", "contacts", "cells", "failed_checks")
+
+
+def to_read(item) -> bool:
+    """Whether an item brings a document to read: not a gone URL, a 304, or bytes the archive has."""
+    return isinstance(item, ReportItem) and item.get("body") is not None and not item.get("unchanged")
 
 
 def _pending_pages(crawler) -> dict:
@@ -37,7 +43,12 @@ def _pending_pages(crawler) -> dict:
 
 
 class ExtractPipeline:
-    """Reads each document with `extractors.extract`, off the reactor (PDFs take a while)."""
+    """Reads each document with `extractors.extract`, off the reactor (PDFs take a while).
+
+    A document with the same sha256 as the URL's last capture in the archive is not read
+    again (item["unchanged"] = "same bytes"): the archive already holds what it says, and
+    reading is the expensive part of a night in which little changed.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -48,6 +59,7 @@ class ExtractPipeline:
         self.workers = crawler.settings.getint("NIANBAO_EXTRACT_WORKERS") or max(1, min(4, (os.cpu_count() or 1) - 1))
         self.slots = asyncio.Semaphore(self.workers)
         self.pool = None
+        self.archived_published: dict[str, asyncio.Future] = {}
 
     def open_spider(self):
         if self.workers > 1:
@@ -62,6 +74,9 @@ class ExtractPipeline:
 
         call = functools.partial(extract, item["body"], url=item["url"], content_type=item.get("content_type"),
                                  organ=item["seed_name"])
+        return await self._run(call)
+
+    async def _run(self, call):
         async with self.slots:
             if self.pool is None:
                 return await asyncio.to_thread(call)
@@ -74,8 +89,13 @@ class ExtractPipeline:
     async def process_item(self, item):
         from extractors import ExtractionError
 
-        if not isinstance(item, ReportItem) or item.get("body") is None:
+        if not to_read(item):
             return item  # a gone URL, or a 304: nothing to read
+        archive = getattr(self.crawler, "nianbao_archive", None)
+        last = archive.validators(item["url"]) if archive is not None else None
+        if last and last["sha256"] == item["sha256"]:
+            item["unchanged"] = "same bytes"
+            return item
         is_page = item["url"] == item.get("page_url")
         done = asyncio.get_running_loop().create_future() if is_page else None
         if done is not None:
@@ -93,9 +113,15 @@ class ExtractPipeline:
                 # a PDF rarely prints its date; the article that published it does
                 await self.pending[item["page_url"]]
                 record["published"] = self.page_published.get(item["page_url"])
+            elif not record.get("published") and item.get("page_url"):
+                # …and when that article was not read again tonight (unchanged), the copy
+                # the archive holds says the same
+                record["published"] = await self._archived_page_published(item)
             if not record.get("is_report"):
+                item["verdict"] = "not a report"
                 raise DropItem(f"not a report: {item['url']} ({record.get('title')!r})", log_level="INFO")
             if is_page and not record.get("cells") and self._links_attachments(item):
+                item["verdict"] = "points to its attachments"
                 raise DropItem(f"{item['url']} only points to its attachments: the report is there", log_level="INFO")
             record["url"] = item["url"]
             record["organ"] = item["seed_name"]  # the spec: a crawled report's organ is its seed's name
@@ -108,6 +134,27 @@ class ExtractPipeline:
             if done is not None and not done.done():
                 done.set_result(None)
 
+
+    async def _archived_page_published(self, item) -> str | None:
+        """The publication date of the article an attachment came from, read from the
+        archive's copy of it (once per page)."""
+        from extractors import ExtractionError, extract
+
+        page_url = item["page_url"]
+        if page_url not in self.archived_published:
+            future = self.archived_published[page_url] = asyncio.get_running_loop().create_future()
+            published = None
+            archive = getattr(self.crawler, "nianbao_archive", None)
+            held = archive.last_body(page_url) if archive is not None else None
+            if held is not None:
+                try:
+                    record = await self._run(functools.partial(extract, held[0], url=page_url, content_type=held[1],
+                                                               organ=item["seed_name"]))
+                    published = record.get("published")
+                except ExtractionError:
+                    pass
+            future.set_result(published)
+        return await asyncio.shield(self.archived_published[page_url])
 
     @staticmethod
     def _links_attachments(item) -> bool:
@@ -133,6 +180,7 @@ class OneReportPipeline:
     """One report per (seed, year) in a crawl; the page body wins over its PDF copy."""
 
     def __init__(self, crawler):
+        self.crawler = crawler
         self.pending = _pending_pages(crawler)
         self.kept: dict[tuple, dict] = {}
 
@@ -141,14 +189,23 @@ class OneReportPipeline:
         return cls(crawler)
 
     async def process_item(self, item):
-        if not isinstance(item, ReportItem) or item.get("body") is None:
+        if not isinstance(item, ReportItem):
             return item
         page_url = item.get("page_url")
+        if not to_read(item):
+            # a page not read again still wins over its copies: the archive says which
+            # reports it holds
+            archive = getattr(self.crawler, "nianbao_archive", None)
+            if item.get("unchanged") and archive is not None and item["url"] == page_url:
+                for _, year in archive.report_years_at(page_url):
+                    self.kept.setdefault((item["seed_name"], year), {"url": page_url, "page_url": page_url})
+            return item
         if item["url"] != page_url and page_url in self.pending:
             await self.pending[page_url]  # let the page it came from decide first
         key = (item["seed_name"], item["record"].get("year"))
         kept = self.kept.get(key)
         if kept is not None and kept["url"] != item["url"]:
+            item["verdict"] = "a copy of " + kept["url"]
             raise DropItem(f"{item['url']} is the same report as {kept['url']} ({key[0]} {key[1]})", log_level="INFO")
         self.kept[key] = {"url": item["url"], "page_url": page_url}
         return item
@@ -162,10 +219,11 @@ class ValidatePipeline:
         self.total = 0
 
     def process_item(self, item):
-        if not isinstance(item, ReportItem) or item.get("body") is None:
+        if not to_read(item):
             return item
         record = item["record"]
         if not isinstance(record.get("year"), int):
+            item["verdict"] = "no year"
             raise DropItem(f"a report without a year cannot be archived: {item['url']}")
         self.total += 1
         checks = {
@@ -192,6 +250,10 @@ class StorePipeline:
     `scrapy crawl reports` with neither setting writes ./reports.jsonl. Per-site
     statistics go with the crawl: into the archive's crawl_sites, or beside the JSON
     Lines file as <file>.sites.json.
+
+    A document the pipelines dropped for what it is (not a report, a copy of its page)
+    is still kept in the archive as a capture: its validators let the next night ask
+    for it with a conditional request, and its sha256 spares reading it again.
     """
 
     def __init__(self, crawler):
@@ -207,7 +269,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
 
     def open_spider(self):
         spider = self.crawler.spider
@@ -222,7 +286,10 @@ class StorePipeline:
                     [{"name": s.name, "url": s.url, "region": s.extra.get("region")} for s in spider.seeds])
                 if self.jobdir:
                     Path(self.jobdir).mkdir(parents=True, exist_ok=True)
-                    (Path(self.jobdir) / "crawl_id").write_text(str(self.crawl_id))
+                    # atomically: a crawl killed while writing it must not leave an empty marker
+                    partial = Path(self.jobdir) / "crawl_id.part"
+                    partial.write_text(str(self.crawl_id))
+                    os.replace(partial, Path(self.jobdir) / "crawl_id")
         if self.jsonl_path or not self.db_path:
             path = Path(self.jsonl_path or "reports.jsonl")
             self.jsonl_seen = read_jsonl_keys(path)
@@ -233,16 +300,26 @@ class StorePipeline:
         if not self.jobdir:
             return None
         marker = Path(self.jobdir) / "crawl_id"
-        return int(marker.read_text()) if marker.exists() else None
+        if not marker.exists():
+            return None
+        crawl_id = int(marker.read_text())
+        if self.archive.db.execute("SELECT 1 FROM crawls WHERE id = ?", [crawl_id]).fetchone() is None:
+            logger.warning("%s names crawl %d, which %s does not hold: starting a new crawl", marker, crawl_id,
+                           self.db_path)
+            return None
+        return crawl_id
 
     def process_item(self, item):
         if isinstance(item, GoneItem):
             if self.archive is not None:
                 self.archive.mark_gone(self.crawl_id, item["url"], item["reason"])
             return item
-        if item.get("body") is None:  # 304: the archive's copy is still current
+        if item.get("body") is None or item.get("unchanged"):  # the archive's copy is still current
             outcome = self.archive.store(self.crawl_id, dict(item)) if self.archive is not None else "not modified"
-            logger.info("report %s unchanged (%s): %s", item["seed_name"], outcome, item["url"])
+            if outcome == "unchanged":
+                site_stats_for(self.crawler).count({"name": item["seed_name"], "url": item["seed_url"]}, "reports")
+            logger.info("report %s %s (%s, not read again): %s", item["seed_name"], outcome,
+                        item.get("unchanged") or "not modified", item["url"])
             return item
         outcome = "stored"
         if self.archive is not None:
@@ -256,6 +333,13 @@ class StorePipeline:
         site_stats_for(self.crawler).count({"name": item["seed_name"], "url": item["seed_url"]}, "reports")
         logger.info("report %s %s (%s): %s", item["seed_name"], item["record"].get("year"), outcome, item["url"])
         return item
+
+    def item_dropped(self, item, response, exception, spider):
+        """Keep a dropped document as a capture when it was dropped for what it is."""
+        if self.archive is None or not isinstance(item, ReportItem) or not item.get("verdict") \
+                or item.get("body") is None:
+            return
+        self.archive.store(self.crawl_id, {**dict(item), "record": {"is_report": False}})
 
     def close_spider(self):
         reason = self.crawler.stats.get_value("finish_reason")

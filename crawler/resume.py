@@ -12,6 +12,10 @@ replay stale requests or skip pages that were never fetched. So, with a JOBDIR:
 
 The stores skip a report they already hold, so the resumed crawl ends with the same
 records as an uninterrupted one.
+
+A crawl that *finished* leaves nothing to resume: its queue, seen-set and cache are
+removed as it closes. Kept, Scrapy would filter every request of the next run with the
+same JOBDIR as already seen (an empty night), and the cache would serve yesterday's pages.
 """
 from __future__ import annotations
 
@@ -58,6 +62,11 @@ class JobdirGuard:
 
     def spider_closed(self, spider, reason):
         # Scrapy has written a consistent queue and seen-set by now, whatever the reason
+        if reason == "finished":
+            for name in ("requests.seen", "spider.state"):
+                (self.jobdir / name).unlink(missing_ok=True)
+            for name in ("requests.queue", CACHE_DIR):
+                shutil.rmtree(self.jobdir / name, ignore_errors=True)
         (self.jobdir / MARKER).unlink(missing_ok=True)
 
 

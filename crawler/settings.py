@@ -60,6 +60,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.BlockDetectionMiddleware": 560,
+    "crawler.revisit.RevisitPolicyMiddleware": 565,             # before the budget: a skip costs nothing
     "crawler.middlewares.SiteBudgetMiddleware": 570,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
     "crawler.resume.ResumeCacheMiddleware": 900,
@@ -81,6 +82,10 @@ NIANBAO_JSONL = None                     # JSON Lines output when there is no ar
 # Distributed mode (`nianbao crawl --redis`, crawler/leases.py): a worker silent this long is
 # taken for dead and its unfinished requests go back to the shared queue.
 NIANBAO_WORKER_TIMEOUT = 60.0
+# A report the archive holds without ETag/Last-Modified is downloaded again only when its
+# copy is older than this (days; 0 = every night). With validators: a conditional request
+# every night. See crawler/revisit.py.
+NIANBAO_REVISIT_DAYS = 7
 
 # --- the browser, only for pages that need it (see crawler/cms/jsapp.py) -------------------------------
 DOWNLOAD_HANDLERS = {

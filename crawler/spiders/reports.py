@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
@@ -137,8 +137,9 @@ class ReportsSpider(scrapy.Spider):
         yield from found
 
     def _parse_article(self, response):
-        if response.status == 304:  # unchanged since the archive's capture: nothing new to follow
+        if response.status == 304:  # unchanged since the archive's capture: its links are those of our copy
             yield self._report_item(response)
+            yield from self._archived_attachments(response)
             return
         if isinstance(response, TextResponse) and self._may_render(response) and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
@@ -148,6 +149,23 @@ class ReportsSpider(scrapy.Spider):
             return
         for link in discovery.report_attachments(self._links(response)):
             yield self._request(link.url, response.meta["seed"], "attachment", response, page_url=response.url)
+
+    def _archived_attachments(self, response):
+        """Requests for the attachments of the archive's copy of an unchanged article.
+
+        The page is not downloaded again, but its attachments must still be asked for:
+        each is a report (or its copy) whose own changes, or removal, tonight's crawl
+        must see, and a crawl resumed after a kill may not have fetched them yet.
+        """
+        archive = getattr(self.crawler, "nianbao_archive", None)
+        held = archive.last_body(response.url) if archive is not None else None
+        if held is None:
+            return
+        body, content_type = held
+        page = HtmlResponse(response.url, body=body, headers={"Content-Type": content_type or "text/html"},
+                            request=response.request)
+        for link in discovery.report_attachments(self._links(page)):
+            yield self._request(link.url, response.meta["seed"], "attachment", page, page_url=response.url)
 
     def _follow(self, link: Link, response, in_column: bool):
         """The request a link deserves from this page, or None."""
@@ -230,6 +248,13 @@ class ReportsSpider(scrapy.Spider):
         seed = response.meta["seed"]
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         body = response.body if response.status != 304 else None
+        # A page built by the browser: the ETag/Last-Modified are those of the empty shell,
+        # which stays the same when the content the script loads changes. Not kept as
+        # validators, so the next night reads the page again instead of trusting a 304.
+        built = bool(response.meta.get("playwright"))
+        unchanged = None
+        if response.status == 304:
+            unchanged = "revisit" if "revisit" in response.flags else "not modified"
         return ReportItem(
             seed_name=seed["name"], seed_url=seed["url"],
             url=response.url, page_url=response.meta.get("page_url", response.url),
@@ -237,10 +262,11 @@ class ReportsSpider(scrapy.Spider):
             status=response.status,
             content_type=headers.get("Content-Type"),
             headers=headers,
-            etag=headers.get("Etag") or headers.get("ETag"),
-            last_modified=headers.get("Last-Modified"),
+            etag=None if built else headers.get("Etag") or headers.get("ETag"),
+            last_modified=None if built else headers.get("Last-Modified"),
             body=body,
             sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
+            unchanged=unchanged,
         )
 
 
