@@ -10,7 +10,7 @@ import click
 
 from localweb.score import read_jsonl, score
 from localweb.server import LocalWeb
-from localweb.web import FAMILIES, build_web
+from localweb.web import FAMILIES, ON_REQUEST, build_web
 
 
 @click.command("demo-web")
@@ -20,8 +20,8 @@ from localweb.web import FAMILIES, build_web
               help="Port of the first site; the others follow (N+1, N+2, ...). 0 picks free ports.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write seeds.csv, gold.jsonl and decoys.jsonl (default: a new temporary directory).")
-@click.option("--site", "sites", multiple=True, type=click.Choice(list(FAMILIES)),
-              help="Serve only these site families (repeatable; default: all).")
+@click.option("--site", "sites", multiple=True, type=click.Choice([*FAMILIES, *ON_REQUEST]),
+              help="Serve only these site families (repeatable; default: all but the fault site, `faults`).")
 @click.option("--slow-seconds", type=float, default=3.0, show_default=True, help="Delay of the slow page.")
 def demo_web_command(day, port, out_dir, sites, slow_seconds):
     """Serve the local web of bureau sites on 127.0.0.1 until Ctrl-C."""

@@ -9,6 +9,8 @@ overnight. `latency` delays every answer, for benchmarks of many-site webs.
 from __future__ import annotations
 
 import re
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -49,6 +51,19 @@ class SiteState:
             return self.counts[key]
 
 
+# Transport faults a resource can ask for (Resource.fault), as flaky small servers commit them:
+#   reset      the connection is reset (RST) after the request is read: no answer at all
+#   truncated  Content-Length promises more than is sent before the connection closes
+#   endless    a chunked body that never ends, as fast as the client reads
+#   trickle    a chunked body that never ends, a few bytes a second (slower than any timeout)
+# The endless bodies stop after ENDLESS_MAX_SECONDS or ENDLESS_MAX_BYTES all the same, so a
+# client that never gives up cannot keep a server thread forever.
+FAULTS = ("reset", "truncated", "endless", "trickle")
+ENDLESS_MAX_SECONDS = 120.0
+ENDLESS_MAX_BYTES = 512 * 1024 * 1024
+TRICKLE_INTERVAL = 0.5
+
+
 class SiteHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx"
@@ -57,6 +72,12 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # the access log replaces stderr noise
         pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # a client that gave up (its timeout, its size limit)
+            self.close_connection = True
 
     def do_GET(self):
         self._answer(send_body=True)
@@ -80,8 +101,12 @@ class SiteHandler(BaseHTTPRequestHandler):
         state.log.append(Access(time.time(), state.site.key, self.command, self.path, status))
         if resource.delay:
             time.sleep(resource.delay)
+        if resource.fault == "reset":
+            self._reset()
+            return
         self.send_response(status)
         headers = {"Content-Type": resource.content_type, **resource.headers}
+        headers = {name: value for name, value in headers.items() if value is not None}
         if resource.validators:
             headers["ETag"] = resource.etag
             headers["Last-Modified"] = resource.last_modified
@@ -91,7 +116,12 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if resource.fault in ("endless", "trickle"):
+            self._endless(resource, slow=resource.fault == "trickle")
+            return
         size = resource.length if resource.chunks else len(resource.body)
+        if resource.fault == "truncated":
+            size, self.close_connection = 2 * len(resource.body) + 1024, True
         self.send_header("Content-Length", str(size))
         self.end_headers()
         if not send_body or self.command == "HEAD":
@@ -104,6 +134,29 @@ class SiteHandler(BaseHTTPRequestHandler):
                 self.wfile.write(resource.body)
         except (BrokenPipeError, ConnectionResetError):  # a client that gave up on the big file
             self.close_connection = True
+
+    def _reset(self) -> None:
+        """Close with a TCP reset (SO_LINGER 0) before answering anything."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()  # really closed (with RST) once the handler lets go of its files
+
+    def _endless(self, resource: Resource, slow: bool) -> None:
+        """A chunked body that repeats resource.body and never sends its last chunk."""
+        self.close_connection = True
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunk = resource.body[:64] if slow else (resource.body * (65536 // max(1, len(resource.body)) + 1))[:65536]
+        started, sent = time.monotonic(), 0
+        try:
+            while time.monotonic() - started < ENDLESS_MAX_SECONDS and sent < ENDLESS_MAX_BYTES:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+                sent += len(chunk)
+                if slow:
+                    time.sleep(TRICKLE_INTERVAL)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+            pass
 
     def _resolve(self, state: SiteState, body: bytes) -> Resource:
         site = state.site
@@ -122,7 +175,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         for key in (f"{lookup}?{parts.query}" if parts.query else None, lookup):
             if key and key in site.resources:
                 resource = site.resources[key]
-                if request.method == "POST" and resource.content_type.startswith("text/html"):
+                if request.method == "POST" and (resource.content_type or "").startswith("text/html"):
                     return Resource(b"Method Not Allowed", content_type="text/plain", status=405, validators=False)
                 return resource
         return Resource(NOT_FOUND.encode(), status=404, validators=False)

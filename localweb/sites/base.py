@@ -22,7 +22,7 @@ HTML = "text/html; charset=utf-8"
 @dataclass
 class Resource:
     body: bytes
-    content_type: str = HTML
+    content_type: str | None = HTML
     status: int = 200
     headers: dict = field(default_factory=dict)
     # Serve ETag/Last-Modified and answer conditional requests with 304 (static CMS output).
@@ -33,6 +33,9 @@ class Resource:
     # A body too large to hold: `length` bytes produced chunk by chunk by `chunks()`.
     chunks: Callable | None = None
     length: int | None = None
+    # A transport fault instead of a clean answer (localweb.server.FAULTS): "reset",
+    # "truncated", "endless", "trickle". A content_type of None sends no Content-Type.
+    fault: str | None = None
 
     @property
     def etag(self) -> str:
