@@ -15,6 +15,9 @@ Every failure is an `ExtractionError`; nothing else escapes `extract`.
 """
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 
 from extractors.errors import ExtractionError
@@ -26,6 +29,11 @@ __all__ = ["extract", "ExtractionError", "MAX_BYTES"]
 MAX_BYTES = 40 * 1024 * 1024
 # Wall-clock budget for one document; readers check it between pages/tables.
 TIME_BUDGET_S = 60.0
+# Readers check the budget between pages, but one page can be built to take hours (a
+# content stream of millions of drawing operators, a parser looping on a crafted file).
+# So, where a signal can be had (the main thread: the CLI, the crawler's reading
+# processes), an alarm stops the reading this long after the budget, whatever it is doing.
+HARD_LIMIT_GRACE_S = 5.0
 
 
 def extract(
@@ -36,8 +44,13 @@ def extract(
     organ: str | None = None,
     filename: str | None = None,
     deadline: float | None = None,
+    time_budget: float | None = None,
 ) -> dict:
-    """Read one document (text, HTML, PDF, DOCX, DOC) and return its report record."""
+    """Read one document (text, HTML, PDF, DOCX, DOC) and return its report record.
+
+    `deadline` (time.monotonic()) or `time_budget` (seconds from now, default
+    TIME_BUDGET_S) bounds the reading; past it the error's reason is "timeout".
+    """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ExtractionError("unreadable", f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
@@ -45,12 +58,15 @@ def extract(
         raise ExtractionError("empty", "the document is empty")
     if len(data) > MAX_BYTES:
         raise ExtractionError("too_large", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit for one report")
-    deadline = deadline or (time.monotonic() + TIME_BUDGET_S)
+    deadline = deadline or (time.monotonic() + (time_budget or TIME_BUDGET_S))
     try:
-        document = _read(data, content_type=content_type, filename=filename or url, deadline=deadline)
-        from extractors.record import build_record
+        with _hard_limit(deadline + HARD_LIMIT_GRACE_S):
+            document = _read(data, content_type=content_type, filename=filename or url, deadline=deadline)
+            from extractors.record import build_record
 
-        return build_record(document, url=url, organ=organ)
+            return build_record(document, url=url, organ=organ)
+    except _Overtime:
+        raise ExtractionError("timeout", "reading did not stop at the time budget and was interrupted") from None
     except ExtractionError:
         raise
     except RecursionError as exc:
@@ -59,6 +75,32 @@ def extract(
         raise ExtractionError("hostile", "document needs too much memory to read") from None
     except Exception as exc:  # a reader library choking on malformed input
         raise ExtractionError("corrupt", f"{type(exc).__name__}: {exc}"[:500]) from None
+
+
+class _Overtime(BaseException):
+    """Raised by the alarm; a BaseException so that no reader's `except Exception` swallows it."""
+
+
+@contextlib.contextmanager
+def _hard_limit(at: float):
+    """Interrupt the block at time.monotonic() == `at` (SIGALRM; main thread only, else no-op)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    armed = True
+
+    def ring(signum, frame):
+        if armed:  # not once the block is over and the timer is being disarmed
+            raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, at - time.monotonic()))
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _read(data: bytes, *, content_type, filename, deadline):

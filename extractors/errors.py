@@ -17,6 +17,7 @@ class ExtractionError(ValueError):
         "hostile",        # a document built to exhaust memory or time (zip bomb, entity bomb)
         "unsupported",    # a format we recognise but cannot convert here (.doc without LibreOffice)
         "timeout",        # reading took longer than the time budget
+        "crashed",        # the process reading it died (the crawler reads in worker processes)
     )
 
     def __init__(self, reason: str, message: str):
@@ -24,3 +25,8 @@ class ExtractionError(ValueError):
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message
+
+    def __reduce__(self):
+        # pickled back from the crawler's reading processes: rebuilt from both arguments
+        # (the default would call __init__ with the one formatted string, and fail)
+        return type(self), (self.reason, self.message)

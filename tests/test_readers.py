@@ -376,3 +376,61 @@ def test_pdf_table_parts_drawn_a_few_points_apart_get_no_phantom_columns():
     sheet.save()
     document = pdf.read(buffer.getvalue(), deadline=_deadline())
     assert document.rows == [["一、本年新收政府信息公开申请数量", "5", "6"], ["二、上年结转政府信息公开申请数量", "1", "1"], []]
+
+
+# ---------------------------------------------------------------- hostile PDFs (localweb.render.hostile)
+
+def test_a_pdf_of_many_pages_is_walked_only_as_far_as_it_is_read(monkeypatch):
+    """pdfplumber's `pages` builds every page first (20,000 pages: tens of seconds); the
+    reader walks them one at a time and stops after MAX_PAGES."""
+    from localweb.render import hostile
+
+    monkeypatch.setattr(pdf, "MAX_PAGES", 20)
+    document = pdf.read(hostile.many_pages_pdf(20_000), deadline=_deadline())
+    assert document.notes == ["only the first 20 of 20000 pages were read"]
+
+
+def test_a_pdf_page_tree_that_loops_is_walked_once():
+    from localweb.render import hostile
+
+    assert pdf.read(hostile.looping_pages_pdf(), deadline=_deadline()).rows == []
+
+
+def test_a_pdf_xref_chain_that_loops_is_corrupt():
+    from extractors import extract
+    from localweb.render import hostile
+
+    with pytest.raises(ExtractionError) as error:
+        extract(hostile.looping_xref_pdf(), url="x.pdf")
+    assert error.value.reason == "corrupt"
+
+
+def test_a_pdf_content_bomb_is_refused_before_it_is_inflated_or_parsed():
+    from localweb.render import hostile
+
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as error:
+        pdf.read(hostile.content_bomb_pdf(512), deadline=_deadline())  # 133 KB that inflate to 512 MB
+    assert error.value.reason == "hostile" and "page 1" in error.value.message
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.slow
+def test_a_page_that_would_take_minutes_is_interrupted_by_the_hard_time_limit():
+    """2 MB of drawing operators pass the content limit but take pdfminer minutes on one
+    page, where the budget is never checked: extract's alarm stops it."""
+    from extractors import HARD_LIMIT_GRACE_S, extract
+    from localweb.render import hostile
+
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as error:
+        extract(hostile.content_bomb_pdf(2), url="x.pdf", time_budget=1)
+    assert error.value.reason == "timeout"
+    assert time.monotonic() - started < 1 + HARD_LIMIT_GRACE_S + 20
+
+
+def test_an_extraction_error_survives_the_trip_back_from_a_reading_process():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ExtractionError("hostile", "a zip bomb")))
+    assert (error.reason, error.message) == ("hostile", "a zip bomb")

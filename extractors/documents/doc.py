@@ -77,6 +77,9 @@ def _convert(binary: str, data: bytes, timeout: float) -> bytes:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise ExtractionError("timeout", f"LibreOffice did not convert the document within {timeout:.0f} s") from None
+        except BaseException:  # interrupted (the extractor's hard time limit, Ctrl-C): leave no soffice behind
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
         result = work / "out" / "report.docx"
         if process.returncode != 0 or not result.exists():
             message = stderr.decode("utf-8", "replace").strip()[-300:] or f"exit status {process.returncode}"

@@ -9,6 +9,13 @@ its parts on one set of column lines (see _layout).
 
 Scanned reports have pages with images and (almost) no text: their images are counted so
 the record can say "tables are pictures" instead of "no figures".
+
+PDFs come from the open web, so reading is bounded: pages are walked one at a time and
+only the first MAX_PAGES are read (pdfplumber's `pages` would build all of a 50,000-page
+file first), the time budget is checked before each page, and a page whose content
+streams inflate past MAX_PAGE_CONTENT is refused before pdfminer parses it (each drawing
+operator costs it a Python object: a few MB of them take minutes, a Flate bomb hundreds
+of MB of memory). What still runs over is stopped by `extract`'s hard time limit.
 """
 from __future__ import annotations
 
@@ -22,6 +29,9 @@ from extractors.documents import grid
 from extractors.errors import ExtractionError
 
 MAX_PAGES = 300
+# Inflated content-stream bytes of one page. A page of a report, tables included, draws
+# 10-200 KB; past this it is built to exhaust the reader.
+MAX_PAGE_CONTENT = 4 * 1024 * 1024
 # Fewer characters than this on a page with an image: a scanned page.
 SCANNED_PAGE_CHARS = 20
 # Coordinates closer than this (points) are the same ruling line.
@@ -52,12 +62,10 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
     items: list = []  # ("line", page, top, text) | ("table", page, top, _TablePart)
     images = 0
     with pdfplumber.open(io.BytesIO(data)) as document:
-        pages = document.pages
-        if len(pages) > MAX_PAGES:
-            notes.append(f"only the first {MAX_PAGES} of {len(pages)} pages were read")
-        for number, page in enumerate(pages[:MAX_PAGES]):
-            if time.monotonic() > deadline:
-                raise ExtractionError("timeout", f"reading the PDF took longer than the time budget (page {number + 1})")
+        for number, page in enumerate(_pages(document, deadline)):
+            if number == MAX_PAGES:
+                notes.append(f"only the first {MAX_PAGES} of {_page_count(document)} pages were read")
+                break
             items.extend(_page_items(page, number))
             if len(page.chars) < SCANNED_PAGE_CHARS:
                 images += len(page.images)
@@ -67,6 +75,59 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
     return Document(rows=rows, text=grid.rows_text(rows), kind="pdf", cell_rows=True,
                     title=title, published=None, images=images, notes=notes)
 
+
+
+def _pages(document, deadline: float):
+    """pdfplumber pages, one at a time, each checked against the budget and the content limit."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    doctop = 0
+    for number, page_object in enumerate(PDFPage.create_pages(document.doc)):
+        if time.monotonic() > deadline:
+            raise ExtractionError("timeout", f"reading the PDF took longer than the time budget (page {number + 1})")
+        _check_content(page_object, number)
+        page = Page(document, page_object, page_number=number + 1, initial_doctop=doctop)
+        doctop += page.height
+        yield page
+
+
+def _page_count(document) -> str:
+    """The page count the page tree declares (walking it all is what we avoid)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(document.doc.catalog.get("Pages")).get("Count"))
+        return str(int(count))
+    except Exception:  # a page tree without a usable /Count: say so, do not walk it
+        return "an unknown number of"
+
+
+def _check_content(page_object, number: int) -> None:
+    """Refuse a page whose content streams inflate past MAX_PAGE_CONTENT, without inflating more."""
+    import zlib
+
+    from pdfminer.pdftypes import resolve1
+
+    total = 0
+    for stream in page_object.contents:
+        stream = resolve1(stream)
+        filters = stream.get_filters() if hasattr(stream, "get_filters") else []
+        names = [str(getattr(f, "name", f)) for f, _ in filters]
+        raw = stream.get_rawdata() if hasattr(stream, "get_rawdata") else None
+        if raw is None:
+            continue  # already decoded: pdfminer read it, so it was small
+        if names == ["FlateDecode"] or names == ["Fl"]:
+            inflater = zlib.decompressobj()
+            try:
+                total += len(inflater.decompress(raw, MAX_PAGE_CONTENT + 1 - total))
+            except zlib.error:
+                continue  # damaged: pdfminer will say so
+        else:
+            total += len(raw)  # other filters rarely compress much; their cost is the timer's
+        if total > MAX_PAGE_CONTENT:
+            raise ExtractionError("hostile", f"page {number + 1} draws more than {MAX_PAGE_CONTENT // 2**20} MB of "
+                                             "content: no report page does")
 
 
 def _title(metadata: dict) -> str | None:
