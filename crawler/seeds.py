@@ -40,24 +40,38 @@ class SeedProblem:
 
 
 def read_seeds(path: str | Path) -> tuple[list[Seed], list[SeedProblem]]:
-    """Read a seed CSV file; see `parse_seeds`."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    """Read a seed CSV file (UTF-8, or GB18030 as Excel saves CSV on a Chinese Windows); see `parse_seeds`."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            return [], [SeedProblem(line, f"{path}: neither UTF-8 nor GB18030 (byte {exc.start}); save it as CSV UTF-8")]
     seeds, problems = parse_seeds(text)
     return seeds, [SeedProblem(p.line, f"{path}: {p.message}") for p in problems]
 
 
 def parse_seeds(text: str) -> tuple[list[Seed], list[SeedProblem]]:
     """Parse CSV text with a `name,url` header into seeds and the problems of bad rows."""
+    problems: list[SeedProblem] = []
+    if "\x00" in text:  # the csv module stops at a NUL; a file saved as UTF-16 is full of them
+        problems.append(SeedProblem(1, "NUL characters removed (was the file saved as UTF-16? save it as CSV UTF-8)"))
+        text = text.replace("\x00", "")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [*problems, SeedProblem(1, f"the header line cannot be read as CSV ({exc})")]
     if "name" not in header or "url" not in header:
-        return [], [SeedProblem(1, f"the header must name the columns name and url (found {','.join(header) or 'nothing'})")]
+        return [], [*problems, SeedProblem(1, f"the header must name the columns name and url (found {','.join(header) or 'nothing'})")]
     reader.fieldnames = header
     seeds: list[Seed] = []
-    problems: list[SeedProblem] = []
     seen_names: dict[str, int] = {}
     seen_urls: dict[tuple[str, str], int] = {}
-    for row in reader:
+    for row in _rows(reader, problems):
         line = reader.line_num
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # blank line
@@ -78,13 +92,30 @@ def parse_seeds(text: str) -> tuple[list[Seed], list[SeedProblem]]:
     return seeds, problems
 
 
+def _rows(reader: csv.DictReader, problems: list[SeedProblem]):
+    """The reader's rows; a line the csv module cannot read is a problem, not the end."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            # the line that failed is not counted yet
+            problems.append(SeedProblem(reader.line_num + 1, f"cannot be read as CSV ({exc}); row skipped"))
+
+
 def _row_problem(name: str, url: str) -> str | None:
     """What is wrong with one row, or None."""
     if not name:
         return f"no name for {url or 'an empty url'}; give the bureau's name, e.g. 通城县民政局"
     if not url:
         return f"no url for {name!r}; give the site's address, e.g. http://www.example.gov.cn/"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-        return f"bad url {url!r} for {name!r}; it must start with http:// or https:// and name a host"
+    bad = f"bad url {url!r} for {name!r}; it must start with http:// or https:// and name a host"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port out of range or not a number
+    except ValueError as exc:  # an unclosed [IPv6 bracket, port 99999 …
+        return f"{bad} ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        return bad
     return None

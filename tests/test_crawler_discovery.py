@@ -162,3 +162,31 @@ def test_an_empty_shell_with_an_external_script_needs_the_browser():
     shell = ('<html><head><script src="/static/app.js" defer></script></head><body><div id="app"></div>'
              '<noscript>请开启浏览器的JavaScript功能。</noscript></body></html>')
     assert jsapp.needs_browser(shell)
+
+
+def test_seed_urls_that_urlsplit_rejects_are_problems_not_a_crash():
+    seeds, problems = parse_seeds("name,url\n"
+                                  "甲局,http://[::1/\n"                 # unclosed IPv6 bracket: urlsplit raises
+                                  "乙局,http://yi.gov.cn:99999/\n"       # port out of range
+                                  "丙局,http://:8080/\n"                 # no host
+                                  "丁局,http://ding.gov.cn/a b.html\n"   # a space
+                                  "戊局,https://wu.gov.cn/\n")
+    assert [s.name for s in seeds] == ["戊局"]
+    assert [p.line for p in problems] == [2, 3, 4, 5]
+    assert all("bad url" in str(p) for p in problems)
+    assert "Invalid IPv6" in str(problems[0]) and "Port" in str(problems[1])
+
+
+def test_a_gb18030_seed_file_from_excel_is_read(tmp_path):
+    from crawler.seeds import read_seeds
+    path = tmp_path / "seeds.csv"
+    path.write_bytes("name,url\n通城县民政局,http://tc.gov.cn/\n".encode("gb18030"))
+    seeds, problems = read_seeds(path)
+    assert problems == [] and seeds[0].name == "通城县民政局"
+
+
+def test_nul_characters_and_an_oversized_field_are_named_and_the_rest_kept():
+    seeds, problems = parse_seeds("name,url\n甲局,http://jia.gov.cn/\x00\n乙局," + "x" * 200_000 + "\n丙局,http://bing.gov.cn/\n")
+    assert [s.name for s in seeds] == ["甲局", "丙局"]
+    assert "NUL" in str(problems[0])
+    assert problems[1].line == 3 and "cannot be read as CSV" in str(problems[1])
