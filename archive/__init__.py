@@ -31,7 +31,8 @@ Rules (the archive is evidence, so it never rewrites the past):
   makes version n+1 and one `changes` row per differing field or cell; a new page footer
   or counter (other sha256, same record) makes no version;
 - a report not seen by a crawl that finished its site OK, or whose URL answers 404/410,
-  stays, with `gone_since` set and a `gone` event; a failed site's reports are not judged;
+  stays, with `gone_since` set and a `gone` event; a failed site's reports are not judged,
+  nor are those whose URL (or article page) failed in that crawl (`crawl_errors`);
 - schema version in `PRAGMA user_version`; opening an older archive upgrades it in place
   (`archive.schema.MIGRATIONS`).
 

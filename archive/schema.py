@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE sites (
@@ -45,7 +45,7 @@ CREATE TABLE crawls (
 CREATE TABLE crawl_sites (
     crawl_id INTEGER NOT NULL REFERENCES crawls(id),
     site_id INTEGER NOT NULL REFERENCES sites(id),
-    status TEXT NOT NULL,              -- ok | failed
+    status TEXT NOT NULL,              -- ok | partial (a list page failed) | failed (blocked, down, interrupted)
     pages INTEGER, reports INTEGER, errors INTEGER,
     reasons TEXT,                      -- JSON {reason: count}
     PRIMARY KEY (crawl_id, site_id)
@@ -163,7 +163,25 @@ def _v0_to_v1(db: sqlite_utils.Database) -> None:
     _create_fts(db)
 
 
-MIGRATIONS = [_v0_to_v1]
+_V2 = """
+CREATE TABLE crawl_errors (
+    crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    url TEXT NOT NULL,
+    role TEXT,                         -- home | nav | list | article | attachment (its place in the walk)
+    reason TEXT NOT NULL,              -- timeout, connection reset, truncated body, extract hostile, http 503 …
+    PRIMARY KEY (crawl_id, site_id, url)
+) WITHOUT ROWID;
+"""
+
+
+def _v1_to_v2(db: sqlite_utils.Database) -> None:
+    """Each failed URL of a crawl, not only counts per reason: what went wrong where."""
+    for statement in _statements(_V2):
+        db.execute(statement)
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:

@@ -58,10 +58,12 @@ class Archive:
     def end_crawl(self, crawl_id: int, site_stats: dict | None = None, ended_at: str | None = None) -> list[int]:
         """Close a crawl with per-site statistics; mark unseen reports of OK sites gone.
 
-        site_stats maps a seed URL to {pages, reports, errors, reasons, status: ok|failed}.
-        A report of a site crawled OK that this crawl did not see is gone since this crawl;
-        the reports of a failed (blocked, down) site are not judged. Returns the ids of the
-        reports marked gone.
+        site_stats maps a seed URL to {pages, reports, errors, reasons, status, failed}:
+        status ok | partial | failed, failed {url: {reason, role}} (kept in crawl_errors).
+        A report of a site crawled OK that this crawl did not see is gone since this crawl,
+        unless its URL, or the page that linked it, failed tonight (a timeout says nothing
+        about whether it is still there); the reports of a partial (a list page failed) or
+        failed (blocked, down) site are not judged. Returns the ids of the reports marked gone.
         """
         ended_at = ended_at or self._clock()
         gone: list[int] = []
@@ -76,14 +78,24 @@ class Archive:
                     [crawl_id, site_id, status, stats.get("pages"), stats.get("reports"), stats.get("errors"),
                      json.dumps(stats.get("reasons") or {}, ensure_ascii=False)],
                 )
+                failed = stats.get("failed") or {}
+                self.db.conn.executemany(
+                    "INSERT OR REPLACE INTO crawl_errors (crawl_id, site_id, url, role, reason) VALUES (?, ?, ?, ?, ?)",
+                    [[crawl_id, site_id, url, (why or {}).get("role"), (why or {}).get("reason") or "?"]
+                     for url, why in failed.items()],
+                )
                 if status != "ok":
                     continue
                 unseen = self.db.execute(
-                    "SELECT id, latest_version FROM reports WHERE site_id = ? AND gone_since IS NULL"
-                    " AND (last_crawl IS NULL OR last_crawl != ?)",
+                    "SELECT r.id, r.latest_version, r.url, c.page_url FROM reports r"
+                    " LEFT JOIN report_versions v ON v.id = r.latest_version_id"
+                    " LEFT JOIN captures c ON c.id = v.capture_id"
+                    " WHERE r.site_id = ? AND r.gone_since IS NULL AND (r.last_crawl IS NULL OR r.last_crawl != ?)",
                     [site_id, crawl_id],
                 ).fetchall()
-                for report_id, version in unseen:
+                for report_id, version, url, page_url in unseen:
+                    if url in failed or page_url in failed:
+                        continue  # not seen because fetching it (or its article) failed: unknown, not gone
                     self._gone(crawl_id, report_id, version, started_at, "not_seen")
                     gone.append(report_id)
             self.db.execute("UPDATE crawls SET ended_at = ? WHERE id = ?", [ended_at, crawl_id])

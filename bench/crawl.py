@@ -22,7 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 POLITENESS_OFF = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-                  "-s", "CONCURRENT_REQUESTS=32", "-s", "RETRY_BACKOFF_MAX=1", "-s", "NIANBAO_PROGRESS_INTERVAL=0"]
+                  "-s", "CONCURRENT_REQUESTS=32", "-s", "RETRY_BACKOFF_MAX=1", "-s", "NIANBAO_PROGRESS_INTERVAL=0",
+                  "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"]  # the local web is on 127.0.0.1
 
 
 def elapsed_of(log: str) -> float:

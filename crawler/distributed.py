@@ -392,9 +392,10 @@ def merge_worker_stats(reports: list[dict]) -> dict:
     for report in reports:
         for name, site in report["sites"].items():
             total = merged.setdefault(name, {**site, "pages": 0, "bytes": 0, "reports": 0, "browser_pages": 0,
-                                             "blocks": 0, "errors": {}, "error_examples": []})
+                                             "blocks": 0, "errors": {}, "error_examples": [], "failed": {}})
             for key in ("pages", "bytes", "reports", "browser_pages", "blocks"):
                 total[key] += site.get(key, 0)
+            total["failed"].update(site.get("failed") or {})  # every worker's failed URLs: not judged gone
             for reason, n in site.get("errors", {}).items():
                 total["errors"][reason] = total["errors"].get(reason, 0) + n
     reasons = {r["finish_reason"] for r in reports}

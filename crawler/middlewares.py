@@ -1,4 +1,5 @@
-"""Transport concerns: scope, per-site budgets, WAF blocks, retries with backoff.
+"""Transport concerns: scope, per-site budgets, WAF blocks, retries with backoff,
+redirect loops, and no requests to private addresses (SSRF).
 
 The spider only decides which links are worth following; whether a request may go out
 (its seed's origin, the site's limits, a trap's URL shape) and what a response really
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import logging
 import re
+import socket
 import time
 from collections import Counter
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -209,6 +213,103 @@ def parse_retry_after(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def browser_should_abort(request) -> bool:
-    """The browser needs a page's scripts and data, not its images, fonts or media."""
-    return request.resource_type in ("image", "media", "font")
+async def browser_should_abort(request) -> bool:
+    """The browser needs a page's scripts and data, not its images, fonts or media; and,
+    as for every request of the crawl, nothing from a private address (a page's script
+    must not fetch the intranet for us: PrivateAddressMiddleware)."""
+    if request.resource_type in ("image", "media", "font"):
+        return True
+    guard = PrivateAddressMiddleware.current
+    return guard is not None and await guard.refusal(request.url) is not None
+
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+
+class RedirectLoopMiddleware:
+    """Names a redirect loop (A → B → A) as the error it is.
+
+    Scrapy's RedirectMiddleware would send the request for A again, and the duplicate
+    filter would then drop it without a word: the report behind the loop would be
+    missing with no error against its site. Runs before RedirectMiddleware sees the
+    answer (a higher number: responses go through the chain backwards).
+    """
+
+    def process_response(self, request, response):
+        if response.status not in REDIRECT_STATUSES or request.meta.get("dont_redirect") \
+                or b"Location" not in response.headers:
+            return response
+        target = urljoin(request.url, response.headers[b"Location"].decode("latin-1")).split("#")[0]
+        if target in [*request.meta.get("redirect_urls", ()), request.url]:
+            raise IgnoreRequest(f"redirect loop: {request.url} redirects back to {target}")
+        return response
+
+
+class PrivateAddressMiddleware:
+    """Refuses requests to private, loopback, link-local or reserved addresses (SSRF guard).
+
+    The seed list names public government sites. A link or a redirect from one of them
+    to 127.0.0.1, 10.x, 192.168.x or 169.254.169.254 (a cloud's metadata service) would
+    make the crawler fetch, and archive, what the machine's own network serves, on behalf
+    of whoever runs that site. So every request, the seeds' included, is refused when its
+    host is, or resolves to, such an address, unless NIANBAO_ALLOW_PRIVATE_HOSTS is on
+    (the local web, the demo and the tests run on 127.0.0.1).
+
+    NIANBAO_PRIVATE_NETWORKS, when given, replaces "not a global address" as the test
+    of private: it lets a test on a machine with no public address play one (127.0.0.1
+    public, 127.0.0.2 private). The name is resolved here and again by the downloader: a
+    DNS server that answers differently the second time (rebinding) is not stopped.
+    """
+
+    current: "PrivateAddressMiddleware | None" = None  # the crawl's, for browser_should_abort
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.allowed = settings.getbool("NIANBAO_ALLOW_PRIVATE_HOSTS")
+        networks = settings.getlist("NIANBAO_PRIVATE_NETWORKS")
+        self.networks = [ipaddress.ip_network(n.strip(), strict=False) for n in networks if n.strip()] or None
+        self.addresses: dict[str, list] = {}
+        PrivateAddressMiddleware.current = self
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request):
+        refusal = await self.refusal(request.url)
+        if refusal:
+            came = request.meta.get("redirect_urls")
+            raise IgnoreRequest(f"private address: {refusal}" + (f", redirected to from {came[0]}" if came else "")
+                                + "; not fetched (NIANBAO_ALLOW_PRIVATE_HOSTS allows it)")
+        return None
+
+    async def refusal(self, url: str) -> str | None:
+        """Why the URL may not be fetched ("host is address"), or None."""
+        host = urlsplit(url).hostname
+        if self.allowed or not host:
+            return None
+        for address in await self._addresses(host):
+            if self.is_private(address):
+                return f"{host} is {address}"
+        return None
+
+    def is_private(self, address) -> bool:
+        if getattr(address, "ipv4_mapped", None):
+            address = address.ipv4_mapped
+        if self.networks is not None:
+            return any(address.version == n.version and address in n for n in self.networks)
+        return not address.is_global or address.is_multicast
+
+    async def _addresses(self, host: str) -> list:
+        """The host's addresses: itself if it is one, else what DNS says (once per crawl)."""
+        try:
+            return [ipaddress.ip_address(host)]
+        except ValueError:
+            pass
+        if host not in self.addresses:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+                self.addresses[host] = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+            except (OSError, ValueError):  # no such name: the downloader will say so
+                self.addresses[host] = []
+        return self.addresses[host]

@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -54,16 +55,25 @@ class ExtractPipeline:
         self.crawler = crawler
         self.pending = _pending_pages(crawler)
         self.page_published: dict[str, str | None] = {}
-        # The readers are CPU-bound: with several cores, worker processes read documents
-        # side by side; with one worker, a thread overlaps reading with downloading.
+        # The readers are CPU-bound: worker processes read documents side by side with the
+        # downloads. Processes, not threads, even for one worker: a reader stuck on a
+        # document built to hang it is interrupted there (extractors' hard time limit needs
+        # a main thread), or else killed with its process, and the crawl goes on.
         self.workers = crawler.settings.getint("NIANBAO_EXTRACT_WORKERS") or max(1, min(4, (os.cpu_count() or 1) - 1))
+        self.time_budget = crawler.settings.getfloat("NIANBAO_EXTRACT_SECONDS") or None
         self.slots = asyncio.Semaphore(self.workers)
         self.pool = None
         self.archived_published: dict[str, asyncio.Future] = {}
 
     def open_spider(self):
-        if self.workers > 1:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def _replace_pool(self) -> None:
+        """Kill the reading processes (one is stuck or dead) and start afresh."""
+        old, self.pool = self.pool, ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        for process in list((getattr(old, "_processes", None) or {}).values()):
+            process.kill()
+        old.shutdown(wait=False, cancel_futures=True)
 
     def close_spider(self):
         if self.pool is not None:
@@ -73,14 +83,26 @@ class ExtractPipeline:
         from extractors import extract
 
         call = functools.partial(extract, item["body"], url=item["url"], content_type=item.get("content_type"),
-                                 organ=item["seed_name"])
+                                 organ=item["seed_name"], time_budget=self.time_budget)
         return await self._run(call)
 
     async def _run(self, call):
+        from extractors import HARD_LIMIT_GRACE_S, TIME_BUDGET_S, ExtractionError
+
         async with self.slots:
             if self.pool is None:
                 return await asyncio.to_thread(call)
-            return await asyncio.get_running_loop().run_in_executor(self.pool, call)
+            # the reader's own alarm comes first; this is for a reader stuck where no
+            # signal reaches it (inside a C library) or a process that died
+            limit = (self.time_budget or TIME_BUDGET_S) + HARD_LIMIT_GRACE_S + 60  # + starting a process
+            try:
+                return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self.pool, call), limit)
+            except asyncio.TimeoutError:
+                self._replace_pool()
+                raise ExtractionError("timeout", f"the reading process was still busy after {limit:.0f} s and was killed") from None
+            except BrokenProcessPool:
+                self._replace_pool()
+                raise ExtractionError("crashed", "the reading process died (out of memory, or a reader library crashed)") from None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -105,7 +127,8 @@ class ExtractPipeline:
             try:
                 record = await self._extract(item)
             except ExtractionError as exc:
-                site_stats_for(self.crawler).error(seed, f"extract {exc.reason}", item["url"])
+                site_stats_for(self.crawler).error(seed, f"extract {exc.reason}", item["url"],
+                                                   "article" if is_page else "attachment")
                 raise DropItem(f"cannot read {item['url']}: {exc}") from None
             if is_page:
                 self.page_published[item["url"]] = record.get("published")
@@ -271,6 +294,7 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
@@ -341,13 +365,20 @@ class StorePipeline:
             return
         self.archive.store(self.crawl_id, {**dict(item), "record": {"is_report": False}})
 
-    def close_spider(self):
-        reason = self.crawler.stats.get_value("finish_reason")
+    def spider_closed(self, spider, reason):
+        """End the crawl in the archive, knowing why it closed.
+
+        Not in close_spider: Scrapy closes the pipelines before it says why the spider
+        closed (stats' finish_reason is still unset then), and without "finished" no site
+        would ever be judged and no unseen report marked gone.
+        """
         if self.archive is not None:
             self.archive.end_crawl(self.crawl_id, archive_site_stats(site_stats_for(self.crawler).as_dict(), reason))
             self.archive.close()
             if self.jobdir:
                 (Path(self.jobdir) / "crawl_id").unlink(missing_ok=True)
+
+    def close_spider(self):
         if self.jsonl is not None:
             self.jsonl.close()
             sites = Path(str(self.jsonl.name) + ".sites.json")
@@ -386,18 +417,35 @@ def jsonl_row(item) -> dict:
 
 
 def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
-    """Per-site statistics in the archive's shape: {seed_url: {name, pages, reports, errors, reasons, status}}.
+    """Per-site statistics in the archive's shape: {seed_url: {name, pages, reports, errors, reasons, status[, failed]}}.
 
     A site is judged ("ok") only when the crawl finished and the site answered: the
-    reports of a blocked or unreachable site, or of an interrupted crawl, are not marked gone.
+    reports of a blocked or unreachable site, or of an interrupted crawl, are not marked
+    gone ("failed"), nor those of a site where a page of the walk to them failed
+    ("partial": a list page that timed out hides the reports it lists). `failed` (every
+    failed URL with its reason and role) goes along: the archive keeps it, and does not
+    judge a report whose own URL failed.
     """
     shaped = {}
     for name, site in sites.items():
         errors = site["errors"]
+        failed = site.get("failed") or {}
         reachable = site["pages"] > 0 and not (site["blocks"] and not site["reports"])
+        walk_failed = any(why.get("role") in WALK_ROLES and why.get("reason") not in CERTAIN_FAILURES
+                          for why in failed.values())
+        status = "failed"
+        if finish_reason == "finished" and reachable:
+            status = "partial" if walk_failed else "ok"
         shaped[site["url"]] = {
             "name": name, "pages": site["pages"], "reports": site["reports"],
-            "errors": sum(errors.values()), "reasons": dict(errors),
-            "status": "ok" if finish_reason == "finished" and reachable else "failed",
+            "errors": sum(errors.values()), "reasons": dict(errors), "status": status,
+            **({"failed": failed} if failed else {}),
         }
     return shaped
+
+
+# Pages on the way to the reports, and failures that say for sure what a page is (there
+# is nothing to find behind a 404, robots.txt forbids it, it is a calendar trap): any
+# other failure of such a page leaves the site's unseen reports unjudged.
+WALK_ROLES = ("home", "nav", "list")
+CERTAIN_FAILURES = ("http 404", "http 410", "robots.txt", "trap")

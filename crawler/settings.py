@@ -41,6 +41,11 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 URLLENGTH_LIMIT = 1000
 DOWNLOAD_TIMEOUT = 60
 REDIRECT_MAX_TIMES = 5
+# Requests to private, loopback and link-local addresses are refused (SSRF guard, see
+# crawler.middlewares.PrivateAddressMiddleware); the local web on 127.0.0.1 needs True
+# (-s NIANBAO_ALLOW_PRIVATE_HOSTS=True, or the environment variable of that name = 1).
+NIANBAO_ALLOW_PRIVATE_HOSTS = os.environ.get("NIANBAO_ALLOW_PRIVATE_HOSTS", "").lower() in ("1", "true", "yes")
+NIANBAO_PRIVATE_NETWORKS = []            # CIDRs that count as private instead of "not global" (tests)
 
 # --- robustness ---------------------------------------------------------------------------------
 RETRY_ENABLED = True
@@ -56,6 +61,7 @@ HTTPERROR_ALLOW_ALL = False
 
 # --- pieces ---------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PrivateAddressMiddleware": 50,  # first: no request, robots.txt's neither, to a private address
     "crawler.middlewares.ScopeMiddleware": 90,          # before robots.txt: drop off-scope first
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
@@ -63,6 +69,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.revisit.RevisitPolicyMiddleware": 565,             # before the budget: a skip costs nothing
     "crawler.middlewares.SiteBudgetMiddleware": 570,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
+    "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees a redirect before RedirectMiddleware (600)
     "crawler.resume.ResumeCacheMiddleware": 900,
 }
 ITEM_PIPELINES = {
@@ -76,6 +83,7 @@ EXTENSIONS = {
     "crawler.resume.JobdirGuard": 0,
 }
 NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (max 4)
+NIANBAO_EXTRACT_SECONDS = 60             # time budget to read one document (then it is a "timeout" error)
 NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
 NIANBAO_JSONL = None                     # JSON Lines output when there is no archive

@@ -6,6 +6,10 @@ errors by reason (404, timeout, robots.txt, over a limit …) and WAF blocks. Th
 middlewares, spider and pipelines count into one `SiteStats` attached to the crawler; the
 extension prints progress while the crawl runs and one line per site at its end, and the
 store keeps the numbers with the crawl.
+
+Every failed URL is kept too (`failed`: url → {reason, role}), not only counted: the
+archive records each against its site, and must not call a report "gone" because tonight
+its URL timed out, or the list page that links it did.
 """
 from __future__ import annotations
 
@@ -38,19 +42,24 @@ class SiteStats:
         if name not in self.sites:
             self.sites[name] = {"seed": name, "url": url, "pages": 0, "bytes": 0, "reports": 0,
                                 "browser_pages": 0, "errors": defaultdict(int), "blocks": 0,
-                                "error_examples": []}
+                                "error_examples": [], "failed": {}}
         return self.sites[name]
 
     def count(self, seed: dict | None, key: str, n: int = 1) -> None:
         if seed:
             self._site(seed["name"], seed.get("url"))[key] += n
 
-    def error(self, seed: dict | None, reason: str, url: str) -> None:
-        """An error with its reason ('http 404', 'timeout', 'robots.txt', 'blocked: …')."""
+    def error(self, seed: dict | None, reason: str, url: str, role: str | None = None, via: str | None = None) -> None:
+        """An error with its reason ('http 404', 'timeout', 'robots.txt', 'blocked: …'), the
+        role of the URL in the walk (home, nav, list, article, attachment) and, for a
+        redirected request, the URL the walk asked for (`via`): both are failed URLs."""
         if not seed:
             return
         site = self._site(seed["name"], seed.get("url"))
         site["errors"][reason] += 1
+        site["failed"][url] = {"reason": reason, "role": role}
+        if via and via != url:
+            site["failed"][via] = {"reason": reason, "role": role, "redirected_to": url}
         if reason.startswith("blocked"):
             site["blocks"] += 1
         if len(site["error_examples"]) < 5:

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 
-DEMO_POLITENESS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "AUTOTHROTTLE_MAX_DELAY": 2.0}
+DEMO_POLITENESS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "AUTOTHROTTLE_MAX_DELAY": 2.0,
+                   "NIANBAO_ALLOW_PRIVATE_HOSTS": True}  # the local web is on 127.0.0.1
 
 
 @click.command("demo")

@@ -106,7 +106,8 @@ class ReportsSpider(scrapy.Spider):
         try:
             reason = error_reason(failure)
             if reason:
-                stats.error(seed, reason, request.url)
+                stats.error(seed, reason, request.url, request.meta.get("role"),
+                            via=(request.meta.get("redirect_urls") or [None])[0])
                 self.logger.info("%s: %s (%s)", seed["name"] if seed else "?", reason, request.url)
             status = failure.value.response.status if failure.check(HttpError) else None
             if seed and status in (404, 410) and request.meta.get("role") in ("article", "attachment"):
@@ -279,16 +280,40 @@ def error_reason(failure) -> str | None:
         message = str(exc)
         if "robots.txt" in message:
             return "robots.txt"
-        if message.startswith(("blocked", "limit", "trap")):
-            return message.split(" at ")[0] if message.startswith("blocked") else message.split(":")[0]
+        if message.startswith("blocked"):
+            return message.split(" at ")[0]
+        if message.startswith(("limit", "trap", "private address", "redirect loop")):
+            return message.split(":")[0]
+        if message.startswith("max redirections"):  # Scrapy's own: more than REDIRECT_MAX_TIMES
+            return "redirect loop"
         if message.startswith("off-site"):
             return None
         return "ignored"
-    name = type(exc).__name__
-    if "Timeout" in name:
+    names = _exception_names(exc)
+    if names & {"ResponseDataLossError", "_DataLoss", "PotentialDataLoss"}:
+        return "truncated body"  # the connection closed before Content-Length bytes came
+    if any("Timeout" in name for name in names):
         return "timeout"
-    if "DNS" in name:
+    if any("DNS" in name or "CannotResolveHost" in name for name in names):
         return "dns"
-    if "Refused" in name:
+    if any("Refused" in name for name in names):
         return "connection refused"
-    return name
+    if names & {"DownloadCancelledError", "CancelledError"}:
+        return "too large"  # the downloader cancels a body only when it outgrows DOWNLOAD_MAXSIZE
+    if names & {"ConnectionLost", "ConnectionResetError", "ConnectionAborted"}:
+        return "connection reset"
+    if "ConnectionDone" in names:
+        return "connection closed"  # closed cleanly, but before a whole answer
+    return type(exc).__name__
+
+
+def _exception_names(exc, depth: int = 0) -> set[str]:
+    """Names of an exception and of what it wraps: Scrapy's DownloadFailedError has the
+    Twisted error as its cause, Twisted's ResponseFailed lists its reasons."""
+    if exc is None or depth > 5:
+        return set()
+    names = {type(exc).__name__}
+    names |= _exception_names(exc.__cause__, depth + 1)
+    for reason in getattr(exc, "reasons", None) or ():
+        names |= _exception_names(getattr(reason, "value", reason), depth + 1)
+    return names
