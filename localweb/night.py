@@ -60,8 +60,9 @@ class Night:
     def start_worker(self) -> subprocess.Popen:
         log = self.work / f"worker{len(self.workers) + 1}.log"
         self.logs.append(log)
+        # the local webs are on 127.0.0.0/8, which the crawler's SSRF guard refuses by default
         worker = subprocess.Popen(nianbao("crawl", "--seeds", str(self.seeds), "--redis", self.redis_url,
-                                          *self.settings), cwd=REPO,
+                                          "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", *self.settings), cwd=REPO,
                                   stdout=subprocess.DEVNULL, stderr=log.open("w", encoding="utf-8"))
         self.workers.append(worker)
         return worker
