@@ -135,6 +135,18 @@ def test_the_shipped_real_seed_list_parses_cleanly():
     assert problems == [] and len(seeds) >= 50
 
 
+def test_the_shipped_demo_seed_list_is_the_local_web_on_its_default_ports():
+    """seeds/local_web.csv is what `nianbao demo-web` (first port 8401) serves, site for site."""
+    from pathlib import Path
+    from crawler.seeds import read_seeds
+    from localweb.web import build_web
+    web = build_web(1)
+    bases = {site.key: f"http://127.0.0.1:{8401 + i}" for i, site in enumerate(web.sites)}
+    seeds, problems = read_seeds(Path(__file__).parent.parent / "seeds" / "local_web.csv")
+    assert problems == []
+    assert [(s.name, s.url) for s in seeds] == [(s["name"], s["url"]) for s in web.seeds(bases)]
+
+
 @pytest.fixture
 def files():
     from pathlib import Path
