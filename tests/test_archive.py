@@ -249,17 +249,18 @@ def test_v0_database_is_upgraded_in_place(tmp_path):
     assert rows(path, "SELECT text FROM notes") == [("kept",)]
 
 
-def test_a_later_migration_step_upgrades_a_v1_archive_keeping_its_data(tmp_path, monkeypatch):
-    path = tmp_path / "v1.db"
+def test_a_later_migration_step_upgrades_an_archive_keeping_its_data(tmp_path, monkeypatch):
+    path = tmp_path / "current.db"
     days.build(path)
+    later = schema.SCHEMA_VERSION + 1
 
-    def v1_to_v2(db):
+    def next_step(db):
         db.execute("ALTER TABLE reports ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + [v1_to_v2])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + [next_step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", later)
     Archive(path).close()
-    assert rows(path, "PRAGMA user_version") == [(2,)]
+    assert rows(path, "PRAGMA user_version") == [(later,)]
     assert rows(path, "SELECT count(*), count(note) FROM reports") == [(6, 0)]
 
 

@@ -79,3 +79,22 @@ def test_the_crawler_calls_a_site_partial_only_for_an_uncertain_failure_on_the_w
     assert archive_site_stats(site(a=("list", "http 404"), b=("nav", "robots.txt")), "finished")["http://s/"]["status"] == "ok"
     assert archive_site_stats(site(a=("article", "timeout")), "finished")["http://s/"]["status"] == "ok"
     assert archive_site_stats(site(a=("article", "timeout")), "shutdown")["http://s/"]["status"] == "failed"
+
+
+def test_a_version_1_archive_gains_crawl_errors_and_keeps_its_reports(tmp_path):
+    """An archive written before crawl_errors existed opens and is upgraded in place."""
+    from archive import schema
+
+    path = tmp_path / "a.db"
+    first_night(path)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE crawl_errors")
+        db.execute("PRAGMA user_version = 1")
+    with Archive(path) as archive:
+        crawl_id = archive.begin_crawl([SEED])
+        archive.end_crawl(crawl_id, {SEED["url"]: {"name": SEED["name"], "pages": 1, "status": "failed",
+                                                    "failed": {SEED["url"]: {"reason": "timeout", "role": "home"}}}})
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == 4
+        assert db.execute("SELECT url, role, reason FROM crawl_errors").fetchall() == [(SEED["url"], "home", "timeout")]
