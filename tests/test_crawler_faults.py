@@ -95,7 +95,7 @@ def night(fault_web, tmp_path_factory):
                      "端口局,http://bad-port.gov.cn:99999/\n",        # line 7: no such port
                      encoding="utf-8")
     db = work / "archive.db"
-    result = run_crawl(seeds, work, db)
+    result = run_crawl(seeds, work, db, "--jobdir", str(work / "job"))  # the resume cache writes files too
     with sqlite3.connect(db) as database:
         reports = dict(database.execute("SELECT url, year FROM reports").fetchall())
         errors = {url: (role, reason) for url, role, reason in database.execute(
@@ -156,11 +156,13 @@ def test_a_hostile_document_is_stopped_by_a_limit_and_recorded(night, year, reas
 
 def test_attachment_names_never_write_outside_the_crawls_own_directory(night):
     """The .doc named ../../../<canary>.doc went through LibreOffice, the PDF named
-    /tmp/<canary>.pdf and linked as ../../../../etc/passwd.pdf was archived: every file
-    any process of the crawl opened for writing is inside its temporary directory."""
+    /tmp/<canary>.pdf and linked as ../../../../etc/passwd.pdf was archived, every answer
+    went into the resume cache (--jobdir): every file any process of the crawl opened for
+    writing is inside its temporary directory."""
     work = night["work"].resolve()
     writes = (work / "writes.log").read_text(encoding="utf-8").splitlines()
     assert any("--convert-to" in line for line in writes), "the .doc was not converted: no proof"
+    assert any("/job/httpcache/" in line for line in writes), "nothing went through the cache: no proof"
     outside = []
     for line in writes:
         event, _, target = line.partition("\t")
