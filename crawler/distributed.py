@@ -252,34 +252,53 @@ class SiteTokens:
         self.hold_ms = hold_ms
         self.delay_ms = delay_ms
         self.release_script = client.register_script(RELEASE)
+        self.is_async = type(client).__module__.startswith("redis.asyncio")
         self.prefix = f"{worker or socket.gethostname() + ':' + str(os.getpid()) + ':' + uuid.uuid4().hex[:8]}:"
         self.counter = 0
 
     def keys(self, site: str) -> list[str]:
         return [f"{TOKEN_PREFIX}{site}:{i}" for i in range(self.slots)]
 
-    def try_acquire(self, site: str) -> tuple[str, str] | None:
-        """(key, holder) of a free token of `site`, taken; or None if all are held."""
+    def try_acquire(self, site: str):
+        """(key, holder) of a free token of `site`, taken; or None if all are held.
+        With a redis.asyncio client, a coroutine (as are `wait_seconds` and `release`)."""
         self.counter += 1
         holder = f"{self.prefix}{self.counter}"
-        for key in random.sample(self.keys(site), self.slots):
+        keys = random.sample(self.keys(site), self.slots)
+        if self.is_async:
+            return self._try_acquire_async(keys, holder)
+        for key in keys:
             if self.client.set(key, holder, nx=True, px=self.hold_ms):
                 return key, holder
         return None
 
-    def wait_seconds(self, site: str) -> float:
+    async def _try_acquire_async(self, keys, holder):
+        for key in keys:
+            if await self.client.set(key, holder, nx=True, px=self.hold_ms):
+                return key, holder
+        return None
+
+    def wait_seconds(self, site: str):
         """How long to wait before trying `site` again: until a resting token frees, or a poll."""
         pipe = self.client.pipeline(transaction=False)
         for key in self.keys(site):
             pipe.get(key)
             pipe.pttl(key)
-        answers = pipe.execute()
+        if self.is_async:
+            return self._wait_async(pipe)
+        return self._wait(pipe.execute())
+
+    async def _wait_async(self, pipe):
+        return self._wait(await pipe.execute())
+
+    @staticmethod
+    def _wait(answers) -> float:
         waits = [POLL_SECONDS if value != b"resting" else max(0, ttl) / 1000
                  for value, ttl in zip(answers[::2], answers[1::2])]
         return min(waits, default=0)
 
-    def release(self, key: str, holder: str) -> None:
-        self.release_script(keys=[key], args=[holder, self.delay_ms])
+    def release(self, key: str, holder: str):
+        return self.release_script(keys=[key], args=[holder, self.delay_ms])
 
 
 RELEASE_ALL = """
@@ -296,12 +315,20 @@ def release_tokens_of(client, worker: str) -> int:
 
 
 class SiteTokenMiddleware:
-    """Takes a site token before a request goes out, gives it back after the response."""
+    """Takes a site token before a request goes out, gives it back after the response.
+
+    Through redis.asyncio: a blocking Redis round trip on the reactor costs every
+    request in flight a scheduling delay of the redis-server, which on a loaded machine
+    (bench/national.py) was most of the worker's time.
+    """
 
     def __init__(self, crawler):
+        import redis.asyncio
+
         settings = crawler.settings
         self.crawler = crawler
-        client = connect(settings.get("REDIS_URL"))
+        client = redis.asyncio.Redis.from_url(settings.get("REDIS_URL"), socket_timeout=30,
+                                              socket_connect_timeout=30, retry_on_timeout=True)
         self.tokens = SiteTokens(
             client, slots=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2),
             hold_ms=int((settings.getfloat("DOWNLOAD_TIMEOUT", 60) + 30) * 1000),
@@ -318,25 +345,25 @@ class SiteTokenMiddleware:
         site = origin(request.url)
         started = time.monotonic()
         while True:
-            taken = self.tokens.try_acquire(site)
+            taken = await self.tokens.try_acquire(site)
             if taken:
                 request.meta["site_token"] = taken
                 self.waited += time.monotonic() - started
                 return None
-            await asyncio.sleep(self.tokens.wait_seconds(site) + random.uniform(0, 0.01))
+            await asyncio.sleep(await self.tokens.wait_seconds(site) + random.uniform(0, 0.01))
 
-    def process_response(self, request, response):
-        self._release(request)
+    async def process_response(self, request, response):
+        await self._release(request)
         return response
 
-    def process_exception(self, request, exception):
-        self._release(request)
+    async def process_exception(self, request, exception):
+        await self._release(request)
         return None
 
-    def _release(self, request) -> None:
+    async def _release(self, request) -> None:
         token = request.meta.pop("site_token", None)
         if token:
-            self.tokens.release(*token)
+            await self.tokens.release(*token)
 
 
 # ------------------------------------------------------------------ the worker's part of the night

@@ -10,6 +10,11 @@ would have led to (reports, further pages) is silently lost. `LeasingScheduler` 
 - Popping is leasing. One Lua script moves a request from the queue into the worker's
   lease hash (`reports:leases:<worker>`), and one marks a new request seen and queues
   it, so no request is ever in neither place.
+- Popping skips sites this worker already has CONCURRENT_REQUESTS_PER_DOMAIN requests of
+  (among the best POP_WINDOW). scrapy-redis pops strictly by priority, and ours are
+  depth-first (a site's articles before any other site's home page), so a worker's
+  concurrency slots filled with one site's requests, each waiting for that site's delay:
+  what Scrapy's DownloaderAwarePriorityQueue avoids in one process.
 - A lease ends only when Scrapy is done with the request: its response went through the
   callback, the requests it yielded are queued and its items pushed to the writer's list.
   Scrapy has no signal for that moment, but its engine keeps exactly those requests in
@@ -42,22 +47,34 @@ import itertools
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler import distributed
+from crawler.discovery import origin
 
 logger = logging.getLogger(__name__)
 
-# Pop the best request (lowest score = highest priority) into this worker's lease hash.
+# Pop the best request (lowest score = highest priority) of a site this worker is not
+# already busy with, among the first ARGV[2], into this worker's lease hash. Members are
+# "<site origin>\n<pickled request>", so the script can see the site.
 POP = """
-local best = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #best == 0 then return false end
-redis.call('ZREM', KEYS[1], best[1])
-redis.call('HSET', KEYS[2], ARGV[1], best[2] .. '|' .. best[1])
-return best[1]
+local busy = {}
+for i = 3, #ARGV do busy[ARGV[i]] = true end
+local best = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+for i = 1, #best, 2 do
+  local member = best[i]
+  local site = string.sub(member, 1, (string.find(member, '\\n', 1, true) or 1) - 1)
+  if not busy[site] then
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('HSET', KEYS[2], ARGV[1], best[i + 1] .. '|' .. member)
+    return member
+  end
+end
+return false
 """
 # Mark a request seen and queue it, in one step (scrapy-redis does SADD, then ZADD).
 ENQUEUE = """
@@ -99,6 +116,9 @@ return {moved, attachments}
 """
 
 
+POP_WINDOW = 200   # how far down the queue a worker looks for a request of a site it is not busy with
+
+
 @dataclass
 class Lease:
     """A request this worker took from the shared queue, and the attachments it yielded."""
@@ -115,6 +135,7 @@ class LeasingScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.worker = distributed.worker_id(crawler)
         scheduler.timeout = crawler.settings.getfloat("NIANBAO_WORKER_TIMEOUT", 60.0)
+        scheduler.per_site = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
         return scheduler
 
     # ------------------------------------------------------------ life
@@ -180,8 +201,9 @@ class LeasingScheduler(Scheduler):
                 heapq.heappush(self.local, (-request.priority, next(self.numbers), parent, request))
                 self.local_set.add(request)
         else:
+            member = origin(request.url).encode() + b"\n" + self.queue._encode_request(request)
             added = self.enqueue_script(keys=[self.df.key, self.queue.key],
-                                        args=[seen_check, -request.priority, self.queue._encode_request(request)])
+                                        args=[seen_check, -request.priority, member])
         if not added:
             self.df.log(request, self.spider)
             return False
@@ -200,16 +222,20 @@ class LeasingScheduler(Scheduler):
         return None
 
     def next_request(self):
-        self._end_finished_leases()
+        busy = self._end_finished_leases()
         if self.local:
             *_, request = heapq.heappop(self.local)
             self.local_set.discard(request)
             return request
+        load = Counter(origin(r.url) for lease in self.leases.values()
+                       for r in (lease.request, *lease.children) if r in busy)
+        full = [site for site, n in load.items() if n >= self.per_site]
         lease_id = str(next(self.numbers))
-        data = self.pop_script(keys=[self.queue.key, self.keys.leases(self.worker)], args=[lease_id])
+        data = self.pop_script(keys=[self.queue.key, self.keys.leases(self.worker)],
+                               args=[lease_id, POP_WINDOW, *full])
         if data is None:
             return None
-        request = self.queue._decode_request(data)
+        request = self.queue._decode_request(data.split(b"\n", 1)[1])
         self.leases[lease_id] = Lease(request)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
@@ -231,19 +257,21 @@ class LeasingScheduler(Scheduler):
 
     # ------------------------------------------------------------ leases
 
-    def _end_finished_leases(self) -> None:
-        """Forget the leases whose request and attachments Scrapy is done with."""
+    def _end_finished_leases(self) -> set:
+        """Forget the leases whose request and attachments Scrapy is done with; return the
+        requests it is not done with."""
         in_progress = self.crawler.engine._slot.inprogress if self.crawler.engine._slot else set()
         busy = in_progress | self.local_set
         done = [lease_id for lease_id, lease in self.leases.items()
                 if lease.request not in busy and not any(child in busy for child in lease.children)]
         if not done:
-            return
+            return busy
         fields = []
         for lease_id in done:
             fields.append(lease_id)
             fields += self.leases.pop(lease_id).children.values()
         self.server.hdel(self.keys.leases(self.worker), *fields)
+        return busy
 
     def reclaim_dead_workers(self) -> int:
         """Give the leases of every worker whose heartbeat expired back to the queue."""
@@ -274,7 +302,7 @@ class LeasingScheduler(Scheduler):
         if answer is None:
             return None
         moved, attachments = answer
-        urls = [self.queue.serializer.loads(member).get("url") for member in moved]
+        urls = [self.queue.serializer.loads(member.split(b"\n", 1)[1]).get("url") for member in moved]
         self.server.rpush(self.keys.reclaimed, json.dumps(
             {"worker": worker, "by": self.worker, "at": time.time(), "urls": urls,
              "attachments": [url.decode() for url in attachments]}, ensure_ascii=False))

@@ -41,7 +41,7 @@ class Night:
 
     def reset(self) -> str:
         result = subprocess.run(nianbao("crawl", "--redis", self.redis_url, "--reset"), cwd=REPO,
-                                capture_output=True, text=True, timeout=60)
+                                capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             raise RuntimeError(f"reset failed: {result.stderr[-2000:]}")
         return result.stdout

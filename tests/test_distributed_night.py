@@ -56,20 +56,30 @@ def give_back(client, worker, force=False):
 def test_a_dead_workers_requests_go_back_at_their_priority_and_its_attachments_leave_the_seen_set(client):
     pop = client.register_script(leases.POP)
     enqueue_local = client.register_script(leases.ENQUEUE_LOCAL)
-    client.zadd(KEYS.requests, {b"page": -20, b"home": 0})
+    client.zadd(KEYS.requests, {b"http://a\npage": -20, b"http://b\nhome": 0})
     client.hset(KEYS.workers, "w1", "running")
     client.set(KEYS.alive("w1"), "1", px=60_000)
-    assert pop(keys=[KEYS.requests, KEYS.leases("w1")], args=["1"]) == b"page"      # the best first
+    assert pop(keys=[KEYS.requests, KEYS.leases("w1")], args=["1", 10]) == b"http://a\npage"   # the best first
     assert enqueue_local(keys=[KEYS.dupefilter, KEYS.leases("w1")], args=["fp-pdf", "1/fp-pdf", "http://a/r.pdf"])
     assert not enqueue_local(keys=[KEYS.dupefilter, KEYS.leases("w1")], args=["fp-pdf", "1/fp-pdf", "http://a/r.pdf"])
-    assert client.zrange(KEYS.requests, 0, -1) == [b"home"]
+    assert client.zrange(KEYS.requests, 0, -1) == [b"http://b\nhome"]
     assert give_back(client, "w1") is None                  # alive: nothing is taken from it
     client.delete(KEYS.alive("w1"))                          # its heartbeat expired
-    assert give_back(client, "w1") == [[b"page"], [b"http://a/r.pdf"]]
-    assert client.zrange(KEYS.requests, 0, -1, withscores=True) == [(b"page", -20.0), (b"home", 0.0)]
+    assert give_back(client, "w1") == [[b"http://a\npage"], [b"http://a/r.pdf"]]
+    assert client.zrange(KEYS.requests, 0, -1, withscores=True) == [(b"http://a\npage", -20.0),
+                                                                     (b"http://b\nhome", 0.0)]
     assert not client.sismember(KEYS.dupefilter, "fp-pdf")   # the page, fetched again, finds it again
     assert not client.exists(KEYS.leases("w1")) and client.hget(KEYS.workers, "w1") == b"dead"
     assert give_back(client, "w1") is None                   # once
+
+
+def test_a_worker_busy_with_a_site_takes_another_sites_request_first(client):
+    pop = client.register_script(leases.POP)
+    client.zadd(KEYS.requests, {b"http://a\narticle1": -20, b"http://a\narticle2": -20, b"http://b\nhome": 0})
+    take = lambda *busy: pop(keys=[KEYS.requests, KEYS.leases("w1")], args=["1", 10, *busy])  # noqa: E731
+    assert take("http://a") == b"http://b\nhome"
+    assert take("http://a") is None                          # only busy sites left: wait for one
+    assert take() == b"http://a\narticle1"
 
 
 def test_the_last_worker_out_finishes_the_night_and_stops_the_writer_once(client):

@@ -31,11 +31,11 @@ def test_two_workers_never_hold_one_site_at_once(redis_url):
         await asyncio.sleep(0.005)
         with lock:
             inside[0] -= 1
-        worker.process_response(request, Response(request.url))
+        await worker.process_response(request, Response(request.url))
         # another site is not held up by this one
         other = Request("http://127.77.0.2:8000/")
         await worker.process_request(other)
-        worker.process_exception(other, OSError())
+        await worker.process_exception(other, OSError())
 
     def worker_thread(worker, offset):
         async def many():

@@ -1,0 +1,162 @@
+"""How long a national night takes: N synthetic bureaus, 1 and 2 worker processes, Redis.
+
+    python bench/national.py [--sites 100 1000 3300] [--workers 1 2] [-s KEY=VALUE ...]
+
+For each N (default: 100, 1,000 and 3,300, the number of 民政局), serves the national
+local web (localweb/national.py: one loopback address per site, every answer 200-800 ms
+late, day 2 unchanged so report requests answer 304) and runs, for each number of
+workers, two nights into a fresh archive exactly as an operator would
+(localweb/night.py): `nianbao crawl --redis --reset`, the writer `nianbao store --redis
+--db`, the workers `nianbao crawl --redis`. The crawl keeps the product's politeness
+(crawler/settings.py: robots.txt, per-site concurrency and delay, AutoThrottle); -s
+overrides a setting for the workers.
+
+Wall time runs from the first worker's start to the writer's exit (the archive holds the
+night), so it includes starting Python and Scrapy. Printed per night: requests the web
+served (robots.txt included), pages/s, and the ratio to the politeness limit
+
+    limit = sites x pages x delay / concurrency
+
+pages: requests per site this night (measured); delay: what one request costs one of the
+crawl's concurrency slots under politeness, the server's mean latency (0.5 s) plus
+DOWNLOAD_DELAY (our site tokens keep a site resting that long after each answer);
+concurrency: CONCURRENT_REQUESTS x workers. A ratio of 1.0 is a crawler that never
+leaves a slot idle; the per-site floor (one site's pages through its
+CONCURRENT_REQUESTS_PER_DOMAIN slots) is printed too, it bounds small N. Then the goals:
+a national no-change night under 15 minutes and a first national crawl under 2 hours on
+one machine, and 2 workers at least 1.6x as fast as 1 where the limit allows. The load
+average is printed with every night: on a shared machine it is part of the figure.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from crawler import settings as project  # noqa: E402
+from localweb.national import NationalWeb  # noqa: E402
+from localweb.night import Night  # noqa: E402
+from localweb.redis_server import RedisServer  # noqa: E402
+
+MEAN_LATENCY = 0.5      # localweb.national: uniform in 200-800 ms
+GOAL_NO_CHANGE_S = 15 * 60
+GOAL_FIRST_S = 2 * 3600
+GOAL_SPEEDUP = 1.6
+NATIONAL = 3300
+
+
+def setting(overrides: dict, name: str) -> float:
+    return float(overrides.get(name, getattr(project, name)))
+
+
+def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Path, workers: int,
+              settings: list[str]) -> dict:
+    """One night with `workers` workers; what the web served and how long it took."""
+    work.mkdir(parents=True)
+    night = Night(redis_url, seeds, db, work, settings=settings)
+    night.reset()
+    night.start_writer(timeout=600)
+    before = len(web.log)
+    load = os.getloadavg()[0]
+    started = time.monotonic()
+    try:
+        for _ in range(workers):
+            night.start_worker()
+        night.wait(timeout=4 * 3600)
+    finally:
+        night.stop()
+    wall = time.monotonic() - started
+    served = web.log[before:]
+    outcomes = Counter(line.split("\t", 1)[0] for line in night.stored.read_text(encoding="utf-8").splitlines())
+    return {"wall": wall, "requests": len(served), "statuses": Counter(a.status for a in served),
+            "outcomes": outcomes, "load": (load, os.getloadavg()[0])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, nargs="+", default=[100, 1000, NATIONAL])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for the workers (repeatable)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep logs and archives here (default: a temp dir)")
+    options = parser.parse_args()
+    overrides = dict(pair.split("=", 1) for pair in options.settings)
+    # the national web is on loopback addresses, which the crawl otherwise refuses (SSRF guard)
+    worker_settings = ["-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True",
+                       *(arg for pair in options.settings for arg in ("-s", pair))]
+    delay = MEAN_LATENCY + setting(overrides, "DOWNLOAD_DELAY")
+    per_slot = setting(overrides, "CONCURRENT_REQUESTS")
+    per_site = setting(overrides, "CONCURRENT_REQUESTS_PER_DOMAIN")
+    work = options.keep or Path(tempfile.mkdtemp(prefix="nianbao-national-"))
+    print(f"machine: {os.cpu_count()} cores; politeness: DOWNLOAD_DELAY {setting(overrides, 'DOWNLOAD_DELAY'):g} s, "
+          f"{per_site:g} per site, CONCURRENT_REQUESTS {per_slot:g} per worker, "
+          f"AutoThrottle {overrides.get('AUTOTHROTTLE_ENABLED', project.AUTOTHROTTLE_ENABLED)}; work in {work}",
+          flush=True)
+    header = (f"{'sites':>6} {'workers':>7} {'night':<10} {'wall s':>8} {'requests':>8} {'pages/s':>8} "
+              f"{'limit s':>8} {'ratio':>6} {'site floor s':>12} {'load 1m':>12}  outcomes")
+    rows, results = [], {}
+    print(header, flush=True)
+    with RedisServer() as redis_server:
+        for sites in options.sites:
+            with NationalWeb(sites) as web:
+                web.prebuild()
+                seeds = work / f"n{sites}" / "seeds.csv"
+                seeds.parent.mkdir(parents=True, exist_ok=True)
+                web.write_seeds(seeds)
+                for workers in options.workers:
+                    db = work / f"n{sites}" / f"w{workers}.db"
+                    for night in ("first", "no-change"):
+                        r = run_night(web, redis_server.url(), seeds, db, work / f"n{sites}" / f"w{workers}-{night}",
+                                      workers, worker_settings)
+                        pages = r["requests"] / sites
+                        limit = sites * pages * delay / (per_slot * workers)
+                        floor = pages * delay / per_site
+                        results[(sites, workers, night)] = r
+                        row = (f"{sites:>6} {workers:>7} {night:<10} {r['wall']:>8.0f} {r['requests']:>8} "
+                               f"{r['requests'] / r['wall']:>8.1f} {limit:>8.0f} {limit / r['wall']:>6.2f} "
+                               f"{floor:>12.1f} {r['load'][0]:>5.1f}->{r['load'][1]:<5.1f}  "
+                               + ", ".join(f"{n} {k}" for k, n in sorted(r["outcomes"].items()))
+                               + f"; HTTP {dict(sorted(r['statuses'].items()))}")
+                        rows.append(row)
+                        print(row, flush=True)
+    print("\n" + header)
+    print("\n".join(rows))
+    print()
+    for sites in options.sites:
+        for workers in options.workers:
+            first, again = results[(sites, workers, "first")], results[(sites, workers, "no-change")]
+            scale = NATIONAL / sites
+            print(f"N={sites}, {workers} worker(s): first crawl {first['wall'] / 60:.1f} min, no-change night "
+                  f"{again['wall'] / 60:.1f} min" + ("" if sites == NATIONAL else
+                                                     f" (x{scale:.1f} for {NATIONAL}: {first['wall'] * scale / 60:.0f} "
+                                                     f"and {again['wall'] * scale / 60:.0f} min if it scaled linearly)"))
+        if sites == NATIONAL:
+            best = {night: min(results[(sites, w, night)]["wall"] for w in options.workers)
+                    for night in ("first", "no-change")}
+            print(f"goal no-change national night < 15 min: {best['no-change'] / 60:.1f} min "
+                  f"{'met' if best['no-change'] < GOAL_NO_CHANGE_S else 'MISSED'}")
+            print(f"goal first national crawl < 2 h: {best['first'] / 3600:.2f} h "
+                  f"{'met' if best['first'] < GOAL_FIRST_S else 'MISSED'}")
+        if {1, 2} <= set(options.workers):
+            for night in ("first", "no-change"):
+                one, two = results[(sites, 1, night)], results[(sites, 2, night)]
+                speedup = one["wall"] / two["wall"]
+                limit_allows = (sites * (two["requests"] / sites) * delay / (per_slot * 2)
+                                > (two["requests"] / sites) * delay / per_site)
+                print(f"N={sites} {night}: 2 workers {speedup:.2f}x one worker (goal >= {GOAL_SPEEDUP} where the "
+                      f"limit allows: {'it does' if limit_allows else 'the per-site floor binds'}) "
+                      f"{'met' if speedup >= GOAL_SPEEDUP else ('MISSED' if limit_allows else 'n/a')}")
+    if options.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
