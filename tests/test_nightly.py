@@ -1,8 +1,13 @@
 """`nianbao nightly`: one run at a time, changes printed, exit status says what failed."""
 import csv
 import fcntl
+import re
+import sqlite3
 import subprocess
 import sys
+from urllib.parse import urlsplit
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -57,18 +62,31 @@ def test_failed_sites_are_those_not_reached_or_blocked():
     assert failed[1].startswith("waf: blocked 2 times")
 
 
+@pytest.mark.slow
 def test_a_night_on_one_local_site_then_a_quiet_second_night(local_web, tmp_path):
+    """The second night of an unchanged site asks for every document it holds with a
+    conditional request (each answers 304) and reads none of them again."""
     seeds = tmp_path / "seeds.csv"
     with open(seeds, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["name", "url"])
         writer.writerows([[s["name"], s["url"]] for s in local_web.seeds if "trs" in local_web.urls and s["url"].startswith(local_web.urls["trs"])])
     db = tmp_path / "night.db"
-    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"]
     first = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *fast], capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "new: 6" in first.stdout
     assert "1 of 1 sites crawled" in first.stderr
+    with sqlite3.connect(db) as conn:
+        held = {urlsplit(url)._replace(scheme="", netloc="").geturl()
+                for (url,) in conn.execute("SELECT url FROM captures WHERE sha256 IS NOT NULL")}
+    assert len(held) >= 6  # the reports, and the documents judged not to be reports
+    since = len(local_web.log)
     second = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *fast], capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr[-2000:]
     assert "new: 0" in second.stdout and "revised: 0" in second.stdout
+    asked = {a.path: a.status for a in local_web.log[since:] if a.site == "trs" and a.path in held}
+    assert asked and set(asked.values()) == {304}, asked  # every held document asked conditionally: 304
+    assert set(asked) == held
+    assert second.stderr.count("not read again") == len(held)
+    assert not re.search(r"INFO: report \S+ \d{4} \(|Dropped:", second.stderr)  # nothing read again

@@ -1,0 +1,102 @@
+"""What a quiet second night costs: bytes and time of night 2 as ratios of night 1.
+
+    python bench/recrawl.py [--sites trs,hanweb,...] [--keep DIR]
+
+Serves the day-1 local web, runs `nianbao nightly` into a fresh archive (night 1), then
+again into the same archive with the same content (night 2: nothing changed overnight;
+the web's per-URL counters are reset, as a new day's server would be). Politeness is the
+demo's (`nianbao.demo.DEMO_POLITENESS`: robots.txt, retries and AutoThrottle on, short
+delays), so the figures are those of a crawl that waits for servers the way the nightly
+does, only scaled down. Prints, per night: wall time, Scrapy's downloaded bytes
+(`downloader/response_bytes`, headers included), requests the local web served (from its
+access log, browser sub-requests included) and how many of them were 304s; then night
+2 / night 1 for bytes and time (goals: <= 0.10 and <= 0.25, issue 7). Not part of the
+test run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STAT = re.compile(r"'(downloader/[a-z_/0-9]+|elapsed_time_seconds|item_scraped_count|playwright/[a-z_/0-9]+)': ([0-9.]+)")
+
+
+# documents the extractor read: stored after reading, or dropped for what reading found
+READ = re.compile(r"\[crawler\.pipelines\] INFO: report \S+ \d{4} \(|Dropped: (?:not a report|\S+ only points|\S+ is the same report)")
+
+
+def scrapy_stats(log: str) -> dict[str, float]:
+    """The numeric stats Scrapy dumps at the end of a crawl's log."""
+    return {key: float(value) for key, value in STAT.findall(log)}
+
+
+def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> dict:
+    """Run one `nianbao nightly` and return what it cost, as seen by Scrapy and by the web."""
+    first = len(web.log)
+    started = time.monotonic()
+    with open(log_path, "w", encoding="utf-8") as log:
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
+                                 *settings], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    wall = time.monotonic() - started
+    text = log_path.read_text(encoding="utf-8")
+    if result.returncode not in (0, 1):  # 1: some site failed, which the figures still describe
+        raise SystemExit(f"nianbao nightly failed ({result.returncode}):\n{text[-3000:]}")
+    served = web.log[first:]
+    stats = scrapy_stats(text)
+    return {"wall": wall, "elapsed": stats.get("elapsed_time_seconds", 0.0),
+            "bytes": stats.get("downloader/response_bytes", 0.0),
+            "requests": len(served), "statuses": Counter(a.status for a in served),
+            "scrapy_requests": stats.get("downloader/request_count", 0.0), "exit": result.returncode,
+            "read": len(READ.findall(text)), "not_read": text.count("not read again"), "log": text}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", default="", help="Comma-separated site families (default: the whole local web).")
+    parser.add_argument("--keep", type=Path, default=None, help="Keep the archive and the logs in this directory.")
+    options = parser.parse_args()
+
+    sys.path.insert(0, str(REPO))
+    from localweb.server import LocalWeb
+    from localweb.web import build_web
+    from nianbao.demo import DEMO_POLITENESS
+
+    settings = [arg for key, value in DEMO_POLITENESS.items() for arg in ("-s", f"{key}={value}")]
+    work = options.keep or Path(tempfile.mkdtemp(prefix="nianbao-recrawl-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "recrawl.db"
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    web = build_web(1, [s for s in options.sites.split(",") if s] or None, slow_seconds=1.0)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
+    print(f"serving {len(web.sites)} sites of the day-1 local web; work in {work}", flush=True)
+    with LocalWeb(web) as server:
+        seeds = web.write(work, server.urls)["seeds"]
+        nights = []
+        for n in (1, 2):
+            server.switch(web)  # a new day, same content: the servers' per-URL counters start again
+            nights.append(night(seeds, db, server, settings, work / f"night{n}.log"))
+            m = nights[-1]
+            print(f"night {n}: {m['wall']:6.1f} s (crawl {m['elapsed']:5.1f} s)  {m['bytes'] / 1024:7.0f} KiB  {m['requests']:4d} requests served "
+                  f"({m['statuses'].get(304, 0)} × 304, {m['statuses'].get(200, 0)} × 200)  "
+                  f"{m['scrapy_requests']:.0f} Scrapy requests  {m['read']} documents read, {m['not_read']} not read again  "
+                  f"exit {m['exit']}", flush=True)
+    one, two = nights
+    print(f"night 2 / night 1: bytes {two['bytes'] / one['bytes']:.3f} (goal <= 0.10), "
+          f"time {two['wall'] / one['wall']:.3f} (goal <= 0.25; crawl alone {two['elapsed'] / one['elapsed']:.3f}), "
+          f"requests {two['requests'] / one['requests']:.3f}")
+    if options.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
