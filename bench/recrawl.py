@@ -42,7 +42,7 @@ def scrapy_stats(log: str) -> dict[str, float]:
 def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> dict:
     """Run one `nianbao nightly` and return what it cost, as seen by Scrapy and by the web."""
     first = len(web.log)
-    started = time.monotonic()
+    started, started_wall = time.monotonic(), time.time()
     with open(log_path, "w", encoding="utf-8") as log:
         result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
                                  *settings], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
@@ -51,6 +51,9 @@ def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> di
     if result.returncode not in (0, 1):  # 1: some site failed, which the figures still describe
         raise SystemExit(f"nianbao nightly failed ({result.returncode}):\n{text[-3000:]}")
     served = web.log[first:]
+    with open(log_path.with_suffix(".access.tsv"), "w", encoding="utf-8") as access:  # for a look at where time went
+        for a in served:
+            access.write(f"{a.time - started_wall:.2f}\t{a.site}\t{a.method}\t{a.status}\t{a.path}\n")
     stats = scrapy_stats(text)
     return {"wall": wall, "elapsed": stats.get("elapsed_time_seconds", 0.0),
             "bytes": stats.get("downloader/response_bytes", 0.0),
@@ -62,7 +65,8 @@ def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", default="", help="Comma-separated site families (default: the whole local web).")
-    parser.add_argument("--keep", type=Path, default=None, help="Keep the archive and the logs in this directory.")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="Keep the archive, the logs and the access logs (night<N>.access.tsv) in this directory.")
     options = parser.parse_args()
 
     sys.path.insert(0, str(REPO))
