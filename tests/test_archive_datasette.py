@@ -98,7 +98,7 @@ def test_report_page_renders_figures_in_headless_chromium(archive_db):
     screenshot = (artifacts / "archive_report_figures.png").resolve()
     url = f"http://127.0.0.1:{port}/nianbao/report_figures?report_id=2"
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute for datasette to start on a busy machine
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/-/versions.json").status_code == 200:
                     break
@@ -110,7 +110,7 @@ def test_report_page_renders_figures_in_headless_chromium(archive_db):
             browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(url)
+            page.goto(url, timeout=120_000)  # a loaded machine: give chromium and datasette time
             text = page.inner_text("table.rows-and-columns")
             page.screenshot(path=str(screenshot), full_page=False)
             browser.close()
