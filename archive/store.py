@@ -231,7 +231,11 @@ class Archive:
                 [record["organ"], int(record["year"]), site_id, url, fetched_at, fetched_at, crawl_id],
             ).lastrowid
             version_id = self._version(report_id, 1, crawl_id, capture_id, url, fetched_at, record, digest, text)
-            self.db.execute("UPDATE reports SET latest_version_id = ? WHERE id = ?", [version_id, report_id])
+            self.db.execute(
+                "UPDATE reports SET latest_version_id = ?, first_published = ? WHERE id = ?",
+                [version_id, record.get("published") or fetched_at[:10], report_id],
+            )
+            self._move_totals(record["organ"], int(record["year"]), None, version_id)
             self._event(crawl_id, report_id, "new", 1, fetched_at)
             return "new"
         report_id, version, old_version_id, gone_since = row
@@ -249,6 +253,7 @@ class Archive:
             seen + ", latest_version = ?, latest_version_id = ? WHERE id = ?",
             [fetched_at, crawl_id, url, version, version_id, report_id],
         )
+        self._move_totals(record["organ"], int(record["year"]), old_version_id, version_id)
         event_id = self._event(crawl_id, report_id, "revised", version, fetched_at)
         self.db.conn.executemany(
             "INSERT INTO changes (event_id, report_id, from_version, to_version, key, change, old_value, new_value)"
@@ -294,6 +299,26 @@ class Archive:
             [version_id, record.get("title"), text],
         )
         return version_id
+
+    def _move_totals(self, organ: str, year: int, old_version_id: int | None, new_version_id: int) -> None:
+        """The report's latest version is now new_version_id: take the old one's figures out of
+        totals_by_year/totals_by_organ and put the new one's in (same transaction)."""
+        for by, value in (("year", year), ("organ", organ)):
+            table = f"totals_by_{by}"
+            if old_version_id is not None:
+                self.db.execute(
+                    f"UPDATE {table} SET reports = reports - 1, total = {_ROUNDED.format('total - c.value')}"
+                    f" FROM cells c WHERE c.version_id = ? AND c.key_id = {table}.key_id"
+                    f" AND {table}.{by} = ? AND typeof(c.value) IN ('integer', 'real')",
+                    [old_version_id, value],
+                )
+            self.db.execute(
+                f"INSERT INTO {table} (key_id, {by}, reports, total)"
+                f" SELECT key_id, ?, 1, value FROM cells WHERE version_id = ? AND typeof(value) IN ('integer', 'real')"
+                f" ON CONFLICT (key_id, {by}) DO UPDATE SET reports = reports + 1,"
+                f" total = {_ROUNDED.format('total + excluded.total')}",
+                [value, new_version_id],
+            )
 
     def _capture(self, crawl_id, site_id, item, fetched_at) -> tuple[int, str | None]:
         """Keep the capture; its bytes once per sha256, zlib-compressed."""
@@ -356,6 +381,11 @@ class Archive:
         if row is None:
             raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
         return row[0]
+
+
+# A sum stays an integer while its terms are; 万元 decimals are rounded so that adding and
+# later taking out 0.1 leaves 0.0, not 2.7e-17.
+_ROUNDED = "CASE WHEN typeof({0}) = 'real' THEN round({0}, 6) ELSE {0} END"
 
 
 def _record_json(record: dict) -> str:

@@ -5,6 +5,7 @@ import asyncio
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -64,6 +65,25 @@ def test_canned_query_rows_are_the_expected_ones(archive_db):
     _, body = get_json(archive_db, "/nianbao/missing_by_deadline.json?_shape=objects")
     assert ("鞍山市民政局", 2024) not in {(r["organ"], r["year"]) for r in body["rows"]}  # published 2025-01-07
     assert ("湘乡市民政局", 2023, "no report") in {(r["organ"], r["year"], r["status"]) for r in body["rows"]}
+
+
+def test_aggregate_queries_equal_the_sums_over_latest_cells(archive_db):
+    """The canned aggregates read the writer's totals tables; they must say what summing cells says."""
+    conn = sqlite3.connect(archive_db)
+    latest = ("FROM reports r JOIN cells c ON c.version_id = r.latest_version_id JOIN cell_keys k ON k.id = c.key_id"
+              " WHERE k.section = 'requests'")
+    denials = conn.execute(
+        f"SELECT r.organ, k.key, sum(c.value) {latest} AND k.row LIKE 'denied.%' AND k.col = 'total'"
+        " GROUP BY r.organ, k.key HAVING sum(c.value) > 0 ORDER BY 3 DESC, 1, 2").fetchall()
+    by_year = conn.execute(
+        f"SELECT r.year, sum(CASE k.col WHEN 'natural' THEN c.value END), sum(CASE k.col WHEN 'total' THEN c.value END)"
+        f" {latest} AND k.row = 'new_requests' GROUP BY r.year ORDER BY r.year").fetchall()
+    conn.close()
+    assert denials and by_year
+    _, body = get_json(archive_db, "/nianbao/denials_by_reason.json?_shape=objects")
+    assert sorted((r["organ"], r["key"], r["denials"]) for r in body["rows"]) == sorted(denials)
+    _, body = get_json(archive_db, "/nianbao/requests_by_applicant.json?_shape=objects")
+    assert [(r["year"], r["自然人 natural"], r["总计 total"]) for r in body["rows"]] == by_year
 
 
 def test_search_query_three_characters_by_index_two_by_like(archive_db):
