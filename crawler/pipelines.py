@@ -59,18 +59,28 @@ class ExtractPipeline:
         # downloads. Processes, not threads, even for one worker: a reader stuck on a
         # document built to hang it is interrupted there (extractors' hard time limit needs
         # a main thread), or else killed with its process, and the crawl goes on.
-        self.workers = crawler.settings.getint("NIANBAO_EXTRACT_WORKERS") or max(1, min(4, (os.cpu_count() or 1) - 1))
+        # Two at least: while one waits on LibreOffice converting a .doc, the other reads on.
+        self.workers = crawler.settings.getint("NIANBAO_EXTRACT_WORKERS") or max(2, min(4, (os.cpu_count() or 1) - 1))
         self.time_budget = crawler.settings.getfloat("NIANBAO_EXTRACT_SECONDS") or None
         self.slots = asyncio.Semaphore(self.workers)
         self.pool = None
         self.archived_published: dict[str, asyncio.Future] = {}
 
     def open_spider(self):
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        """Reading processes, started now and importing the readers while the first pages download."""
+        from extractors import preload
+
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(self.workers):
+            pool.submit(preload)
+        return pool
 
     def _replace_pool(self) -> None:
         """Kill the reading processes (one is stuck or dead) and start afresh."""
-        old, self.pool = self.pool, ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        old, self.pool = self.pool, self._new_pool()
         for process in list((getattr(old, "_processes", None) or {}).values()):
             process.kill()
         old.shutdown(wait=False, cancel_futures=True)

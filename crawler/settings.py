@@ -82,7 +82,7 @@ EXTENSIONS = {
     "crawler.sitestats.SiteStatsExtension": 500,
     "crawler.resume.JobdirGuard": 0,
 }
-NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (max 4)
+NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (2 to 4)
 NIANBAO_EXTRACT_SECONDS = 60             # time budget to read one document (then it is a "timeout" error)
 NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
