@@ -19,7 +19,7 @@ USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; yearly-report ar
 
 # --- politeness ---------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16                 # across sites
+CONCURRENT_REQUESTS = 64                 # across sites: politeness is per site (below), not global
 CONCURRENT_REQUESTS_PER_DOMAIN = 2       # per site: the slot is the site's origin (ScopeMiddleware)
 DOWNLOAD_DELAY = 0.5
 RANDOMIZE_DOWNLOAD_DELAY = True
