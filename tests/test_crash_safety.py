@@ -5,7 +5,7 @@ page + PDF copy, Hanweb's dataproxy lists) are crawled with `nianbao nightly` ex
 an operator runs it: into an archive, with its default job directory `<db>.job`, which
 is how a killed night resumes (every rerun below is the same command, same job directory).
 
-Thirteen kill points, in two chains (one per night): a night is killed at the chain's first point,
+Eleven kill points, in two chains (one per night): a night is killed at the chain's first point,
 its rerun at the second, and so on; the last rerun runs to its end. After every kill
 the archive is checked (`PRAGMA integrity_check`, foreign keys, every report's latest
 version present, and nothing committed before the kill missing; at a store kill point,
@@ -24,7 +24,7 @@ removed attachment) into night 1's. The points are chosen two ways:
 - the archive's test hook `NIANBAO_TEST_KILL` (archive/killpoint.py), which makes the
   process kill itself at an exact point no outside timing can hit: inside a transaction
   just before its COMMIT, or right after it (creating the schema, the crawl's first row,
-  the first, fourth and last-but-one stored documents, marking a removed attachment gone,
+  the second and the last-but-one stored documents, marking a removed attachment gone,
   the end-of-crawl bookkeeping and just after it, before the job directory is cleared).
 """
 from __future__ import annotations
@@ -214,8 +214,6 @@ CHAINS = {
         ("creating the schema", "upgrade:before:1"),
         ("just after the crawl's row was committed", "begin_crawl:after:1"),
         FIRST_FETCHES,
-        ("inside the first document's transaction", "store:before:1"),
-        ("just after the fourth document's commit", "store:after:4"),
         HALF_STORED,
         ("inside the last-but-one document's transaction", "store:before:{last}"),
         ("inside the end-of-crawl bookkeeping", "end_crawl:before:1"),

@@ -49,15 +49,7 @@ def records_of(path: Path) -> set[tuple]:
             for r in read_jsonl(path)}
 
 
-@pytest.fixture(scope="module")
-def day1_crawl(local_web, tmp_path_factory):
-    """One uninterrupted crawl of the whole day-1 web, into JSON Lines and an archive."""
-    work = tmp_path_factory.mktemp("crawl_day1")
-    out, db, log = work / "reports.jsonl", work / "archive.db", work / "crawl.log"
-    result = run_crawl(crawl_command(local_web.seeds_path, out, "--db", str(db)), log)
-    text = log.read_text(encoding="utf-8")
-    assert result.returncode == 0, text[-3000:]
-    return {"out": out, "db": db, "log": text, "sites": json.loads(Path(str(out) + ".sites.json").read_text())}
+# day1_crawl (tests/conftest.py): one crawl of the whole day-1 web, shared with the distributed test.
 
 
 def test_the_whole_local_web_scores_full_marks(local_web, day1_crawl):

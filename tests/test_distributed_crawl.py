@@ -69,16 +69,9 @@ def fetches(log) -> Counter:
 
 
 @pytest.fixture(scope="module")
-def single(local_web, tmp_path_factory):
-    """The reference: one process crawls the day-1 web into its archive."""
-    work = tmp_path_factory.mktemp("single")
-    before = len(local_web.log)
-    with open(work / "crawl.log", "w", encoding="utf-8") as log:
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(local_web.seeds_path),
-                                 "--db", str(work / "archive.db"), *FAST],
-                                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, timeout=NIGHT_TIMEOUT)
-    assert result.returncode == 0, (work / "crawl.log").read_text(encoding="utf-8")[-3000:]
-    return {"db": work / "archive.db", "log": list(local_web.log[before:]), "crawl_log": work / "crawl.log"}
+def single(day1_crawl):
+    """The reference: one process crawled the day-1 web into its archive (tests/conftest.py)."""
+    return {"db": day1_crawl["db"], "log": day1_crawl["access"], "crawl_log": day1_crawl["log_path"]}
 
 
 def kill_while_holding_requests(night: Night, client, worker: subprocess.Popen, after_items: int) -> str:
