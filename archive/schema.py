@@ -200,11 +200,14 @@ CREATE TABLE totals_by_organ (
 ) WITHOUT ROWID;
 """
 
+# A sum stays an integer while its terms are; 万元 decimals are rounded so that adding and
+# later taking out 0.1 leaves 0.0, not 2.7e-17 (the writer, store._move_totals, and the fill below).
+ROUNDED = "CASE WHEN typeof({0}) = 'real' THEN round({0}, 6) ELSE {0} END"
+
 # The sums of the latest versions' figures, as the writer keeps them (see store._move_totals).
 _FILL_TOTALS = """
 INSERT INTO totals_by_{by} (key_id, {by}, reports, total)
-SELECT c.key_id, r.{by}, count(*),
-       CASE WHEN typeof(sum(c.value)) = 'real' THEN round(sum(c.value), 6) ELSE sum(c.value) END
+SELECT c.key_id, r.{by}, count(*), {total}
 FROM reports r JOIN cells c ON c.version_id = r.latest_version_id
 WHERE typeof(c.value) IN ('integer', 'real')
 GROUP BY c.key_id, r.{by}
@@ -226,7 +229,7 @@ def _v2_to_v3(db: sqlite_utils.Database) -> None:
         " FROM report_versions v WHERE v.report_id = reports.id AND v.version = 1)"
     )
     for by in ("year", "organ"):
-        db.execute(_FILL_TOTALS.format(by=by))
+        db.execute(_FILL_TOTALS.format(by=by, total=ROUNDED.format("sum(c.value)")))
 
 
 MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3]

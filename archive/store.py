@@ -307,7 +307,7 @@ class Archive:
             table = f"totals_by_{by}"
             if old_version_id is not None:
                 self.db.execute(
-                    f"UPDATE {table} SET reports = reports - 1, total = {_ROUNDED.format('total - c.value')}"
+                    f"UPDATE {table} SET reports = reports - 1, total = {schema.ROUNDED.format('total - c.value')}"
                     f" FROM cells c WHERE c.version_id = ? AND c.key_id = {table}.key_id"
                     f" AND {table}.{by} = ? AND typeof(c.value) IN ('integer', 'real')",
                     [old_version_id, value],
@@ -316,7 +316,7 @@ class Archive:
                 f"INSERT INTO {table} (key_id, {by}, reports, total)"
                 f" SELECT key_id, ?, 1, value FROM cells WHERE version_id = ? AND typeof(value) IN ('integer', 'real')"
                 f" ON CONFLICT (key_id, {by}) DO UPDATE SET reports = reports + 1,"
-                f" total = {_ROUNDED.format('total + excluded.total')}",
+                f" total = {schema.ROUNDED.format('total + excluded.total')}",
                 [value, new_version_id],
             )
 
@@ -381,11 +381,6 @@ class Archive:
         if row is None:
             raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
         return row[0]
-
-
-# A sum stays an integer while its terms are; 万元 decimals are rounded so that adding and
-# later taking out 0.1 leaves 0.0, not 2.7e-17.
-_ROUNDED = "CASE WHEN typeof({0}) = 'real' THEN round({0}, 6) ELSE {0} END"
 
 
 def _record_json(record: dict) -> str:
