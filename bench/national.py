@@ -100,6 +100,8 @@ def main() -> None:
           f"{per_site:g} per site, CONCURRENT_REQUESTS {per_slot:g} per worker, "
           f"AutoThrottle {overrides.get('AUTOTHROTTLE_ENABLED', project.AUTOTHROTTLE_ENABLED)}; work in {work}",
           flush=True)
+    from bench.machine import describe
+    print(describe(), flush=True)
     header = (f"{'sites':>6} {'workers':>7} {'night':<10} {'wall s':>8} {'requests':>8} {'pages/s':>8} "
               f"{'limit s':>8} {'ratio':>6} {'site floor s':>12} {'load 1m':>12}  outcomes")
     rows, results = [], {}

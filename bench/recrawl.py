@@ -16,7 +16,6 @@ test run.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -81,7 +80,9 @@ def main() -> None:
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
     web = build_web(1, [s for s in options.sites.split(",") if s] or None, slow_seconds=1.0)
-    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
+    from bench.machine import describe
+
+    print(describe(), flush=True)
     print(f"serving {len(web.sites)} sites of the day-1 local web; work in {work}", flush=True)
     with LocalWeb(web) as server:
         seeds = web.write(work, server.urls)["seeds"]

@@ -33,6 +33,7 @@ class Access:
     method: str
     path: str       # as requested, with query
     status: int
+    referer: str | None = None  # the page that led the client here (benchmarks replay the walk's order)
 
 
 class SiteState:
@@ -98,7 +99,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         status = resource.status
         if status == 200 and resource.validators and self._not_modified(resource):
             status = 304
-        state.log.append(Access(time.time(), state.site.key, self.command, self.path, status))
+        state.log.append(Access(time.time(), state.site.key, self.command, self.path, status,
+                                        self.headers.get("Referer")))
         if resource.delay:
             time.sleep(resource.delay)
         if resource.fault == "reset":

@@ -38,3 +38,5 @@ def test_scrapy_crawl_with_a_seeds_argument_finds_the_sites_reports(local_web, t
     found = score(gold, read_jsonl(out))
     assert found["recall"] == 1.0 and found["precision"] == 1.0, found
     assert f"site {organ}" in result.stderr  # the per-site line at the end of the log
+    # no page of this site needs the browser, so Playwright is never started (crawler/browser.py)
+    assert "Starting download handler" not in result.stderr

@@ -7,6 +7,7 @@ the few pages that need it: ordinary pages stay on the fast plain downloader.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 
 from parsel import Selector
@@ -21,20 +22,45 @@ MIN_LINKS = 3       # a rendered page has at least a few links of its own
 MIN_TEXT_CHARS = 60  # …or some text
 
 
-# Evaluated in the page after navigation: resolves once the DOM has content (a few links
-# or some text) and has stopped changing for ~0.75 s, or after 15 s. "networkidle" alone
-# is not enough on a loaded machine: the data request may not have started when it fires.
-WAIT_FOR_CONTENT = """() => new Promise(resolve => {
-  const started = Date.now(); let last = -1, stable = 0;
-  const tick = () => {
-    const body = document.body;
-    const size = body ? body.innerHTML.length : 0;
-    const filled = body && (body.querySelectorAll('a[href]').length >= 3 || body.innerText.trim().length >= 60);
-    stable = (size === last) ? stable + 1 : 0; last = size;
-    if ((filled && stable >= 3) || Date.now() - started > 15000) resolve(size); else setTimeout(tick, 250);
-  };
-  tick();
+# Resolves with the body's size as soon as the page has content (a few links or some
+# text): at once if it has, else on the DOM change that gives it some, or after the
+# timeout. Event-driven on purpose: see `wait_for_content`.
+_UNTIL_FILLED = """(timeoutMs) => new Promise(resolve => {
+  const filled = () => document.body && (document.body.querySelectorAll('a[href]').length >= 3
+                                          || document.body.innerText.trim().length >= 60);
+  const size = () => document.body ? document.body.innerHTML.length : 0;
+  if (filled()) return resolve(size());
+  let timer;
+  const observer = new MutationObserver(() => { if (filled()) done(); });
+  const done = () => { observer.disconnect(); clearTimeout(timer); resolve(size()); };
+  observer.observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+  timer = setTimeout(done, timeoutMs);
 })"""
+_SIZE = "() => document.body ? document.body.innerHTML.length : 0"
+QUIET_SECONDS = 0.5      # content unchanged over this long: the page is built
+CONTENT_TIMEOUT = 15.0   # a page still empty or changing after this is taken as it is
+
+
+async def wait_for_content(page, quiet: float = QUIET_SECONDS, timeout: float = CONTENT_TIMEOUT) -> int:
+    """Wait, after the "load" event, until the page has content and has stopped changing.
+
+    "networkidle" alone is not enough on a loaded machine: the data request may not have
+    started when it fires. As few timed waits as possible: on a virtual machine whose
+    idle CPU wakes late, a 250 ms timer (in the page or here) can fire a second late, and
+    the earlier wait (content stable over three 250 ms ticks, polled in the page) cost
+    4-5 s per rendered page. Now the wait for content is event-driven (a MutationObserver)
+    and the stability check is one timed wait per change. Returns the body's size.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    size = await page.evaluate(_UNTIL_FILLED, int(timeout * 1000))
+    while loop.time() < deadline:
+        await asyncio.sleep(quiet)
+        now = await page.evaluate(_SIZE)
+        if now == size:
+            break
+        size = now
+    return size
 
 
 def needs_browser(html: str) -> bool:

@@ -48,7 +48,7 @@ def browser_meta() -> dict:
         "playwright": True,
         # "load", then our own wait for content: "networkidle" never comes on a busy page
         "playwright_page_goto_kwargs": {"wait_until": "load"},
-        "playwright_page_methods": [PageMethod("evaluate", jsapp.WAIT_FOR_CONTENT)],
+        "playwright_page_methods": [PageMethod(jsapp.wait_for_content)],
         # the plain fetch of this URL is cached under the same fingerprint: never mix them up
         "dont_cache": True,
     }
