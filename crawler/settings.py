@@ -79,6 +79,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.ConditionalAutoThrottle": 0,                  # a 304 lowers a site's delay as a 200 does
     "crawler.sitestats.SiteStatsExtension": 500,
     "crawler.resume.JobdirGuard": 0,
 }
@@ -94,11 +96,14 @@ NIANBAO_WORKER_TIMEOUT = 60.0
 # copy is older than this (days; 0 = every night). With validators: a conditional request
 # every night. See crawler/revisit.py.
 NIANBAO_REVISIT_DAYS = 7
+# A URL shape whose plain page was an empty shell (a JavaScript site) goes straight to the
+# browser on the next nights; after this many days one plain fetch checks it again.
+NIANBAO_SHELL_DAYS = 7
 
 # --- the browser, only for pages that need it (see crawler/cms/jsapp.py) -------------------------------
 DOWNLOAD_HANDLERS = {
     "http": "crawler.browser.LazyPlaywrightDownloadHandler",
-    "https": "crawler.browser.LazyPlaywrightDownloadHandler",
+    "https": "crawler.browser.LazyPlaywrightHttpsDownloadHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

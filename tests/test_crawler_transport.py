@@ -89,3 +89,56 @@ def test_site_statistics_in_the_archives_shape():
                                     "reasons": {"http 404": 1}, "status": "ok"}
     assert shaped["http://cy/"]["status"] == "failed"  # a blocked site's reports are not judged gone
     assert archive_site_stats(sites, "shutdown")["http://tc/"]["status"] == "failed"
+
+
+def _throttle(cls):
+    from scrapy.utils.test import get_crawler as crawler_with
+
+    throttle = cls.from_crawler(crawler_with(settings_dict={
+        "AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_MAX_DELAY": 2.0}))
+    throttle.mindelay, throttle.maxdelay = throttle._min_delay(), throttle._max_delay()
+    return throttle
+
+
+@pytest.mark.parametrize("status", [200, 304])
+def test_a_site_delay_raised_by_one_slow_answer_comes_down_on_quick_answers(status):
+    """A quiet night is mostly 304s: they must let the delay fall again as 200s do."""
+    from scrapy.core.downloader import Slot
+    from scrapy.http import Response
+
+    from crawler.throttle import ConditionalAutoThrottle
+
+    throttle = _throttle(ConditionalAutoThrottle)
+    slot = Slot(concurrency=2, delay=0.05, randomize_delay=False)
+    url = "http://tc.gov.cn/a.html"
+    throttle._adjust_delay(slot, 0.209, Response(url, status=status))  # one slow answer
+    assert slot.delay == pytest.approx(0.209)
+    for _ in range(6):
+        throttle._adjust_delay(slot, 0.002, Response(url, status=status))
+    assert slot.delay < 0.06
+    # an error page still cannot lower it (Scrapy's own rule, kept)
+    throttle._adjust_delay(slot, 1.0, Response(url, status=304))
+    raised = slot.delay
+    throttle._adjust_delay(slot, 0.001, Response(url, status=503))
+    assert slot.delay == raised
+
+
+def test_scrapy_autothrottle_alone_keeps_the_delay_a_slow_304_set():
+    """Why crawler.throttle exists: with Scrapy's class the delay never comes down on 304s."""
+    from scrapy.core.downloader import Slot
+    from scrapy.extensions.throttle import AutoThrottle
+    from scrapy.http import Response
+
+    throttle = _throttle(AutoThrottle)
+    slot = Slot(concurrency=2, delay=0.05, randomize_delay=False)
+    throttle._adjust_delay(slot, 0.209, Response("http://tc.gov.cn/a.html", status=304))
+    for _ in range(6):
+        throttle._adjust_delay(slot, 0.002, Response("http://tc.gov.cn/a.html", status=304))
+    assert slot.delay == pytest.approx(0.209)
+
+
+def test_the_crawl_uses_the_conditional_autothrottle():
+    from crawler import settings
+
+    assert settings.EXTENSIONS["scrapy.extensions.throttle.AutoThrottle"] is None
+    assert "crawler.throttle.ConditionalAutoThrottle" in settings.EXTENSIONS
