@@ -5,7 +5,7 @@ request queue and seen-set on the way out. A crawl killed with SIGKILL (OOM kill
 lost machine) never writes them, and its half-written queue and seen-set would either
 replay stale requests or skip pages that were never fetched. So, with a JOBDIR:
 
-- every response is also kept in JOBDIR/httpcache, each written atomically;
+- every response is also kept in JOBDIR/httpcache (one SQLite file), each written atomically;
 - a marker file says a crawl is running; finding it at start means the last run died,
   and then Scrapy's queue state is discarded and the crawl starts again from the seeds,
   with every page the dead run fetched served from the cache instead of the network.
@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import shutil
+import sqlite3
+import time
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
-from scrapy.extensions.httpcache import FilesystemCacheStorage
+from scrapy.utils.response import response_from_dict
 
 logger = logging.getLogger(__name__)
 
@@ -70,27 +73,48 @@ class JobdirGuard:
         (self.jobdir / MARKER).unlink(missing_ok=True)
 
 
-class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
-    """Scrapy's filesystem cache, but an entry appears whole or not at all."""
+class SqliteCacheStorage:
+    """Scrapy's HTTP cache storage interface over one SQLite file (JOBDIR/httpcache/).
 
-    _target: Path | None = None
+    Scrapy's FilesystemCacheStorage writes six files per response, on the reactor's
+    thread: about 10 ms each on a small VM's disk, a quarter of the crawl process's time
+    on a quiet night (py-spy). Here a response is one row: written whole or not at all
+    (a transaction, WAL), so a crawl killed mid-write leaves the cache as it was before
+    that response, as the directory renamed into place did. Pickled as Scrapy's own
+    DbmCacheStorage does (`Response.to_dict`): the file is the crawl's own, in its JOBDIR.
+    """
 
-    def store_response(self, spider, request, response):
-        final = Path(self._get_request_path(spider, request))
-        partial = final.with_name(f"{final.name}.part{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
-        self._target = partial
-        try:
-            super().store_response(spider, request, response)
-        finally:
-            self._target = None
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(partial, final)
+    def __init__(self, settings):
+        self.cachedir = Path(settings["HTTPCACHE_DIR"])
+        self.db: sqlite3.Connection | None = None
+        self._fingerprinter = None
 
-    def _get_request_path(self, spider, request):
-        if self._target is not None:
-            return str(self._target)
-        return super()._get_request_path(spider, request)
+    def open_spider(self, spider) -> None:
+        self.cachedir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.cachedir / f"{spider.name}.sqlite"), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")  # consistent after a kill; a cache needs no more
+        self.db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, data BLOB NOT NULL, at REAL NOT NULL)")
+        self._fingerprinter = spider.crawler.request_fingerprinter
+
+    def close_spider(self, spider) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def retrieve_response(self, spider, request):
+        row = self.db.execute("SELECT data, at FROM responses WHERE key = ?", [self._key(request)]).fetchone()
+        if row is None:
+            return None
+        request.meta["cache_timestamp"] = row[1]
+        return response_from_dict(pickle.loads(row[0]))  # noqa: S301 - our own JOBDIR's file
+
+    def store_response(self, spider, request, response) -> None:
+        self.db.execute("INSERT OR REPLACE INTO responses (key, data, at) VALUES (?, ?, ?)",
+                        [self._key(request), pickle.dumps(response.to_dict(), protocol=4), time.time()])
+
+    def _key(self, request) -> str:
+        return self._fingerprinter.fingerprint(request).hex()
 
 
 class ResumeCacheMiddleware(HttpCacheMiddleware):
@@ -104,7 +128,7 @@ class ResumeCacheMiddleware(HttpCacheMiddleware):
         settings = Settings(crawler.settings.copy_to_dict())  # the crawler's own are frozen by now
         settings.set("HTTPCACHE_ENABLED", True)
         settings.set("HTTPCACHE_DIR", str(Path(jobdir).resolve() / CACHE_DIR))
-        settings.set("HTTPCACHE_STORAGE", "crawler.resume.AtomicFilesystemCacheStorage")
+        settings.set("HTTPCACHE_STORAGE", "crawler.resume.SqliteCacheStorage")
         settings.set("HTTPCACHE_POLICY", "scrapy.extensions.httpcache.DummyPolicy")
         settings.set("HTTPCACHE_EXPIRATION_SECS", 0)
         settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [202, 408, 412, 429, 500, 502, 503, 504, 522, 524])
