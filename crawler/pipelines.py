@@ -27,6 +27,8 @@ from crawler.sitestats import site_stats_for
 
 logger = logging.getLogger(__name__)
 
+READER_NICENESS = 10  # reading processes run at a lower priority than the crawl (see _new_pool)
+
 SPEC_FIELDS = ("url", "organ", "year", "title", "published", "template", "contacts", "cells", "failed_checks")
 
 
@@ -73,7 +75,10 @@ class ExtractPipeline:
         """Reading processes, started now and importing the readers while the first pages download."""
         from extractors import preload
 
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        # os.nice: the crawl's own process keeps the CPU it needs to keep downloads and
+        # timers on time (politeness, the browser's waits); the readers take the rest
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=os.nice, initargs=(READER_NICENESS,))
         for _ in range(self.workers):
             pool.submit(preload)
         return pool
@@ -450,6 +455,7 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
             "name": name, "pages": site["pages"], "reports": site["reports"],
             "errors": sum(errors.values()), "reasons": dict(errors), "status": status,
             **({"failed": failed} if failed else {}),
+            **({"browser_shapes": site["browser_shapes"]} if site.get("browser_shapes") else {}),
         }
     return shaped
 
