@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE sites (
@@ -232,7 +232,23 @@ def _v2_to_v3(db: sqlite_utils.Database) -> None:
         db.execute(_FILL_TOTALS.format(by=by, total=ROUNDED.format("sum(c.value)")))
 
 
-MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
+_V4 = """
+ALTER TABLE crawl_sites ADD COLUMN browser_shapes TEXT;  -- JSON {URL shape: when its plain page was an empty shell}
+"""
+
+
+def _v3_to_v4(db: sqlite_utils.Database) -> None:
+    """What the crawler learned of a site's JavaScript pages, for the next night.
+
+    A URL shape whose plain page was an empty shell goes straight to the browser on the
+    next nights (crawler.browser), and the browser is started with the crawl: kept with
+    the site's statistics of the crawl that learned it. Older crawls learned nothing.
+    """
+    for statement in _statements(_V4):
+        db.execute(statement)
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:

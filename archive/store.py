@@ -72,11 +72,14 @@ class Archive:
             for seed_url, stats in (site_stats or {}).items():
                 site_id = self._site_id(seed_url, stats.get("name") or seed_url, None, crawl_id)
                 status = stats.get("status", "ok")
+                shapes = stats.get("browser_shapes")
                 self.db.execute(
-                    "INSERT OR IGNORE INTO crawl_sites (crawl_id, site_id, status, pages, reports, errors, reasons)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO crawl_sites"
+                    " (crawl_id, site_id, status, pages, reports, errors, reasons, browser_shapes)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [crawl_id, site_id, status, stats.get("pages"), stats.get("reports"), stats.get("errors"),
-                     json.dumps(stats.get("reasons") or {}, ensure_ascii=False)],
+                     json.dumps(stats.get("reasons") or {}, ensure_ascii=False),
+                     json.dumps(shapes, ensure_ascii=False, sort_keys=True) if shapes else None],
                 )
                 failed = stats.get("failed") or {}
                 self.db.conn.executemany(
@@ -111,6 +114,15 @@ class Archive:
             for report_id, version in rows:
                 self._gone(crawl_id, report_id, version, started_at, reason)
         return [r[0] for r in rows]
+
+    def browser_shapes(self) -> dict[str, dict[str, str]]:
+        """Seed URL -> {URL shape: when its plain page was an empty shell}, from each site's
+        last crawl that learned any (crawler.browser: such pages go to the browser at once)."""
+        rows = self.db.execute(
+            "SELECT s.url, cs.browser_shapes FROM crawl_sites cs JOIN sites s ON s.id = cs.site_id"
+            " WHERE cs.browser_shapes IS NOT NULL ORDER BY cs.crawl_id"
+        )
+        return {url: json.loads(shapes) for url, shapes in rows}  # later crawls overwrite earlier ones
 
     def validators(self, url: str) -> dict | None:
         """ETag, Last-Modified, sha256 and time of the URL's last capture with a body, or None.

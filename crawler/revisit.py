@@ -39,8 +39,9 @@ class RevisitPolicyMiddleware:
 
     def process_request(self, request):
         archive = getattr(self.crawler, "nianbao_archive", None)
-        if archive is None or self.days <= 0 or request.meta.get("role") not in ("article", "attachment") \
-                or request.meta.get("playwright"):
+        # browser requests too: a page of a JavaScript site's shape goes to the browser
+        # directly (ReportsSpider.shells), and its copy is as recent as a plain page's
+        if archive is None or self.days <= 0 or request.meta.get("role") not in ("article", "attachment"):
             return None
         held = archive.validators(request.url)
         if not held or held["etag"] or held["last_modified"] or held["gone"] or not self._recent(held["fetched_at"]):

@@ -42,12 +42,19 @@ class SiteStats:
         if name not in self.sites:
             self.sites[name] = {"seed": name, "url": url, "pages": 0, "bytes": 0, "reports": 0,
                                 "browser_pages": 0, "errors": defaultdict(int), "blocks": 0,
-                                "error_examples": [], "failed": {}}
+                                "error_examples": [], "failed": {}, "browser_shapes": {}}
         return self.sites[name]
 
     def count(self, seed: dict | None, key: str, n: int = 1) -> None:
         if seed:
             self._site(seed["name"], seed.get("url"))[key] += n
+
+    def learned_shell(self, seed: dict | None, shape: str, learned_at: str) -> None:
+        """A URL shape of this site whose plain page is an empty shell (kept by the archive,
+        so the next nights send such pages to the browser at once)."""
+        if seed:
+            shapes = self._site(seed["name"], seed.get("url"))["browser_shapes"]
+            shapes[shape] = max(learned_at, shapes.get(shape, ""))
 
     def error(self, seed: dict | None, reason: str, url: str, role: str | None = None, via: str | None = None) -> None:
         """An error with its reason ('http 404', 'timeout', 'robots.txt', 'blocked: …'), the

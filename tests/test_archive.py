@@ -226,14 +226,32 @@ def test_a_version_2_archive_gains_totals_and_first_published(tmp_path):
     days.build(path)
     expected = {by: kept_totals(path, by) for by in ("year", "organ")}
     published = rows(path, "SELECT organ, year, first_published FROM reports ORDER BY 1, 2")
-    with sqlite3.connect(path) as conn:  # undo version 3 by hand: what an older nianbao wrote
-        conn.executescript("DROP TABLE totals_by_year; DROP TABLE totals_by_organ; DROP INDEX reports_due;"
+    with sqlite3.connect(path) as conn:  # undo versions 4 and 3 by hand: what an older nianbao wrote
+        conn.executescript("ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
+                           " DROP TABLE totals_by_year; DROP TABLE totals_by_organ; DROP INDEX reports_due;"
                            " ALTER TABLE reports DROP COLUMN first_published; PRAGMA user_version = 2;")
     Archive(path).close()
     assert rows(path, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]
     assert {by: kept_totals(path, by) for by in ("year", "organ")} == expected
     assert rows(path, "SELECT organ, year, first_published FROM reports ORDER BY 1, 2") == published
     assert all(day for _, _, day in published)
+
+
+def test_a_version_3_archive_learns_browser_shapes_and_keeps_its_crawls(tmp_path):
+    path = tmp_path / "a.db"
+    days.build(path)
+    crawl_sites = rows(path, "SELECT crawl_id, site_id, status, pages, reports FROM crawl_sites ORDER BY 1, 2")
+    with sqlite3.connect(path) as conn:  # what nianbao wrote before version 4
+        conn.executescript("ALTER TABLE crawl_sites DROP COLUMN browser_shapes; PRAGMA user_version = 3;")
+    with Archive(path) as archive:
+        assert archive.browser_shapes() == {}
+        crawl = archive.begin_crawl([{"name": "甲县民政局", "url": "http://a.example/"}])
+        archive.end_crawl(crawl, {"http://a.example/": {"name": "甲县民政局", "pages": 3, "reports": 0,
+                                                        "browser_shapes": {"/detail.html?id": "2026-11-20T01:00:00Z"}}})
+        assert archive.browser_shapes() == {"http://a.example/": {"/detail.html?id": "2026-11-20T01:00:00Z"}}
+    assert rows(path, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]
+    assert rows(path, "SELECT crawl_id, site_id, status, pages, reports FROM crawl_sites"
+                      " WHERE crawl_id < ? ORDER BY 1, 2", [crawl]) == crawl_sites
 
 
 @pytest.mark.parametrize("word", ["政府信息", "养老服务", "细河区"])

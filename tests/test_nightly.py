@@ -90,3 +90,42 @@ def test_a_night_on_one_local_site_then_a_quiet_second_night(local_web, tmp_path
     assert set(asked) == held
     assert second.stderr.count("not read again") == len(held)
     assert not re.search(r"INFO: report \S+ \d{4} \(|Dropped:", second.stderr)  # nothing read again
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_javascript_site_sends_known_shells_to_the_browser_and_a_quiet_night_skips_held_reports(local_web, tmp_path):
+    """Night 1: once a page of the JavaScript site was an empty shell, the other pages of
+    its shape waiting in the site's queue go straight to chromium (no plain fetch of another
+    shell first). Night 2: the shapes learned on night 1 go to chromium at once (the seed
+    and the list are fetched once each, rendered), and the reports, held without validators
+    and younger than NIANBAO_REVISIT_DAYS, are neither fetched nor rendered again."""
+    seeds = tmp_path / "seeds.csv"
+    base = local_web.urls["jsapp"]
+    with open(seeds, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["name", "url"], *[[s["name"], s["url"]] for s in local_web.seeds
+                                                    if s["url"].startswith(base)]])
+    db = tmp_path / "night.db"
+    # a delay between a site's requests, as in production: the first shell is read before
+    # the next page of its shape leaves the queue
+    polite = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "AUTOTHROTTLE_ENABLED=False",
+              "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"]
+    reports = sum(1 for g in local_web.gold if g["url"].startswith(base))
+
+    def night():
+        since = len(local_web.log)
+        result = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *polite],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result, [a.path for a in local_web.log[since:] if a.site == "jsapp"]
+
+    first, paths = night()
+    assert f"new: {reports}" in first.stdout
+    details = [p for p in paths if p.startswith("/detail.html")]
+    assert len(details) == reports + 1, details  # one plain shell, then each report once in chromium
+    assert paths.count("/index.html") == 2 and paths.count("/list.html?column=ndbg") == 2  # plain, then rendered
+    second, paths = night()
+    assert "new: 0" in second.stdout and "revised: 0" in second.stdout and "gone: 0" in second.stdout
+    assert paths.count("/index.html") == 1 and paths.count("/list.html?column=ndbg") == 1, paths
+    assert not [p for p in paths if p.startswith(("/detail.html", "/api/articles"))], paths
+    assert second.stderr.count("(revisit, not read again)") == reports

@@ -16,7 +16,7 @@ report, the middlewares keep requests in scope and polite.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -24,6 +24,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
+from crawler.browser import BROWSER_WANTED, browser_meta, shell_key
 from crawler.cms import hanweb, jsapp, trs
 from crawler.discovery import Link
 from crawler.items import GoneItem, ReportItem
@@ -40,20 +41,6 @@ OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
-def browser_meta() -> dict:
-    """Meta that sends a request through chromium and waits for the page to be built."""
-    from scrapy_playwright.page import PageMethod
-
-    return {
-        "playwright": True,
-        # "load", then our own wait for content: "networkidle" never comes on a busy page
-        "playwright_page_goto_kwargs": {"wait_until": "load"},
-        "playwright_page_methods": [PageMethod(jsapp.wait_for_content)],
-        # the plain fetch of this URL is cached under the same fingerprint: never mix them up
-        "dont_cache": True,
-    }
-
-
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
@@ -67,13 +54,33 @@ class ReportsSpider(scrapy.Spider):
             self.seeds = list(seeds or [])
         if not self.seeds:
             self.logger.error("no seeds to crawl: pass -a seeds=FILE.csv (a CSV with the header name,url)")
+        # (seed url, URL shape) -> when a plain fetch of that shape was an empty shell: more of
+        # the same shape go to the browser at once (crawler.browser.LazyPlaywrightDownloadHandler)
+        self.shells: dict[tuple[str, str], str] = {}
 
     async def start(self):
         stats = site_stats_for(self.crawler)
+        held = self._held_shells()
         for seed in self.seeds:
             seed_meta = {"name": seed.name, "url": seed.url}
             stats.add_seed(seed_meta)
-            yield self._request(seed.url, seed_meta, "home")
+            for shape, learned in held.get(seed.url, {}).items():
+                self.shells[(seed.url, shape)] = learned
+                stats.learned_shell(seed_meta, shape, learned)
+        if self.shells:
+            self.crawler.signals.send_catch_log(BROWSER_WANTED, schemes={url.split(":")[0] for url, _ in self.shells})
+        for seed in self.seeds:
+            yield self._request(seed.url, {"name": seed.name, "url": seed.url}, "home")
+
+    def _held_shells(self) -> dict[str, dict[str, str]]:
+        """The shell shapes of each site learned on a recent night (archive.Archive.browser_shapes)."""
+        archive = getattr(self.crawler, "nianbao_archive", None)
+        if archive is None:
+            return {}
+        days = self.crawler.settings.getfloat("NIANBAO_SHELL_DAYS", 7)
+        since = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return {url: {shape: at for shape, at in shapes.items() if at >= since}
+                for url, shapes in archive.browser_shapes().items()}
 
     # --- callbacks -------------------------------------------------------------------------
 
@@ -241,6 +248,10 @@ class ReportsSpider(scrapy.Spider):
     def _through_browser(self, response):
         """The same request again, rendered by chromium (scrapy-playwright)."""
         request = response.request
+        seed = request.meta["seed"]
+        shell = shell_key(seed["url"], request.url)
+        self.shells[shell] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        site_stats_for(self.crawler).learned_shell(seed, shell[1], self.shells[shell])
         own = {key: request.meta[key] for key in OWN_META if key in request.meta}
         own["browser_attempts"] = request.meta.get("browser_attempts", 0) + 1
         return request.replace(meta={**own, **browser_meta()}, dont_filter=True)
