@@ -7,7 +7,8 @@ local web (localweb/national.py: one loopback address per site, every answer 200
 late, day 2 unchanged so report requests answer 304) and runs, for each number of
 workers, two nights into a fresh archive exactly as an operator would
 (localweb/night.py): `nianbao crawl --redis --reset`, the writer `nianbao store --redis
---db`, the workers `nianbao crawl --redis`. The crawl keeps the product's politeness
+--db`, the workers `nianbao crawl --redis`. `--workers 0` is the default single-machine
+mode instead: one `nianbao nightly --seeds --db`, no Redis. The crawl keeps the product's politeness
 (crawler/settings.py: robots.txt, per-site concurrency and delay, AutoThrottle); -s
 overrides a setting for the workers.
 
@@ -80,10 +81,39 @@ def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Pat
             "outcomes": outcomes, "load": (load, os.getloadavg()[0])}
 
 
+def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: list[str]) -> dict:
+    """One night on one machine without Redis: `nianbao nightly --seeds --db`, the default mode."""
+    import sqlite3
+    import subprocess
+
+    work.mkdir(parents=True)
+    before = len(web.log)
+    load = os.getloadavg()[0]
+    started = time.monotonic()
+    log = work / "nightly.log"
+    with open(log, "w", encoding="utf-8") as handle:
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
+                                 *settings], cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, timeout=4 * 3600)
+    wall = time.monotonic() - started
+    if result.returncode not in (0, 1):  # 1: some site failed, which the figures still describe
+        raise RuntimeError(f"nianbao nightly failed ({result.returncode}):\n{log.read_text(encoding='utf-8')[-3000:]}")
+    served = web.log[before:]
+    with sqlite3.connect(db) as conn:  # what the night did to the archive's reports
+        crawl = conn.execute("SELECT max(id) FROM crawls").fetchone()[0]
+        outcomes = Counter(dict(conn.execute("SELECT kind, count(*) FROM events WHERE crawl_id = ? GROUP BY kind",
+                                             [crawl])))
+        changed = sum(outcomes.values())
+        outcomes["unchanged"] = conn.execute("SELECT count(*) FROM reports WHERE last_crawl = ?",
+                                             [crawl]).fetchone()[0] - changed
+    return {"wall": wall, "requests": len(served), "statuses": Counter(a.status for a in served),
+            "outcomes": +outcomes, "load": (load, os.getloadavg()[0])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, nargs="+", default=[100, 1000, NATIONAL])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="worker processes of the distributed mode; 0 = one `nianbao nightly` without Redis")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                         help="a Scrapy setting for the workers (repeatable)")
     parser.add_argument("--keep", type=Path, default=None, help="keep logs and archives here (default: a temp dir)")
@@ -116,13 +146,16 @@ def main() -> None:
                 for workers in options.workers:
                     db = work / f"n{sites}" / f"w{workers}.db"
                     for night in ("first", "no-change"):
-                        r = run_night(web, redis_server.url(), seeds, db, work / f"n{sites}" / f"w{workers}-{night}",
-                                      workers, worker_settings)
+                        where = work / f"n{sites}" / f"w{workers}-{night}"
+                        if workers == 0:
+                            r = run_single(web, seeds, db, where, worker_settings)
+                        else:
+                            r = run_night(web, redis_server.url(), seeds, db, where, workers, worker_settings)
                         pages = r["requests"] / sites
-                        limit = sites * pages * delay / (per_slot * workers)
+                        limit = sites * pages * delay / (per_slot * max(1, workers))
                         floor = pages * delay / per_site
                         results[(sites, workers, night)] = r
-                        row = (f"{sites:>6} {workers:>7} {night:<10} {r['wall']:>8.0f} {r['requests']:>8} "
+                        row = (f"{sites:>6} {workers or 'single':>7} {night:<10} {r['wall']:>8.0f} {r['requests']:>8} "
                                f"{r['requests'] / r['wall']:>8.1f} {limit:>8.0f} {limit / r['wall']:>6.2f} "
                                f"{floor:>12.1f} {r['load'][0]:>5.1f}->{r['load'][1]:<5.1f}  "
                                + ", ".join(f"{n} {k}" for k, n in sorted(r["outcomes"].items()))
@@ -136,7 +169,7 @@ def main() -> None:
         for workers in options.workers:
             first, again = results[(sites, workers, "first")], results[(sites, workers, "no-change")]
             scale = NATIONAL / sites
-            print(f"N={sites}, {workers} worker(s): first crawl {first['wall'] / 60:.1f} min, no-change night "
+            print(f"N={sites}, {f'{workers} worker(s)' if workers else 'single process'}: first crawl {first['wall'] / 60:.1f} min, no-change night "
                   f"{again['wall'] / 60:.1f} min" + ("" if sites == NATIONAL else
                                                      f" (x{scale:.1f} for {NATIONAL}: {first['wall'] * scale / 60:.0f} "
                                                      f"and {again['wall'] * scale / 60:.0f} min if it scaled linearly)"))
