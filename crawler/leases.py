@@ -10,11 +10,19 @@ would have led to (reports, further pages) is silently lost. `LeasingScheduler` 
 - Popping is leasing. One Lua script moves a request from the queue into the worker's
   lease hash (`reports:leases:<worker>`), and one marks a new request seen and queues
   it, so no request is ever in neither place.
-- Popping skips sites this worker already has CONCURRENT_REQUESTS_PER_DOMAIN requests of
-  (among the best POP_WINDOW). scrapy-redis pops strictly by priority, and ours are
-  depth-first (a site's articles before any other site's home page), so a worker's
-  concurrency slots filled with one site's requests, each waiting for that site's delay:
-  what Scrapy's DownloaderAwarePriorityQueue avoids in one process.
+- Popping takes only a request its site can take now (among the best POP_WINDOW): not
+  of a site this worker already downloads CONCURRENT_REQUESTS_PER_DOMAIN requests of,
+  has a request of waiting before the wire, or whose Scrapy delay since its last request
+  may not be over; and not of a site without a free token in Redis (resting after an
+  answer, or held by other workers). scrapy-redis pops strictly by priority, and ours are
+  depth-first (a site's articles before any other site's home page): a popped request
+  that must wait for its site waits in one of the worker's CONCURRENT_REQUESTS slots.
+  Skipping only the sites with CONCURRENT_REQUESTS_PER_DOMAIN requests in progress, 64
+  slots kept 27 requests on the wire on the national web (bench/national.py, 300 sites),
+  the other 37 waiting out their sites' rests and delays; popping only what sites can
+  take, about 50. When no site in the window can take one, the scheduler has
+  the engine ask again when the first may (Scrapy asks only when a response comes or on
+  its 5 s heartbeat, and a rest's end is neither).
 - A lease ends only when Scrapy is done with the request: its response went through the
   callback, the requests it yielded are queued and its items pushed to the writer's list.
   Scrapy has no signal for that moment, but its engine keeps exactly those requests in
@@ -58,23 +66,52 @@ from crawler.discovery import origin
 
 logger = logging.getLogger(__name__)
 
-# Pop the best request (lowest score = highest priority) of a site this worker is not
-# already busy with, among the first ARGV[2], into this worker's lease hash. Members are
-# "<site origin>\n<pickled request>", so the script can see the site.
+# Pop the best request (lowest score = highest priority), among the first ARGV[2], of a
+# site that can take it now: not one this worker is busy with (ARGV[6..], see
+# `LeasingScheduler.busy_sites`), and one with a free token (crawler/distributed.py's
+# `SiteTokens`: ARGV[3] prefix, ARGV[4] tokens per site), i.e. neither resting after an
+# answer nor held by other workers. A request popped for a site that cannot take it waits
+# in this worker's CONCURRENT_REQUESTS slots until it can: slots full, wire half empty.
+# Into this worker's lease hash. Members are "<site origin>\n<pickled request>", so the
+# script can see the site. Returns the member; or, when no site of the window can take a
+# request, the milliseconds until the first skipped for its tokens may (a resting token's
+# rest, ARGV[5] for one held), -1 if none was. Read in chunks: the first usually has one.
 POP = """
-local busy = {}
-for i = 3, #ARGV do busy[ARGV[i]] = true end
-local best = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
-for i = 1, #best, 2 do
-  local member = best[i]
-  local site = string.sub(member, 1, (string.find(member, '\\n', 1, true) or 1) - 1)
-  if not busy[site] then
-    redis.call('ZREM', KEYS[1], member)
-    redis.call('HSET', KEYS[2], ARGV[1], best[i + 1] .. '|' .. member)
-    return member
+local busy, known = {}, {}
+for i = 6, #ARGV do busy[ARGV[i]] = true end
+local window, prefix, tokens, poll = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local function wait_for(site)
+  local soonest = nil
+  for n = 0, tokens - 1 do
+    local key = prefix .. site .. ':' .. n
+    local holder = redis.call('GET', key)
+    if not holder then return 0 end
+    local wait = poll
+    if holder == 'resting' then wait = math.max(1, redis.call('PTTL', key)) end
+    if not soonest or wait < soonest then soonest = wait end
   end
+  return soonest
 end
-return false
+local soonest = -1
+for first = 0, window - 1, 100 do
+  local best = redis.call('ZRANGE', KEYS[1], first, math.min(first + 100, window) - 1, 'WITHSCORES')
+  for i = 1, #best, 2 do
+    local member = best[i]
+    local site = string.sub(member, 1, (string.find(member, '\\n', 1, true) or 1) - 1)
+    if not busy[site] then
+      if known[site] == nil then known[site] = wait_for(site) end
+      local wait = known[site]
+      if wait == 0 then
+        redis.call('ZREM', KEYS[1], member)
+        redis.call('HSET', KEYS[2], ARGV[1], best[i + 1] .. '|' .. member)
+        return member
+      end
+      if soonest < 0 or wait < soonest then soonest = wait end
+    end
+  end
+  if #best < 200 then break end
+end
+return soonest
 """
 # Mark a request seen and queue it, in one step (scrapy-redis does SADD, then ZADD).
 ENQUEUE = """
@@ -116,7 +153,7 @@ return {moved, attachments}
 """
 
 
-POP_WINDOW = 200   # how far down the queue a worker looks for a request of a site it is not busy with
+POP_WINDOW = 1000  # how far down the queue a worker looks for a request of a site that can take it
 
 
 @dataclass
@@ -156,6 +193,7 @@ class LeasingScheduler(Scheduler):
         self.give_back_script = self.server.register_script(GIVE_BACK)
         self.server.hset(self.keys.workers, self.worker, "running")
         self._beat()
+        self.wake, self.wake_at = None, 0.0  # a call that has the engine ask for a request again
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(max(0.2, min(5.0, self.timeout / 4)), now=False)
         logger.info("worker %s joined the crawl at %s (heartbeat timeout %g s)",
@@ -164,6 +202,8 @@ class LeasingScheduler(Scheduler):
     def close(self, reason):
         if self.loop.running:
             self.loop.stop()
+        if self.wake is not None and self.wake.active():
+            self.wake.cancel()
         self._end_finished_leases()
         if self.leases:
             given = self._give_back(self.worker, force=True, state="running")
@@ -222,24 +262,80 @@ class LeasingScheduler(Scheduler):
         return None
 
     def next_request(self):
-        busy = self._end_finished_leases()
+        self._end_finished_leases()
         if self.local:
             *_, request = heapq.heappop(self.local)
             self.local_set.discard(request)
             return request
-        load = Counter(origin(r.url) for lease in self.leases.values()
-                       for r in (lease.request, *lease.children) if r in busy)
-        full = [site for site, n in load.items() if n >= self.per_site]
+        busy, soonest = self.busy_sites()
         lease_id = str(next(self.numbers))
         data = self.pop_script(keys=[self.queue.key, self.keys.leases(self.worker)],
-                               args=[lease_id, POP_WINDOW, *full])
-        if data is None:
+                               args=[lease_id, POP_WINDOW, distributed.TOKEN_PREFIX, self.per_site,
+                                     int(distributed.POLL_SECONDS * 1000), *busy])
+        if not isinstance(data, bytes):
+            # Nothing the sites can take now. Scrapy asks again when a response comes or on
+            # its 5 s heartbeat; a site whose rest ends, or whose token another worker gives
+            # back, is no such event: ask again then.
+            waits = [w for w in (soonest, data / 1000 if data is not None and data >= 0 else None) if w is not None]
+            if waits:
+                self._wake_engine_in(min(waits))
             return None
         request = self.queue._decode_request(data.split(b"\n", 1)[1])
         self.leases[lease_id] = Lease(request)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
+
+    def busy_sites(self) -> tuple[list[str], float | None]:
+        """Sites that cannot take one more request of this worker now, and the seconds until
+        the first of them may that no response will announce (None: the responses will).
+
+        A site is busy while this worker downloads CONCURRENT_REQUESTS_PER_DOMAIN of its
+        requests; while one of its requests still waits before the wire (for robots.txt, a
+        site token or Scrapy's delay: another would wait behind it); and until the longest
+        delay Scrapy may draw since its last request started (DOWNLOAD_DELAY or
+        AutoThrottle's, with RANDOMIZE_DOWNLOAD_DELAY's jitter) is over. What Redis knows
+        (tokens held by other workers, a site resting after an answer) the POP script checks.
+        """
+        downloader = self.crawler.engine.downloader
+        now = time.monotonic()
+        load: Counter = Counter()
+        busy: set[str] = set()
+        soonest = None
+        for request in downloader.active:          # from the first middleware until the answer
+            site = origin(request.url)
+            load[site] += 1
+            slot = downloader.slots.get(site)
+            if slot is None or request not in slot.transferring:
+                busy.add(site)
+                soonest = distributed.POLL_SECONDS
+        busy.update(site for site, n in load.items() if n >= self.per_site)
+        for site, slot in downloader.slots.items():
+            jitter = getattr(slot, "jitter", 0.5 if getattr(slot, "randomize_delay", False) else 0.0)  # Scrapy < 2.19
+            rest = slot.lastseen + slot.delay * (1 + jitter) - now
+            if rest > 0 and site not in busy:
+                busy.add(site)
+                soonest = rest if soonest is None else min(soonest, rest)
+        return list(busy), soonest
+
+    def _wake_engine_in(self, seconds: float) -> None:
+        """Have the engine ask for a request in `seconds` (one pending call, the soonest)."""
+        seconds = min(max(seconds, 0.01), 1.0)
+        when = time.monotonic() + seconds
+        if self.wake is not None and self.wake.active():
+            if self.wake_at <= when:
+                return
+            self.wake.cancel()
+        from twisted.internet import reactor  # the one Scrapy installed (not at import: tests import this module)
+
+        self.wake_at = when
+        self.wake = reactor.callLater(seconds, self._wake_engine)
+
+    def _wake_engine(self) -> None:
+        self.wake = None
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
 
     def has_pending_requests(self):
         """Work left here, in the queue, or in another worker's leases (it may queue more)."""

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import time
 import urllib.request
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 
 from extractors import extract
 from localweb.national import NationalWeb, address, latency, loopback_addresses_work, organ_name
+from localweb.night import Night
 
 pytestmark = pytest.mark.skipif(not loopback_addresses_work(), reason="127.0.0.0/8 is not all loopback here")
 
@@ -49,3 +52,53 @@ def test_serves_n_sites_with_latency_reports_and_304():
         assert get(gold[4]["url"], {"If-None-Match": headers["ETag"]})[0] == 304
         assert get(web.urls["n0003"] + "/nothing.html")[0] == 404
         assert {(a.site, a.path) for a in web.log} >= {("n0003", "/nothing.html"), ("n0000", "/")}
+
+
+def on_the_wire(log) -> list[tuple[str, float, float]]:
+    """(site, arrival, answer) of every request the national web served: it answers each URL
+    a fixed latency after the request came, and logs the answer's time."""
+    return [(a.site, a.time - latency(a.site, urlsplit(a.path).path or "/"), a.time) for a in log]
+
+
+def most_at_once(spans) -> int:
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    most = now = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    return most
+
+
+@pytest.mark.slow
+def test_a_worker_keeps_its_slots_on_the_wire_and_each_site_polite(redis_url, tmp_path):
+    """One worker, 40 slow sites, CONCURRENT_REQUESTS 16, the product's politeness (2 requests
+    per site, a 0.5 s rest after each answer, AutoThrottle). A request popped for a site that
+    cannot take it yet (resting, or busy in this worker) waits in one of the 16 slots: the
+    worker kept about 7.5 requests on the wire that way, against 11-12 when the scheduler pops
+    only requests that sites can take now (crawler/leases.py); 40 sites x 2 allow far more."""
+    slots = 16
+    with NationalWeb(40) as web:
+        web.prebuild()
+        seeds = tmp_path / "seeds.csv"
+        web.write_seeds(seeds)
+        (tmp_path / "night").mkdir()
+        night = Night(redis_url, seeds, tmp_path / "archive.db", tmp_path / "night",
+                      settings=["-s", f"CONCURRENT_REQUESTS={slots}"])
+        night.reset()
+        night.start_writer()
+        night.start_worker()
+        night.wait(timeout=600)
+        requests = on_the_wire(web.log)
+    assert len(requests) == 40 * 8 and night.stored.read_text(encoding="utf-8").count("\n") == 40 * 3
+    sites = defaultdict(list)
+    for site, arrival, answer in requests:
+        sites[site].append((arrival, answer))
+    # politeness: per site, at most 2 requests at once, each answer followed by a 0.5 s rest of its token
+    assert max(most_at_once(spans) for spans in sites.values()) == 2
+    assert max(most_at_once([(arrival, answer + 0.5 - 0.03) for arrival, answer in spans])
+               for spans in sites.values()) <= 2
+    # the worker's slots: requests on the wire, on average over the middle of the crawl
+    first, last = min(a for _, a, _ in requests), max(b for *_, b in requests)
+    start, end = first + 0.2 * (last - first), first + 0.8 * (last - first)
+    wire = sum(max(0.0, min(answer, end) - max(arrival, start)) for _, arrival, answer in requests) / (end - start)
+    assert wire >= 9.0, f"{wire:.1f} of {slots} requests on the wire"

@@ -12,7 +12,8 @@ import archive_days as days
 from archive import Archive
 from archive.redis_store import STOP, dumps_item, loads_item, publish_validators
 from crawler import leases
-from crawler.distributed import NightError, NightKeys, join_night, leave_night, release_tokens_of, reset_night
+from crawler.distributed import (TOKEN_PREFIX, NightError, NightKeys, SiteTokens, join_night, leave_night,
+                                 release_tokens_of, reset_night)
 from crawler.items import GoneItem
 
 KEYS = NightKeys()
@@ -54,12 +55,11 @@ def give_back(client, worker, force=False):
 
 
 def test_a_dead_workers_requests_go_back_at_their_priority_and_its_attachments_leave_the_seen_set(client):
-    pop = client.register_script(leases.POP)
     enqueue_local = client.register_script(leases.ENQUEUE_LOCAL)
     client.zadd(KEYS.requests, {b"http://a\npage": -20, b"http://b\nhome": 0})
     client.hset(KEYS.workers, "w1", "running")
     client.set(KEYS.alive("w1"), "1", px=60_000)
-    assert pop(keys=[KEYS.requests, KEYS.leases("w1")], args=["1", 10]) == b"http://a\npage"   # the best first
+    assert pop_for(client, "w1", "1") == b"http://a\npage"                                         # the best first
     assert enqueue_local(keys=[KEYS.dupefilter, KEYS.leases("w1")], args=["fp-pdf", "1/fp-pdf", "http://a/r.pdf"])
     assert not enqueue_local(keys=[KEYS.dupefilter, KEYS.leases("w1")], args=["fp-pdf", "1/fp-pdf", "http://a/r.pdf"])
     assert client.zrange(KEYS.requests, 0, -1) == [b"http://b\nhome"]
@@ -73,13 +73,38 @@ def test_a_dead_workers_requests_go_back_at_their_priority_and_its_attachments_l
     assert give_back(client, "w1") is None                   # once
 
 
-def test_a_worker_busy_with_a_site_takes_another_sites_request_first(client):
+def pop_for(client, worker, lease, *busy, window=10, slots=2):
+    """The scheduler's pop (LeasingScheduler.next_request) of `worker`, busy with `busy` sites."""
     pop = client.register_script(leases.POP)
+    return pop(keys=[KEYS.requests, KEYS.leases(worker)], args=[lease, window, TOKEN_PREFIX, slots, 50, *busy])
+
+
+def test_a_worker_busy_with_a_site_takes_another_sites_request_first(client):
     client.zadd(KEYS.requests, {b"http://a\narticle1": -20, b"http://a\narticle2": -20, b"http://b\nhome": 0})
-    take = lambda *busy: pop(keys=[KEYS.requests, KEYS.leases("w1")], args=["1", 10, *busy])  # noqa: E731
-    assert take("http://a") == b"http://b\nhome"
-    assert take("http://a") is None                          # only busy sites left: wait for one
-    assert take() == b"http://a\narticle1"
+    assert pop_for(client, "w1", "1", "http://a") == b"http://b\nhome"
+    assert pop_for(client, "w1", "2", "http://a") == -1            # only busy sites left: wait for a response
+    assert pop_for(client, "w1", "3") == b"http://a\narticle1"
+
+
+def test_a_site_without_a_free_token_is_skipped_and_the_wait_is_told(client):
+    """A request popped for a site whose tokens are all taken (held by another worker, or
+    resting after an answer) would sit in one of the worker's CONCURRENT_REQUESTS slots until
+    the site can take it; the pop leaves it in the queue and takes another site's."""
+    client.zadd(KEYS.requests, {b"http://a\narticle": -30, b"http://b\narticle": -20, b"http://c\nhome": 0})
+    tokens = SiteTokens(client, slots=2, hold_ms=60_000, delay_ms=800, worker="w2")
+    held = tokens.try_acquire("http://a"), tokens.try_acquire("http://a")     # another worker downloads two of a
+    rested = tokens.try_acquire("http://b"), tokens.try_acquire("http://b")
+    for token in rested:
+        tokens.release(*token)                                               # b answered: it rests 0.8 s
+    assert pop_for(client, "w1", "1") == b"http://c\nhome"
+    assert pop_for(client, "w1", "2") == 50                                  # held by another worker: look again soon
+    assert 700 < pop_for(client, "w1", "3", "http://a") <= 800               # resting: look again when it ends
+    assert client.zcard(KEYS.requests) == 2 and client.hlen(KEYS.leases("w1")) == 1
+    tokens.release(*held[0])                                                 # one of a's answers came
+    assert pop_for(client, "w1", "4", "http://b") == 50                      # resting, the other still held
+    client.delete(held[0][0])                                                # and its rest is over
+    assert pop_for(client, "w1", "5") == b"http://a\narticle"
+    assert pop_for(client, "w1", "6", slots=3) == b"http://b\narticle"      # a third token of b is free
 
 
 def test_the_last_worker_out_finishes_the_night_and_stops_the_writer_once(client):
