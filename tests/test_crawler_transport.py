@@ -91,6 +91,16 @@ def test_site_statistics_in_the_archives_shape():
     assert archive_site_stats(sites, "shutdown")["http://tc/"]["status"] == "failed"
 
 
+def _slot(delay):
+    """A download slot without random jitter (the keyword changed name in Scrapy 2.19)."""
+    from scrapy.core.downloader import Slot
+
+    try:
+        return Slot(concurrency=2, delay=delay, jitter=0)
+    except TypeError:
+        return Slot(concurrency=2, delay=delay, randomize_delay=False)
+
+
 def _throttle(cls):
     from scrapy.utils.test import get_crawler as crawler_with
 
@@ -103,13 +113,12 @@ def _throttle(cls):
 @pytest.mark.parametrize("status", [200, 304])
 def test_a_site_delay_raised_by_one_slow_answer_comes_down_on_quick_answers(status):
     """A quiet night is mostly 304s: they must let the delay fall again as 200s do."""
-    from scrapy.core.downloader import Slot
     from scrapy.http import Response
 
     from crawler.throttle import ConditionalAutoThrottle
 
     throttle = _throttle(ConditionalAutoThrottle)
-    slot = Slot(concurrency=2, delay=0.05, randomize_delay=False)
+    slot = _slot(0.05)
     url = "http://tc.gov.cn/a.html"
     throttle._adjust_delay(slot, 0.209, Response(url, status=status))  # one slow answer
     assert slot.delay == pytest.approx(0.209)
@@ -125,12 +134,11 @@ def test_a_site_delay_raised_by_one_slow_answer_comes_down_on_quick_answers(stat
 
 def test_scrapy_autothrottle_alone_keeps_the_delay_a_slow_304_set():
     """Why crawler.throttle exists: with Scrapy's class the delay never comes down on 304s."""
-    from scrapy.core.downloader import Slot
     from scrapy.extensions.throttle import AutoThrottle
     from scrapy.http import Response
 
     throttle = _throttle(AutoThrottle)
-    slot = Slot(concurrency=2, delay=0.05, randomize_delay=False)
+    slot = _slot(0.05)
     throttle._adjust_delay(slot, 0.209, Response("http://tc.gov.cn/a.html", status=304))
     for _ in range(6):
         throttle._adjust_delay(slot, 0.002, Response("http://tc.gov.cn/a.html", status=304))
