@@ -120,8 +120,10 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "timeout": 120_000,                  # launching takes ~1 s, but minutes on a crowded machine
 }
 # few pages at a time: the browser is for the odd JavaScript site, and on a busy machine
-# many concurrent pages only make every one of them time out
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+# many concurrent pages only make every one of them time out. Four, not two: a JavaScript
+# column's reports come all at once, and two at a time their rendering was the last second
+# of a local-web crawl (bench/crawl.py: 6.6 s -> 4.7 s on a quiet machine)
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 60_000
 PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.browser_should_abort"
