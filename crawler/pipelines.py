@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,11 +22,10 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.items import GoneItem, ReportItem
+from crawler.reading import reader_pool
 from crawler.sitestats import site_stats_for
 
 logger = logging.getLogger(__name__)
-
-READER_NICENESS = 10  # reading processes run at a lower priority than the crawl (see _new_pool)
 
 SPEC_FIELDS = ("url", "organ", "year", "title", "published", "template", "contacts", "cells", "failed_checks")
 
@@ -75,10 +73,7 @@ class ExtractPipeline:
         """Reading processes, started now and importing the readers while the first pages download."""
         from extractors import preload
 
-        # os.nice: the crawl's own process keeps the CPU it needs to keep downloads and
-        # timers on time (politeness, the browser's waits); the readers take the rest
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=os.nice, initargs=(READER_NICENESS,))
+        pool = reader_pool(self.workers)  # niced, and ending with the crawl (crawler/reading.py)
         for _ in range(self.workers):
             pool.submit(preload)
         return pool
