@@ -122,6 +122,7 @@ class NightKeys:
         self.night = f"{spider}:night"              # state open | finished, opened_at, finished_at
         self.reclaimed = f"{spider}:reclaimed"      # requests given back from dead workers (JSON)
         self.validators = f"{spider}:validators"    # report URL -> the archive's ETag/Last-Modified
+        self.robots = f"{spider}:robots"            # site (host:port) -> tonight's robots.txt body
 
     def alive(self, worker: str) -> str:
         return f"{self.spider}:alive:{worker}"
@@ -131,7 +132,8 @@ class NightKeys:
 
     def cleared_by_reset(self) -> list[str]:
         """Not the items (the writer's) nor the validators (the archive's, refreshed by the writer)."""
-        return [self.requests, self.dupefilter, self.sitestats, self.workers, self.night, self.reclaimed]
+        return [self.requests, self.dupefilter, self.sitestats, self.workers, self.night, self.reclaimed,
+                self.robots]
 
 
 class NightError(Exception):
@@ -221,6 +223,21 @@ class RedisValidators:
     def validators(self, url: str) -> dict | None:
         data = self.client.hget(self.key, url)
         return json.loads(data) if data else None
+
+
+class RedisRobots:
+    """Tonight's robots.txt of each site, fetched by one worker and parsed by all
+    (crawler.middlewares.SharedRobotsTxtMiddleware); cleared with the night (`--reset`)."""
+
+    def __init__(self, client, key: str):
+        self.client = client
+        self.key = key
+
+    def get(self, netloc: str) -> bytes | None:
+        return self.client.hget(self.key, netloc)
+
+    def put(self, netloc: str, body: bytes) -> None:
+        self.client.hsetnx(self.key, netloc, body)
 
 
 # ------------------------------------------------------------------ per-site tokens
@@ -384,6 +401,7 @@ class WorkerExtension:
         self.client = connect(crawler.settings.get("REDIS_URL"))
         self.keys = NightKeys(SPIDER)
         crawler.nianbao_validators = RedisValidators(self.client, self.keys.validators)
+        crawler.nianbao_robots = RedisRobots(self.client, self.keys.robots)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

@@ -19,7 +19,9 @@ from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.misc import build_from_crawler
 
 from crawler.cms import jsp
 from crawler.discovery import origin, url_template
@@ -313,3 +315,33 @@ class PrivateAddressMiddleware:
             except (OSError, ValueError):  # no such name: the downloader will say so
                 self.addresses[host] = []
         return self.addresses[host]
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with one fetch a night per site for all workers.
+
+    Each process keeps its own parsed robots.txt per site, so every worker of a distributed
+    crawl fetched each site's robots.txt again: one more request per site per worker, under
+    the site's politeness. With a store (`crawler.nianbao_robots`, the worker's Redis:
+    crawler.distributed.RedisRobots) the body the first worker fetched is parsed by the
+    others; a failed fetch is not shared (each worker tries for itself, as before). A
+    single-process crawl has no store and this is Scrapy's middleware unchanged. Leans on
+    Scrapy's `_parsers`, `_parserimpl` and `_parse_robots` (tests/test_distributed_crawl.py
+    counts robots.txt fetches).
+    """
+
+    async def robot_parser(self, request, *args):
+        store = getattr(self.crawler, "nianbao_robots", None)
+        netloc = urlsplit(request.url).netloc
+        if store is not None and netloc not in self._parsers:
+            body = store.get(netloc)
+            if body is not None:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+                self._stats.inc_value("robotstxt/shared")
+        return await super().robot_parser(request, *args)
+
+    async def _parse_robots(self, response, netloc, *args):
+        store = getattr(self.crawler, "nianbao_robots", None)
+        if store is not None:
+            store.put(netloc, response.body)
+        return await super()._parse_robots(response, netloc, *args)
