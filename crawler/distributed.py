@@ -51,7 +51,7 @@ from scrapy import signals
 
 from crawler.discovery import origin
 from crawler.items import ReportItem
-from crawler.sitestats import site_stats_for
+from crawler.sitestats import merge_shapes, site_stats_for
 
 logger = logging.getLogger(__name__)
 
@@ -441,9 +441,8 @@ def merge_worker_stats(reports: list[dict]) -> dict:
             for key in ("pages", "bytes", "reports", "browser_pages", "blocks"):
                 total[key] += site.get(key, 0)
             total["failed"].update(site.get("failed") or {})  # every worker's failed URLs: not judged gone
-            shapes = total["browser_shapes"] = dict(total.get("browser_shapes") or {})
-            for shape, learned in (site.get("browser_shapes") or {}).items():
-                shapes[shape] = max(learned, shapes.get(shape, ""))
+            total["browser_shapes"] = dict(total.get("browser_shapes") or {})
+            merge_shapes(total["browser_shapes"], site.get("browser_shapes") or {})
             for reason, n in site.get("errors", {}).items():
                 total["errors"][reason] = total["errors"].get(reason, 0) + n
     reasons = {r["finish_reason"] for r in reports}

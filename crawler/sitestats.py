@@ -53,8 +53,7 @@ class SiteStats:
         """A URL shape of this site whose plain page is an empty shell (kept by the archive,
         so the next nights send such pages to the browser at once)."""
         if seed:
-            shapes = self._site(seed["name"], seed.get("url"))["browser_shapes"]
-            shapes[shape] = max(learned_at, shapes.get(shape, ""))
+            merge_shapes(self._site(seed["name"], seed.get("url"))["browser_shapes"], {shape: learned_at})
 
     def error(self, seed: dict | None, reason: str, url: str, role: str | None = None, via: str | None = None) -> None:
         """An error with its reason ('http 404', 'timeout', 'robots.txt', 'blocked: …'), the
@@ -106,6 +105,12 @@ class SiteStats:
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
                 + (f"; errors: {errors}" if errors else "; no errors"))
+
+
+def merge_shapes(into: dict[str, str], shapes: dict[str, str]) -> None:
+    """Add shell shapes to a site's, keeping the later date where both know a shape."""
+    for shape, learned_at in shapes.items():
+        into[shape] = max(learned_at, into.get(shape, ""))
 
 
 def site_stats_for(crawler) -> SiteStats:
