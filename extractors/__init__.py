@@ -94,13 +94,21 @@ def preload() -> None:
         extract(sample.encode("utf-8"), url="preload.html", content_type="text/html; charset=utf-8")
 
 
+_ALARM_REPEAT_S = 0.1
+
+
 class _Overtime(BaseException):
     """Raised by the alarm; a BaseException so that no reader's `except Exception` swallows it."""
 
 
 @contextlib.contextmanager
 def _hard_limit(at: float):
-    """Interrupt the block at time.monotonic() == `at` (SIGALRM; main thread only, else no-op)."""
+    """Interrupt the block at time.monotonic() == `at` (SIGALRM; main thread only, else no-op).
+
+    The alarm repeats every REPEAT_S until the block is over: an exception raised by a signal
+    handler is swallowed when it lands in a garbage-collector callback or a `__del__` (Python
+    reports it as "unraisable" and carries on), and a single alarm would then be lost.
+    """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -111,7 +119,7 @@ def _hard_limit(at: float):
             raise _Overtime()
 
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, max(0.001, at - time.monotonic()))
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, at - time.monotonic()), _ALARM_REPEAT_S)
     try:
         yield
     finally:
