@@ -58,6 +58,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scrapy import signals
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
@@ -163,6 +164,19 @@ class Lease:
     children: dict = field(default_factory=dict)   # attachment request -> its field in the lease hash
 
 
+def _jitter(slot) -> float:
+    """The share of its delay Scrapy may add at random before a slot's next request.
+
+    `Slot.jitter` since Scrapy 2.19; before it, `randomize_delay`, now a property that
+    warns on every read: read only where `jitter` is missing, since busy_sites asks for
+    every resting site at every request popped.
+    """
+    jitter = getattr(slot, "jitter", None)
+    if jitter is None:
+        jitter = 0.5 if slot.randomize_delay else 0.0
+    return jitter
+
+
 class LeasingScheduler(Scheduler):
     """scrapy-redis's Scheduler with leases, heartbeats and giving back (see the module)."""
 
@@ -194,6 +208,11 @@ class LeasingScheduler(Scheduler):
         self.server.hset(self.keys.workers, self.worker, "running")
         self._beat()
         self.wake, self.wake_at = None, 0.0  # a call that has the engine ask for a request again
+        # Sites whose delay since their last request may not be over (busy_sites): the
+        # sites of requests on the wire and of answers since. Not every slot Scrapy keeps:
+        # with thousands of sites that is thousands of slots looked at per request popped.
+        self.resting: dict[str, object] = {}
+        self.crawler.signals.connect(self._rests, signal=signals.request_left_downloader)
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(max(0.2, min(5.0, self.timeout / 4)), now=False)
         logger.info("worker %s joined the crawl at %s (heartbeat timeout %g s)",
@@ -309,14 +328,27 @@ class LeasingScheduler(Scheduler):
             if slot is None or request not in slot.transferring:
                 busy.add(site)
                 soonest = distributed.POLL_SECONDS
+            else:
+                self.resting[site] = slot
         busy.update(site for site, n in load.items() if n >= self.per_site)
-        for site, slot in downloader.slots.items():
-            jitter = getattr(slot, "jitter", 0.5 if getattr(slot, "randomize_delay", False) else 0.0)  # Scrapy < 2.19
-            rest = slot.lastseen + slot.delay * (1 + jitter) - now
-            if rest > 0 and site not in busy:
+        for site, slot in list(self.resting.items()):
+            rest = slot.lastseen + slot.delay * (1 + _jitter(slot)) - now
+            if rest <= 0:
+                # rested; only a new request (in downloader.active) or an answer (which
+                # may raise the delay: _rests) can make it rest again
+                if site not in load:
+                    del self.resting[site]
+            elif site not in busy:
                 busy.add(site)
                 soonest = rest if soonest is None else min(soonest, rest)
         return list(busy), soonest
+
+    def _rests(self, request, spider=None) -> None:
+        """An answer came (the delay may have changed with it): the site may rest again."""
+        site = origin(request.url)
+        slot = self.crawler.engine.downloader.slots.get(site)
+        if slot is not None:
+            self.resting[site] = slot
 
     def _wake_engine_in(self, seconds: float) -> None:
         """Have the engine ask for a request in `seconds` (one pending call, the soonest)."""

@@ -29,6 +29,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = True                   # some JSP portals loop without their session cookie
 TELNETCONSOLE_ENABLED = False
+# Items (and requests) of one response handled side by side. Scrapy starts this many tasks
+# for every response whatever it yields (default 100); ours yield a few: a report and its
+# attachments at most, and reading is limited by NIANBAO_EXTRACT_WORKERS anyway.
+CONCURRENT_ITEMS = 8
 
 # --- scope and limits -----------------------------------------------------------------------
 DEPTH_LIMIT = 10                         # seed → section → column → pages … → article → attachment

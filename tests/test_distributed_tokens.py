@@ -84,3 +84,18 @@ def test_a_dead_workers_token_expires(redis_url):
     assert taken is not None
     dead.release(*late)                      # a late release does not free someone else's token
     assert alive.try_acquire("http://a") is None
+
+
+def test_the_scheduler_reads_a_slots_jitter_without_scrapys_deprecation_warning():
+    """busy_sites asks for the jitter of every resting site at every pop: the deprecated
+    Slot.randomize_delay warns on every read (and cost a worker a large share of its CPU)."""
+    import warnings
+
+    from scrapy.core.downloader import Slot
+
+    from crawler.leases import _jitter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _jitter(Slot(concurrency=2, delay=0.5, jitter=0.5)) == 0.5
+        assert _jitter(Slot(concurrency=2, delay=0.5, jitter=0.0)) == 0.0
