@@ -10,9 +10,10 @@ module is both ends of that wire:
   JSON cannot, so every bytes value travels as `<field>_base64` - the same convention
   `nianbao store --items` reads, so a queue dumped with `redis-cli LRANGE` is a valid
   items file. `crawler.distributed` plugs `dumps_item` into REDIS_ITEMS_SERIALIZER.
-- `RedisWriter`: pops items and stores them, one archive transaction each. An item is
-  moved (LMOVE) to a `<key>:writing` list before it is stored and removed from there only
-  after its transaction commits, so a writer killed at any moment loses nothing: the next
+- `RedisWriter`: pops items and stores those that came within a second together, in
+  one archive transaction (a commit costs more than a report's rows: Archive.batch). An
+  item is moved (LMOVE) to a `<key>:writing` list before it is stored and removed from
+  there only after its transaction commits, so a writer killed at any moment loses nothing: the next
   writer stores what is left in `<key>:writing` first (storing an item twice is harmless:
   the second time it is "unchanged"). A gone item (a report URL answering 404/410) marks
   its report gone, as StorePipeline does. And the writer keeps one report per (seed,
@@ -39,6 +40,9 @@ from typing import Callable
 
 ITEMS_KEY = "reports:items"            # scrapy-redis's "%(spider)s:items" for the reports spider
 STOP = {"nianbao": "stop"}             # the sentinel: no more items will come
+STOP_DATA = json.dumps(STOP).encode()
+BATCH_ITEMS = 50                       # items stored per archive transaction at most
+BATCH_SECONDS = 1.0                    # how long the items of one transaction are gathered
 POLL_SECONDS = 1.0                     # how long one blocking pop waits (and the stop-check granularity)
 OUTAGE_SECONDS = 300.0                 # how long the writer waits for a Redis that does not answer
 
@@ -89,7 +93,7 @@ def loads_item(data: bytes | str) -> dict:
 
 def request_stop(client, items_key: str = ITEMS_KEY) -> None:
     """Tell the writer to stop once it has stored every item queued so far."""
-    client.rpush(items_key, json.dumps(STOP))
+    client.rpush(items_key, STOP_DATA)
 
 
 # ------------------------------------------------------------------ the writer
@@ -132,9 +136,9 @@ class RedisWriter:
     def _consume(self, result: WriterResult, until_idle: float | None, poll: float) -> str:
         writing = writing_key(self.items_key)
         # what a killed writer had taken but not committed comes first
-        for data in self.client.lrange(writing, 0, -1):
-            if self._handle(result, data, writing):
-                return "sentinel"
+        left = self.client.lrange(writing, 0, -1)
+        if left and self._handle(result, left, writing):
+            return "sentinel"
         idle_since = time.monotonic()
         while True:
             data = self._next(writing, poll)
@@ -143,8 +147,29 @@ class RedisWriter:
                     return f"{until_idle:g} s idle"
                 continue
             idle_since = time.monotonic()
-            if self._handle(result, data, writing):
+            if self._handle(result, self._waiting_after(data, writing), writing):
                 return "sentinel"
+
+    def _waiting_after(self, first: bytes, writing: str) -> list[bytes]:
+        """`first` and the items that come within BATCH_SECONDS after it, up to BATCH_ITEMS,
+        moved to `writing`. Not past the sentinel: what follows it is the next night's."""
+        import redis
+
+        batch, deadline = [first], time.monotonic() + BATCH_SECONDS
+        try:
+            while len(batch) < BATCH_ITEMS and batch[-1] != STOP_DATA:
+                data = self.client.lmove(self.items_key, writing, "LEFT", "RIGHT")
+                if data is None:
+                    left = deadline - time.monotonic()
+                    if left < 0.01:
+                        break
+                    data = self.client.blmove(self.items_key, writing, left, "LEFT", "RIGHT")
+                    if data is None:
+                        break
+                batch.append(data)
+        except (redis.ConnectionError, redis.TimeoutError):
+            pass  # store what was taken; the next pop waits for Redis (_next)
+        return batch
 
     def _next(self, writing: str, poll: float) -> bytes | None:
         """The next item, moved to `writing`; a Redis that does not answer (a busy or
@@ -162,15 +187,24 @@ class RedisWriter:
                 print(f"nianbao store: Redis does not answer ({exc}); trying again", file=sys.stderr, flush=True)
                 time.sleep(1.0)
 
-    def _handle(self, result: WriterResult, data: bytes, writing: str) -> bool:
-        """Store one queued entry (True for the sentinel); then forget it."""
-        item = loads_item(data)
-        is_stop = item == STOP
-        if not is_stop:
-            outcome = self._store(result.crawl_id, item)
+    def _handle(self, result: WriterResult, batch: list[bytes], writing: str) -> bool:
+        """Store queued entries in one archive transaction, up to the sentinel (True if it
+        came); then forget them. A kill before the commit leaves them all in `writing`."""
+        stored, is_stop = [], False
+        with self.archive.batch():
+            for data in batch:
+                item = loads_item(data)
+                if item == STOP:
+                    is_stop = True
+                    break
+                stored.append((self._store(result.crawl_id, item), item))
+        for outcome, item in stored:
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             self.on_item(outcome, item)
-        self.client.lrem(writing, 1, data)
+        forget = self.client.pipeline(transaction=False)
+        for data in batch[:len(stored) + is_stop]:  # anything behind a sentinel stays for the next writer
+            forget.lrem(writing, 1, data)
+        forget.execute()
         return is_stop
 
     def _store(self, crawl_id: int, item: dict) -> str:

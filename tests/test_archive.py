@@ -358,3 +358,28 @@ def test_store_many_is_one_transaction_with_the_same_outcomes(tmp_path):
         crawl = archive.begin_crawl(days.seeds())
         assert archive.store_many(crawl, days.day2_items()) == ["unchanged", "revised", "unchanged", "new"]
         assert archive.db.execute("SELECT count(*) FROM changes").fetchone() == (2,)
+
+
+def test_a_store_that_fails_inside_a_batch_is_undone_alone(tmp_path, monkeypatch):
+    """Archive.batch(): one commit for several items; an item that fails half-way leaves
+    none of its rows, and the others of the batch are kept."""
+    first, second, third = days.day1_items()[:3]
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds())
+        real_event = archive._event
+
+        def event(crawl_id, report_id, kind, *args, **kwargs):
+            if archive.db.execute("SELECT organ FROM reports WHERE id = ?", [report_id]).fetchone()[0] == "湘乡市民政局":
+                raise ValueError("boom")  # after the capture, report, version and cells were written
+            return real_event(crawl_id, report_id, kind, *args, **kwargs)
+
+        monkeypatch.setattr(archive, "_event", event)
+        with archive.batch():
+            assert archive.store(crawl, first) == "new"
+            with pytest.raises(ValueError):
+                archive.store(crawl, second)
+            assert archive.store(crawl, third) == "new"
+        assert not archive.db.conn.in_transaction
+        organs = [r[0] for r in archive.db.execute("SELECT organ FROM reports ORDER BY id")]
+        captures = archive.db.execute("SELECT count(*) FROM captures").fetchone()[0]
+    assert organs == [first["seed_name"], third["seed_name"]] and captures == 2

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
+from archive.redis_store import ITEMS_KEY, writing_key
 from crawler.distributed import NightKeys
 from localweb.night import Night
 
@@ -75,13 +76,16 @@ def single(day1_crawl):
 
 
 def kill_while_holding_requests(night: Night, client, worker: subprocess.Popen, after_items: int) -> str:
-    """SIGKILL `worker` once the writer stored `after_items` items and the worker holds leases."""
+    """SIGKILL `worker` once the workers sent `after_items` items and it holds leases.
+
+    Items sent, not stored: the writer stores them a batch at a time, up to a second later."""
     keys = NightKeys()
     deadline = time.monotonic() + NIGHT_TIMEOUT
     while time.monotonic() < deadline and worker.poll() is None:
         names = [w.decode() for w in client.hkeys(keys.workers) if f":{worker.pid}:" in w.decode()]
         stored = night.stored.read_text(encoding="utf-8").count("\n") if night.stored.exists() else 0
-        if names and stored >= after_items and client.hlen(keys.leases(names[0])):
+        sent = stored + client.llen(ITEMS_KEY) + client.llen(writing_key(ITEMS_KEY))
+        if names and sent >= after_items and client.hlen(keys.leases(names[0])):
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait()
             return names[0]

@@ -107,6 +107,31 @@ def test_an_item_taken_by_a_killed_writer_is_stored_by_the_next(redis_url, tmp_p
     assert client.llen(writing_key(ITEMS_KEY)) == 0
 
 
+def test_items_waiting_together_are_one_transaction_and_a_kill_before_its_commit_loses_none(redis_url, tmp_path):
+    """The writer stores the items already queued in one commit; killed just before it,
+    it leaves all of them in `writing`, and the next writer stores them."""
+    import os
+    import subprocess
+    import sys
+
+    client = redis.Redis.from_url(redis_url)
+    items = days.day1_items()
+    for it in items:
+        client.rpush(ITEMS_KEY, dumps_item(it))
+    request_stop(client)
+    db = tmp_path / "a.db"
+    killed = subprocess.run([sys.executable, "-m", "nianbao.cli", "store", "--redis", _url(client), "--db", str(db)],
+                            env={**os.environ, "NIANBAO_TEST_KILL": "store:before:1"}, capture_output=True, text=True,
+                            timeout=120)
+    assert killed.returncode == -9 and "killpoint: store before #1" in killed.stderr
+    assert client.llen(writing_key(ITEMS_KEY)) == len(items) + 1  # the five and the sentinel, in one batch
+    with Archive(db) as archive:
+        assert archive.db.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+        result = RedisWriter(client, archive).run()
+    assert result.outcomes == {"new": len(items)} and result.stopped_by == "sentinel"
+    assert client.llen(writing_key(ITEMS_KEY)) == 0 and client.llen(ITEMS_KEY) == 0
+
+
 def test_writer_stops_at_the_sentinel_after_the_items_before_it(redis_url, tmp_path):
     client = redis.Redis.from_url(redis_url)
     first, second = days.day1_items()[:2]
