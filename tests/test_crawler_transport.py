@@ -63,6 +63,13 @@ def test_waf_pages_are_blocks(status, body, blocked):
     assert (block_reason(status, body) is not None) is blocked
 
 
+def test_a_block_names_what_the_page_says_in_either_encoding():
+    for codec in ("utf-8", "gb18030"):
+        page = "<html><body>对不起，您的访问被拦截</body></html>".encode(codec)
+        assert block_reason(200, page) == "blocked: page says 您的访问被拦截"
+    assert block_reason(403, b"<h1>ACCESS DENIED</h1>") == "blocked: page says Access Denied"
+
+
 def test_retry_after_seconds_or_date_and_capped_backoff():
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
