@@ -26,7 +26,10 @@ leaves a slot idle; the per-site floor (one site's pages through its
 CONCURRENT_REQUESTS_PER_DOMAIN slots) is printed too, it bounds small N. Then the goals:
 a national no-change night under 15 minutes and a first national crawl under 2 hours on
 one machine, and 2 workers at least 1.6x as fast as 1 where the limit allows. The load
-average is printed with every night: on a shared machine it is part of the figure.
+average is printed with every night: on a shared machine it is part of the figure. So is
+the CPU time the crawl's processes and the web used, and "busy": that time over cores x
+wall. Near 1, the night was bound by this machine's CPU, not by the servers' politeness,
+and a second worker process on the same cores cannot make it much faster.
 """
 from __future__ import annotations
 
@@ -52,10 +55,27 @@ GOAL_NO_CHANGE_S = 15 * 60
 GOAL_FIRST_S = 2 * 3600
 GOAL_SPEEDUP = 1.6
 NATIONAL = 3300
+CPU_BOUND = 0.85        # a night that kept the cores this busy was held back by the CPU
 
 
 def setting(overrides: dict, name: str) -> float:
     return float(overrides.get(name, getattr(project, name)))
+
+
+def cpu_seconds(since: tuple[float, float] | None = None) -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by the crawl's processes and by this one.
+
+    The crawl's: every process this bench started and waited for, with the processes
+    they waited for in turn (workers, their reading processes, the writer, redis-cli).
+    This one's: mostly the national web, which answers from a thread of this process.
+    Both share the machine's cores, so crawl + web over cores x wall says whether a
+    night was bound by the CPU rather than by the servers' latency and politeness.
+    """
+    import resource
+
+    children, own = (resource.getrusage(who) for who in (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF))
+    now = (children.ru_utime + children.ru_stime, own.ru_utime + own.ru_stime)
+    return now if since is None else (now[0] - since[0], now[1] - since[1])
 
 
 def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Path, workers: int,
@@ -67,6 +87,7 @@ def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Pat
     night.start_writer(timeout=600)
     before = len(web.log)
     load = os.getloadavg()[0]
+    cpu = cpu_seconds()
     started = time.monotonic()
     try:
         for _ in range(workers):
@@ -75,10 +96,11 @@ def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Pat
     finally:
         night.stop()
     wall = time.monotonic() - started
+    cpu = cpu_seconds(since=cpu)
     served = web.log[before:]
     outcomes = Counter(line.split("\t", 1)[0] for line in night.stored.read_text(encoding="utf-8").splitlines())
     return {"wall": wall, "requests": len(served), "statuses": Counter(a.status for a in served),
-            "outcomes": outcomes, "load": (load, os.getloadavg()[0])}
+            "outcomes": outcomes, "load": (load, os.getloadavg()[0]), "cpu": cpu}
 
 
 def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: list[str]) -> dict:
@@ -89,12 +111,14 @@ def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: li
     work.mkdir(parents=True)
     before = len(web.log)
     load = os.getloadavg()[0]
+    cpu = cpu_seconds()
     started = time.monotonic()
     log = work / "nightly.log"
     with open(log, "w", encoding="utf-8") as handle:
         result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
                                  *settings], cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, timeout=4 * 3600)
     wall = time.monotonic() - started
+    cpu = cpu_seconds(since=cpu)
     if result.returncode not in (0, 1):  # 1: some site failed, which the figures still describe
         raise RuntimeError(f"nianbao nightly failed ({result.returncode}):\n{log.read_text(encoding='utf-8')[-3000:]}")
     served = web.log[before:]
@@ -106,7 +130,7 @@ def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: li
         outcomes["unchanged"] = conn.execute("SELECT count(*) FROM reports WHERE last_crawl = ?",
                                              [crawl]).fetchone()[0] - changed
     return {"wall": wall, "requests": len(served), "statuses": Counter(a.status for a in served),
-            "outcomes": +outcomes, "load": (load, os.getloadavg()[0])}
+            "outcomes": +outcomes, "load": (load, os.getloadavg()[0]), "cpu": cpu}
 
 
 def main() -> None:
@@ -122,6 +146,7 @@ def main() -> None:
     # the national web is on loopback addresses, which the crawl otherwise refuses (SSRF guard)
     worker_settings = ["-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True",
                        *(arg for pair in options.settings for arg in ("-s", pair))]
+    cores = os.cpu_count() or 1
     delay = MEAN_LATENCY + setting(overrides, "DOWNLOAD_DELAY")
     per_slot = setting(overrides, "CONCURRENT_REQUESTS")
     per_site = setting(overrides, "CONCURRENT_REQUESTS_PER_DOMAIN")
@@ -133,7 +158,7 @@ def main() -> None:
     from bench.machine import describe
     print(describe(), flush=True)
     header = (f"{'sites':>6} {'workers':>7} {'night':<10} {'wall s':>8} {'requests':>8} {'pages/s':>8} "
-              f"{'limit s':>8} {'ratio':>6} {'site floor s':>12} {'load 1m':>12}  outcomes")
+              f"{'limit s':>8} {'ratio':>6} {'site floor s':>12} {'load 1m':>12} {'cpu crawl+web s':>15} {'busy':>5}  outcomes")
     rows, results = [], {}
     print(header, flush=True)
     with RedisServer() as redis_server:
@@ -157,7 +182,8 @@ def main() -> None:
                         results[(sites, workers, night)] = r
                         row = (f"{sites:>6} {workers or 'single':>7} {night:<10} {r['wall']:>8.0f} {r['requests']:>8} "
                                f"{r['requests'] / r['wall']:>8.1f} {limit:>8.0f} {limit / r['wall']:>6.2f} "
-                               f"{floor:>12.1f} {r['load'][0]:>5.1f}->{r['load'][1]:<5.1f}  "
+                               f"{floor:>12.1f} {r['load'][0]:>5.1f}->{r['load'][1]:<5.1f} "
+                               f"{r['cpu'][0]:>7.0f}+{r['cpu'][1]:<7.0f} {sum(r['cpu']) / (cores * r['wall']):>5.2f}  "
                                + ", ".join(f"{n} {k}" for k, n in sorted(r["outcomes"].items()))
                                + f"; HTTP {dict(sorted(r['statuses'].items()))}")
                         rows.append(row)
@@ -186,9 +212,12 @@ def main() -> None:
                 speedup = one["wall"] / two["wall"]
                 limit_allows = (sites * (two["requests"] / sites) * delay / (per_slot * 2)
                                 > (two["requests"] / sites) * delay / per_site)
+                busy = sum(two["cpu"]) / (cores * two["wall"])
                 print(f"N={sites} {night}: 2 workers {speedup:.2f}x one worker (goal >= {GOAL_SPEEDUP} where the "
                       f"limit allows: {'it does' if limit_allows else 'the per-site floor binds'}) "
-                      f"{'met' if speedup >= GOAL_SPEEDUP else ('MISSED' if limit_allows else 'n/a')}")
+                      f"{'met' if speedup >= GOAL_SPEEDUP else ('MISSED' if limit_allows else 'n/a')}"
+                      + (f" - CPU-bound: the {cores} cores were {busy:.0%} busy with 2 workers"
+                         if speedup < GOAL_SPEEDUP and busy >= CPU_BOUND else ""))
     if options.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 
