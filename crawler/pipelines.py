@@ -66,16 +66,16 @@ class ExtractPipeline:
         self.pool = None
         self.archived_published: dict[str, asyncio.Future] = {}
 
-    def open_spider(self):
-        self.pool = self._new_pool()
-
     def _new_pool(self) -> ProcessPoolExecutor:
-        """Reading processes, started now and importing the readers while the first pages download."""
+        """Reading processes, started with the first document to read, not with the crawl:
+        most nights nothing changed, nothing is read, and starting them (each imports
+        trafilatura, pdfplumber, python-docx, dateparser: 1-2 s of CPU) would be waste."""
         from extractors import preload
 
         pool = reader_pool(self.workers)  # niced, and ending with the crawl (crawler/reading.py)
         for _ in range(self.workers):
             pool.submit(preload)
+        logger.info("started %d reading processes", self.workers)
         return pool
 
     def _replace_pool(self) -> None:
@@ -101,7 +101,7 @@ class ExtractPipeline:
 
         async with self.slots:
             if self.pool is None:
-                return await asyncio.to_thread(call)
+                self.pool = self._new_pool()
             # the reader's own alarm comes first; this is for a reader stuck where no
             # signal reaches it (inside a C library) or a process that died
             limit = (self.time_budget or TIME_BUDGET_S) + HARD_LIMIT_GRACE_S + 60  # + starting a process

@@ -80,9 +80,9 @@ def extract(
 def preload() -> None:
     """Import the readers' libraries and load the codebook now, not on the first document.
 
-    A crawler's reading process calls this as it starts, so the seconds spent importing
-    trafilatura, pdfplumber, python-docx and OpenCC overlap the first downloads instead of
-    holding up the first report.
+    A crawler's reading process calls this as it starts (with the night's first document
+    to read), so every reader imports trafilatura, pdfplumber, python-docx and OpenCC at
+    once, while the first document is read, instead of each holding up its own first one.
     """
     import importlib
 

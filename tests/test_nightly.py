@@ -90,6 +90,7 @@ def test_a_night_on_one_local_site_then_a_quiet_second_night(local_web, tmp_path
     assert set(asked) == held
     assert second.stderr.count("not read again") == len(held)
     assert not re.search(r"INFO: report \S+ \d{4} \(|Dropped:", second.stderr)  # nothing read again
+    assert "reading processes" in first.stderr and "reading processes" not in second.stderr  # none started
 
 
 @pytest.mark.slow

@@ -453,3 +453,29 @@ def test_an_alarm_swallowed_where_python_cannot_raise_it_rings_again():
                     if swallowed > 1:
                         raise
     assert swallowed == 2 and time.monotonic() - started < 5
+
+
+def test_trafilatura_is_not_asked_again_for_the_tables_the_reader_has_read(monkeypatch):
+    """Its table handling was two thirds of a report page's reading time; the tables reach
+    the running text as the reader's own lines, each row once, repeated rows kept."""
+    import trafilatura.main_extractor
+
+    tables = []
+    handle_table = trafilatura.main_extractor.handle_table
+    monkeypatch.setattr(trafilatura.main_extractor, "handle_table",
+                        lambda *args, **kwargs: tables.append(1) or handle_table(*args, **kwargs))
+    document = html.read((FILES / "html_2021.html").read_bytes(), deadline=_deadline())
+    assert tables == []
+    assert "| 行政许可 | 36 |" in document.text.splitlines()
+    assert document.text.splitlines().count("| 信息内容 | 本年处理决定数量 |") == 2  # under (五) and (六)
+    assert "二、主动公开政府信息情况" in document.text and "联系电话：0412-5556677" in document.text
+
+
+def test_a_data_table_inside_a_layout_table_reaches_the_text_unescaped():
+    """trafilatura writes an outer table's cells itself: the inner table is left to it."""
+    page = ("<html><body><div><p>梅岭县民政局2024年政府信息公开工作年度报告</p><table><tr><td>"
+            "<table><tr><td>行政许可</td><td>36</td></tr><tr><td>行政处罚</td><td>3</td></tr><tr><td>行政强制</td><td>0</td></tr></table>"
+            "</td><td>附注</td></tr></table></div></body></html>").encode()
+    document = html.read(page, deadline=_deadline())
+    assert "\\|" not in document.text
+    assert "行政许可" in document.text and "36" in document.text
