@@ -385,21 +385,23 @@ class LeasingScheduler(Scheduler):
 
     # ------------------------------------------------------------ leases
 
-    def _end_finished_leases(self) -> set:
-        """Forget the leases whose request and attachments Scrapy is done with; return the
-        requests it is not done with."""
+    def _end_finished_leases(self) -> None:
+        """Forget the leases whose request and attachments Scrapy is done with.
+
+        Asked at every request popped, over every lease held (up to CONCURRENT_REQUESTS):
+        membership tests only, no set built per call."""
         in_progress = self.crawler.engine._slot.inprogress if self.crawler.engine._slot else set()
-        busy = in_progress | self.local_set
+        local = self.local_set
         done = [lease_id for lease_id, lease in self.leases.items()
-                if lease.request not in busy and not any(child in busy for child in lease.children)]
+                if lease.request not in in_progress and lease.request not in local
+                and not (lease.children and any(c in in_progress or c in local for c in lease.children))]
         if not done:
-            return busy
+            return
         fields = []
         for lease_id in done:
             fields.append(lease_id)
             fields += self.leases.pop(lease_id).children.values()
         self.server.hdel(self.keys.leases(self.worker), *fields)
-        return busy
 
     def reclaim_dead_workers(self) -> int:
         """Give the leases of every worker whose heartbeat expired back to the queue."""

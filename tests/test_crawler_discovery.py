@@ -202,3 +202,19 @@ def test_nul_characters_and_an_oversized_field_are_named_and_the_rest_kept():
     assert [s.name for s in seeds] == ["甲局", "丙局"]
     assert "NUL" in str(problems[0])
     assert problems[1].line == 3 and "cannot be read as CSV" in str(problems[1])
+
+
+def test_the_links_of_a_page_already_parsed_are_read_from_that_parse(monkeypatch):
+    """The spider hands over its response's parse: a page is parsed once, not twice."""
+    import parsel
+
+    html = ('<html><body><a href="/a">2024年<span>政府信息公开</span><!-- x -->年报</a>'
+            '<a href="/b#top" title="民政局2023年政府信息公开工作年度报告">民政局2023年…</a><a>no href</a></body></html>')
+    root = parsel.Selector(text=html).root
+    parsed = []
+    monkeypatch.setattr(parsel, "Selector", lambda *args, **kwargs: parsed.append(args or kwargs))
+    assert discovery.links_in(html, "http://x.test/", root=root) == [
+        Link("http://x.test/a", "2024年政府信息公开年报"),
+        Link("http://x.test/b", "民政局2023年政府信息公开工作年度报告"),
+    ]
+    assert parsed == []

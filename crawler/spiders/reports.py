@@ -223,7 +223,8 @@ class ReportsSpider(scrapy.Spider):
 
     def _links(self, response) -> list[Link]:
         """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
-        return discovery.links_in(response.text, response.url)
+        selector = response.selector  # parsed once for the spider's other questions too
+        return discovery.links_in(response.text, response.url, root=selector.root if selector.type == "html" else None)
 
     def _is_column_page(self, response) -> bool:
         """Whether this page is itself an annual-report column (a portal seed often is)."""
