@@ -105,7 +105,7 @@ class _Overtime(BaseException):
 def _hard_limit(at: float):
     """Interrupt the block at time.monotonic() == `at` (SIGALRM; main thread only, else no-op).
 
-    The alarm repeats every REPEAT_S until the block is over: an exception raised by a signal
+    The alarm repeats every _ALARM_REPEAT_S until the block is over: an exception raised by a signal
     handler is swallowed when it lands in a garbage-collector callback or a `__del__` (Python
     reports it as "unraisable" and carries on), and a single alarm would then be lost.
     """
