@@ -105,9 +105,10 @@ class _Overtime(BaseException):
 def _hard_limit(at: float):
     """Interrupt the block at time.monotonic() == `at` (SIGALRM; main thread only, else no-op).
 
-    The alarm repeats every _ALARM_REPEAT_S until the block is over: an exception raised by a signal
-    handler is swallowed when it lands in a garbage-collector callback or a `__del__` (Python
-    reports it as "unraisable" and carries on), and a single alarm would then be lost.
+    The alarm repeats every _ALARM_REPEAT_S until the block is over: an exception raised by
+    a signal handler is swallowed when it lands in a garbage-collector callback or a
+    `__del__` (Python reports it as "unraisable" and carries on), and a single alarm would
+    then be lost.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
