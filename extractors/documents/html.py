@@ -481,7 +481,7 @@ def _replace_with_lines(table, cells: list[list[grid.Cell]]) -> None:
     and a report's tables repeat rows ("信息内容 | 本年处理决定数量")."""
     block = etree.Element("p")
     lines = ["| " + " | ".join(texts) + " |" for texts in
-             ([grid.clean_cell(cell.text) or "" for cell in row] for row in cells) if any(texts)]
+             ([cell.text or "" for cell in row] for row in cells) if any(texts)]  # _cell_text cleaned them
     for n, line in enumerate(lines):
         if n == 0:
             block.text = line
