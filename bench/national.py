@@ -30,10 +30,20 @@ average is printed with every night: on a shared machine it is part of the figur
 the CPU time the crawl's processes and the web used, and "busy": that time over cores x
 wall. Near 1, the night was bound by this machine's CPU, not by the servers' politeness,
 and a second worker process on the same cores cannot make it much faster.
+
+    python bench/national.py --sites 3300 --workers 1 2 --worker-cores 0.67
+
+stands one machine in for several: each worker, with its reading processes, runs in its
+own CPU cgroup of that many cores (bench/cpu_budget.py; needs root), as it would on a
+machine of its own, so two workers have twice the CPU of one; the web, Redis and the
+writer share what is left. Without it, one worker already spreads over every core of
+this machine and a second adds what is left, which measures the machine, not the
+crawl's scaling.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -79,15 +89,18 @@ def cpu_seconds(since: tuple[float, float] | None = None) -> tuple[float, float]
 
 
 def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Path, workers: int,
-              settings: list[str]) -> dict:
-    """One night with `workers` workers; what the web served and how long it took."""
+              settings: list[str], budget=None) -> dict:
+    """One night with `workers` workers (each in its CPU budget, if one is given); what the
+    web served and how long it took."""
     work.mkdir(parents=True)
-    night = Night(redis_url, seeds, db, work, settings=settings)
+    night = Night(redis_url, seeds, db, work, settings=settings,
+                  on_worker_start=budget.place if budget is not None else None)
     night.reset()
     night.start_writer(timeout=600)
     before = len(web.log)
     load = os.getloadavg()[0]
     cpu = cpu_seconds()
+    throttled = budget.throttled() if budget is not None else 0.0
     started = time.monotonic()
     try:
         for _ in range(workers):
@@ -100,7 +113,8 @@ def run_night(web: NationalWeb, redis_url: str, seeds: Path, db: Path, work: Pat
     served = web.log[before:]
     outcomes = Counter(line.split("\t", 1)[0] for line in night.stored.read_text(encoding="utf-8").splitlines())
     return {"wall": wall, "requests": len(served), "statuses": Counter(a.status for a in served),
-            "outcomes": outcomes, "load": (load, os.getloadavg()[0]), "cpu": cpu}
+            "outcomes": outcomes, "load": (load, os.getloadavg()[0]), "cpu": cpu,
+            "throttled": budget.throttled() - throttled if budget is not None else None}
 
 
 def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: list[str]) -> dict:
@@ -140,6 +154,9 @@ def main() -> None:
                         help="worker processes of the distributed mode; 0 = one `nianbao nightly` without Redis")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                         help="a Scrapy setting for the workers (repeatable)")
+    parser.add_argument("--worker-cores", type=float, default=None, metavar="CORES",
+                        help="run each worker and its reading processes in a CPU cgroup of CORES cores, as on a "
+                             "machine of its own (needs root; default: no budget, all share this machine)")
     parser.add_argument("--keep", type=Path, default=None, help="keep logs and archives here (default: a temp dir)")
     options = parser.parse_args()
     overrides = dict(pair.split("=", 1) for pair in options.settings)
@@ -157,11 +174,21 @@ def main() -> None:
           flush=True)
     from bench.machine import describe
     print(describe(), flush=True)
+    budget = None
+    if options.worker_cores is not None:
+        from bench.cpu_budget import CpuBudget, CpuBudgetUnavailable
+        try:
+            budget = CpuBudget(options.worker_cores)
+        except CpuBudgetUnavailable as exc:
+            parser.exit(2, f"--worker-cores: {exc}\n")
+        print(f"each worker and its reading processes in a CPU budget of {options.worker_cores:g} cores "
+              f"(cgroup v{budget.version}), as on a machine of its own; web, Redis and writer share the rest",
+              flush=True)
     header = (f"{'sites':>6} {'workers':>7} {'night':<10} {'wall s':>8} {'requests':>8} {'pages/s':>8} "
               f"{'limit s':>8} {'ratio':>6} {'site floor s':>12} {'load 1m':>12} {'cpu crawl+web s':>15} {'busy':>5}  outcomes")
     rows, results = [], {}
     print(header, flush=True)
-    with RedisServer() as redis_server:
+    with RedisServer() as redis_server, (budget or contextlib.nullcontext()):
         for sites in options.sites:
             with NationalWeb(sites) as web:
                 web.prebuild()
@@ -175,7 +202,7 @@ def main() -> None:
                         if workers == 0:
                             r = run_single(web, seeds, db, where, worker_settings)
                         else:
-                            r = run_night(web, redis_server.url(), seeds, db, where, workers, worker_settings)
+                            r = run_night(web, redis_server.url(), seeds, db, where, workers, worker_settings, budget)
                         pages = r["requests"] / sites
                         limit = sites * pages * delay / (per_slot * max(1, workers))
                         floor = pages * delay / per_site
@@ -185,7 +212,9 @@ def main() -> None:
                                f"{floor:>12.1f} {r['load'][0]:>5.1f}->{r['load'][1]:<5.1f} "
                                f"{r['cpu'][0]:>7.0f}+{r['cpu'][1]:<7.0f} {sum(r['cpu']) / (cores * r['wall']):>5.2f}  "
                                + ", ".join(f"{n} {k}" for k, n in sorted(r["outcomes"].items()))
-                               + f"; HTTP {dict(sorted(r['statuses'].items()))}")
+                               + f"; HTTP {dict(sorted(r['statuses'].items()))}"
+                               + (f"; workers held back by their budgets {r['throttled']:.0f} s"
+                                  if r.get("throttled") is not None else ""))
                         rows.append(row)
                         print(row, flush=True)
     print("\n" + header)
@@ -213,7 +242,9 @@ def main() -> None:
                 limit_allows = (sites * (two["requests"] / sites) * delay / (per_slot * 2)
                                 > (two["requests"] / sites) * delay / per_site)
                 busy = sum(two["cpu"]) / (cores * two["wall"])
-                print(f"N={sites} {night}: 2 workers {speedup:.2f}x one worker (goal >= {GOAL_SPEEDUP} where the "
+                print(f"N={sites} {night}: 2 workers {speedup:.2f}x one worker"
+                      + (f", each on {options.worker_cores:g} cores" if budget is not None else ", sharing the machine")
+                      + f" (goal >= {GOAL_SPEEDUP} where the "
                       f"limit allows: {'it does' if limit_allows else 'the per-site floor binds'}) "
                       f"{'met' if speedup >= GOAL_SPEEDUP else ('MISSED' if limit_allows else 'n/a')}"
                       + (f" - CPU-bound: the {cores} cores were {busy:.0%} busy with 2 workers"

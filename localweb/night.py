@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 WRITER_READY = "report validators published"
@@ -33,6 +34,8 @@ class Night:
     writer: subprocess.Popen | None = None
     workers: list[subprocess.Popen] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
+    # called with (n, pid) as the n-th worker (from 1) starts: bench/national.py puts it in its CPU budget
+    on_worker_start: Callable[[int, int], None] | None = None
 
     @property
     def stored(self) -> Path:
@@ -65,6 +68,8 @@ class Night:
                                           "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", *self.settings), cwd=REPO,
                                   stdout=subprocess.DEVNULL, stderr=log.open("w", encoding="utf-8"))
         self.workers.append(worker)
+        if self.on_worker_start is not None:
+            self.on_worker_start(len(self.workers), worker.pid)
         return worker
 
     def wait(self, timeout: float) -> None:
