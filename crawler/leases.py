@@ -155,6 +155,7 @@ return {moved, attachments}
 
 
 POP_WINDOW = 1000  # how far down the queue a worker looks for a request of a site that can take it
+OTHERS_POLL_SECONDS = 0.5  # how often a worker with nothing to do looks again while others still work
 
 
 @dataclass
@@ -378,7 +379,13 @@ class LeasingScheduler(Scheduler):
         pipe = self.server.pipeline(transaction=False)
         for worker in others:
             pipe.exists(self.keys.leases(worker))
-        return any(pipe.execute())
+        if any(pipe.execute()):
+            # Their callbacks may queue requests, or they may finish and leave this worker the
+            # last one out, who ends the night. This worker has nothing on the wire, so no
+            # response will make Scrapy ask again, only its 5 s heartbeat: ask sooner.
+            self._wake_engine_in(OTHERS_POLL_SECONDS)
+            return True
+        return False
 
     def __len__(self):
         return len(self.queue) + len(self.local)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from archive.redis_store import ITEMS_KEY
 from extractors import extract
 from localweb.national import NationalWeb, address, latency, loopback_addresses_work, organ_name
 from localweb.night import Night
@@ -102,3 +103,50 @@ def test_a_worker_keeps_its_slots_on_the_wire_and_each_site_polite(redis_url, tm
     start, end = first + 0.2 * (last - first), first + 0.8 * (last - first)
     wire = sum(max(0.0, min(answer, end) - max(arrival, start)) for _, arrival, answer in requests) / (end - start)
     assert wire >= 9.0, f"{wire:.1f} of {slots} requests on the wire"
+
+
+def test_a_worker_waiting_on_another_workers_requests_looks_again_within_a_second(redis_url, tmp_path):
+    """A worker whose own requests are done while another worker still holds some is not
+    idle (the other's callbacks may queue more, and the last one out ends the night), but
+    nothing on its wire will make Scrapy ask it for a request again: only the engine's 5 s
+    heartbeat would. At the end of a night that is up to 5 s between the last answer and the
+    writer's stop; at N = 100 a tenth of the night. It looks again every half second."""
+    import redis
+
+    from crawler.distributed import NightKeys
+
+    keys, client = NightKeys(), redis.Redis.from_url(redis_url)
+    with NationalWeb(1) as web:
+        seeds = tmp_path / "seeds.csv"
+        web.write_seeds(seeds)
+        (tmp_path / "night").mkdir()
+        night = Night(redis_url, seeds, tmp_path / "archive.db", tmp_path / "night")
+        night.reset()
+        # another worker, alive, holding one request of a site of its own
+        client.hset(keys.workers, "other", "running")
+        client.set(keys.alive("other"), "1", ex=600)
+        client.hset(keys.leases("other"), "1", "0|http://127.0.0.9\nheld")
+        worker = night.start_worker()
+        try:
+            deadline = time.monotonic() + 300
+            while not idle(client, keys, worker.pid):       # the one site crawled, its leases ended
+                assert worker.poll() is None and time.monotonic() < deadline, night.tail()
+                time.sleep(0.2)
+            before = client.info("commandstats")["cmdstat_hkeys"]["calls"]
+            time.sleep(3)
+            looks = client.info("commandstats")["cmdstat_hkeys"]["calls"] - before
+            # every 0.5 s: 6; on the engine's heartbeat alone: 1 or 2 (seen: 1 and 2)
+            assert looks >= 4, f"asked whether others still work {looks} times in 3 s"
+            client.delete(keys.leases("other"))             # the other worker is done: so is this one
+            worker.wait(timeout=60)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def idle(client, keys, pid: int) -> bool:
+    """Whether the worker process `pid` joined, the queue is empty and it holds no lease."""
+    names = [w.decode() for w in client.hkeys(keys.workers) if f":{pid}:" in w.decode()]
+    return bool(names) and client.zcard(keys.requests) == 0 and client.hlen(keys.leases(names[0])) == 0 \
+        and client.llen(ITEMS_KEY) >= 1
