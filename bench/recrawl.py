@@ -10,8 +10,9 @@ delays), so the figures are those of a crawl that waits for servers the way the 
 does, only scaled down. Prints, per night: wall time, Scrapy's downloaded bytes
 (`downloader/response_bytes`, headers included), requests the local web served (from its
 access log, browser sub-requests included) and how many of them were 304s; then night
-2 / night 1 for bytes and time (goals: <= 0.10 and <= 0.25, issue 7). Not part of the
-test run.
+2 / night 1 for bytes and time (goals: <= 0.10 and <= 0.25, issue 7), and per site of
+the local web its requests and when it last answered on each night, which shows what a
+quiet night's time is made of. Not part of the test run.
 """
 from __future__ import annotations
 
@@ -54,11 +55,44 @@ def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> di
         for a in served:
             access.write(f"{a.time - started_wall:.2f}\t{a.site}\t{a.method}\t{a.status}\t{a.path}\n")
     stats = scrapy_stats(text)
-    return {"wall": wall, "elapsed": stats.get("elapsed_time_seconds", 0.0),
+    return {"wall": wall, "elapsed": stats.get("elapsed_time_seconds", 0.0), "sites": per_site(served, started_wall),
             "bytes": stats.get("downloader/response_bytes", 0.0),
             "requests": len(served), "statuses": Counter(a.status for a in served),
             "scrapy_requests": stats.get("downloader/request_count", 0.0), "exit": result.returncode,
             "read": len(READ.findall(text)), "not_read": text.count("not read again"), "log": text}
+
+
+def per_site(served, started_wall: float) -> dict[str, dict]:
+    """Per site of the local web: requests it served, how many were 304s and 503s, and when
+    (seconds after the nightly started) it answered first and last. A night is as long as
+    its slowest site's chain of requests, plus the process's start and close."""
+    sites: dict[str, dict] = {}
+    for a in served:
+        site = sites.setdefault(a.site, {"requests": 0, "statuses": Counter(), "first": None, "last": 0.0})
+        at = a.time - started_wall
+        site["requests"] += 1
+        site["statuses"][a.status] += 1
+        site["first"] = at if site["first"] is None else min(site["first"], at)
+        site["last"] = max(site["last"], at)
+    return sites
+
+
+def where_time_went(one: dict, two: dict) -> str:
+    """A table of both nights per site, then what the second night's wall time is made of."""
+    rows = [f"{'site':<12} {'night 1: requests':>17} {'last answer':>12}   {'night 2: requests':>17} {'304':>4} {'503':>4} "
+            f"{'last answer':>12}"]
+    for name in sorted(set(one["sites"]) | set(two["sites"]), key=lambda n: -two["sites"].get(n, {"last": 0})["last"]):
+        a, b = one["sites"].get(name), two["sites"].get(name)
+        rows.append(f"{name:<12} {a['requests'] if a else 0:>17d} {a['last'] if a else 0:>11.2f}s   "
+                    f"{b['requests'] if b else 0:>17d} {b['statuses'][304] if b else 0:>4d} {b['statuses'][503] if b else 0:>4d} "
+                    f"{b['last'] if b else 0:>11.2f}s")
+    if two["sites"]:
+        first = min(s["first"] for s in two["sites"].values())
+        slowest = max(two["sites"], key=lambda n: two["sites"][n]["last"])
+        last = two["sites"][slowest]["last"]
+        rows.append(f"night 2 = {first:.2f} s before the first request (process start) + {last - first:.2f} s to the last "
+                    f"answer ({slowest}) + {two['wall'] - last:.2f} s after it (closing, change summary)")
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -99,6 +133,7 @@ def main() -> None:
     print(f"night 2 / night 1: bytes {two['bytes'] / one['bytes']:.3f} (goal <= 0.10), "
           f"time {two['wall'] / one['wall']:.3f} (goal <= 0.25; crawl alone {two['elapsed'] / one['elapsed']:.3f}), "
           f"requests {two['requests'] / one['requests']:.3f}")
+    print(where_time_went(one, two))
     if options.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 
