@@ -40,12 +40,14 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     out_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Building the local web (day {day}) ...", err=True)
     web = build_web(day, slow_seconds=1.0)
+    fixed_ports = bool(port)
     try:
         server = LocalWeb(web, first_port=port).start()
     except OSError as exc:
         click.echo(f"Ports from {port} are taken ({exc.strerror}); serving on free ports instead "
                    "(URLs will differ from an earlier demo's).", err=True)
         server = LocalWeb(web, first_port=0).start()
+        fixed_ports = False
     try:
         paths = web.write(out_dir, server.urls)
         click.echo(f"Serving {len(web.sites)} bureau sites on 127.0.0.1; seed list {paths['seeds']}", err=True)
@@ -63,10 +65,11 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     records = [r for r in export.report_records(schema.connect(db, readonly=True)) if not r.get("gone_since")]
     result = score(read_jsonl(paths["gold"]), records, read_jsonl(paths["decoys"]))
     changes = export.changes(schema.connect(db, readonly=True))
-    _summary(sites, records, result, seconds, db, day, changes)
+    _summary(sites, records, result, seconds, db, day, changes, fixed_ports)
 
 
-def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int, changes: dict):
+def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int, changes: dict,
+             fixed_ports: bool = True):
     click.echo("")
     click.echo(f"Crawled {len(sites)} sites in {seconds:.0f} s:")
     for name, stats in sites.items():
@@ -85,8 +88,14 @@ def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db:
     click.echo(f"  nianbao export --db {db} | head -c 600     # report records (JSON Lines)")
     click.echo(f"  nianbao changes --db {db}                  # what this crawl found new, revised, gone")
     click.echo(f"  nianbao serve --db {db}                    # browse it in datasette")
-    if day == 1:
+    if day == 1 and fixed_ports:
         click.echo(f"  nianbao demo --day 2 --db {db}             # the next day: a revision, a new report, a removal")
+    if not fixed_ports:
+        # A site is its seed URL: on other ports, day 2's sites are new sites to the archive,
+        # whose reports are all "new" and whose day-1 reports are never judged gone.
+        click.echo("These sites were served on free ports: their URLs differ from any other run's, so a "
+                   "--day 2 run does not see them as the same sites. For the two-day demo run both days "
+                   "on the same fixed --port (the default).")
 
 
 COMMANDS = [demo_command]
