@@ -69,7 +69,7 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
 
 
 def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int, changes: dict,
-             fixed_ports: bool = True):
+             fixed_ports: bool):
     click.echo("")
     click.echo(f"Crawled {len(sites)} sites in {seconds:.0f} s:")
     for name, stats in sites.items():
