@@ -28,6 +28,7 @@ _DATE_LABEL = re.compile(
 _SIGNATURE_DATE = re.compile(
     r"^\s*(?:[\u4e00-\u9fff（）()]{2,30}\s+)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
 )
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 # 0412-5570186, 0412－5570186, (0412)5570186, 0412 5570186
 _PHONE_WITH_AREA = re.compile(r"(?<![\d\-])(?:[(（]0\d{2,3}[)）]\s?\d{7,8}|0\d{2,3}\s?[-－—–]\s?\d{7,8}(?:\s?[-－—–]\s?\d{1,4})?)(?!\d)")
@@ -46,7 +47,16 @@ def clean(text: str | None) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [ln.strip(" \t\u3000\u00a0") for ln in text.splitlines()]
+    """The text's lines; a table row written as "| cell | cell |" (the running text of an
+    HTML page prints tables so) gives one line per cell: an old CMS lays out the title
+    and the date as cells of a table."""
+    lines = []
+    for line in text.splitlines():
+        if _TABLE_ROW.match(line):
+            lines.extend(cell.strip(" \t\u3000\u00a0") for cell in line.strip().strip("|").split("|"))
+        else:
+            lines.append(line.strip(" \t\u3000\u00a0"))
+    return lines
 
 
 def title(text: str, declared: str | None = None) -> str | None:
@@ -74,7 +84,7 @@ def title(text: str, declared: str | None = None) -> str | None:
             continue
         # the organ printed on the line above a title that starts with the year
         if re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", joined):
-            for k in range(i - 1, max(-1, i - 4), -1):
+            for k in range(i - 1, max(-1, i - 9), -1):  # the nearest line above that is not blank
                 above = clean(lines[k])
                 if above:
                     if len(above) <= 30 and _ORGAN_END.search(clean(to_simplified(lines[k]))):
@@ -109,12 +119,13 @@ def _year_value(text: str) -> int | None:
 
 def year(title_text: str | None, text: str, published: str | None) -> int | None:
     """The covered year: the title's, else the year the text names most, else the year
-    before publication."""
+    before publication. Full-width digits (２０２４年) are read as digits."""
     if title_text:
-        m = _YEAR.search(title_text)
+        m = _YEAR.search(unicodedata.normalize("NFKC", title_text))
         if m:
             return _year_value(m.group(1))
-    counts = Counter(y for y in (_year_value(m.group(1)) for m in _YEAR.finditer(text[:20000])) if y and 1990 <= y <= 2100)
+    head = unicodedata.normalize("NFKC", text[:20000])
+    counts = Counter(y for y in (_year_value(m.group(1)) for m in _YEAR.finditer(head)) if y and 1990 <= y <= 2100)
     if counts:
         best = max(counts.values())
         # ties go to the earlier year: a report names the year it covers and, less

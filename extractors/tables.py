@@ -4,7 +4,8 @@ Works on `Document.rows` whatever the reader, in four steps:
 1. split the document into sections by their headings (二、主动公开…, 三、收到和处理…,
    四、…行政复议、行政诉讼…), falling back to "the whole document" when none is found;
 2. turn rows into *logical rows* — label cells then figure cells — regrouping cells by
-   their labels where the text printed one cell per line or ran cells together;
+   their labels where the text printed one cell per line or ran cells together, and
+   splitting a cell where spaces separate its figures (a row copied out as one line);
 3. match each logical row's label to a codebook row by meaning (`labels`), and the
    section 二 headings to columns;
 4. read the figures into the row's columns: blank cells are None, a lone 0 over a merged
@@ -23,6 +24,11 @@ _NUMBER = re.compile(r"^([+\-−－]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|�
 _BLANKISH = re.compile(r"^[-－—–/／\\、.·…_]+$|^(?:无|空|/)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
 _MAX_LABEL = 80
+# a row printed as one line: an optional label, then figures each after a space
+_FIGURE = r"[+\-−－]?\d+(?:,\d{3})*(?:\.\d+)?"
+_SPACED_FIGURES = re.compile(rf"^(.*?[^\s\d.,+\-−－]\s+|\s*)((?:{_FIGURE}[\s\u3000\u00a0]+)*{_FIGURE})[\s\u3000\u00a0]*$")
+_CELL_GAP = re.compile(r"[\s\u3000\u00a0]{2,}|\t|\u3000")  # between the cells before the figures
+_LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
 
 LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
 
@@ -70,7 +76,7 @@ def read_tables(document: Document) -> TableReading:
         elif name == "requests":
             _read_requests(logical, reading)
         else:
-            _read_review(logical, reading)
+            _read_review(logical, reading, headless=bool(sections.get("_headless")))
     if reading.cells:
         digits.resolve_ambiguous(reading)
     reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
@@ -84,6 +90,7 @@ def read_tables(document: Document) -> TableReading:
 def _normalised_rows(rows):
     """Every cell simplified (one OpenCC call for the whole document) and normalised."""
     sep = "\x1f"
+    rows = [[part for c in row for part in _spaced_cells(c)] for row in rows]
     flat = [c for row in rows for c in row if c is not None]
     simplified = labels.to_simplified(sep.join(flat)).split(sep) if flat else []
     if len(simplified) != len(flat):  # the converter touched a separator: go cell by cell
@@ -93,6 +100,30 @@ def _normalised_rows(rows):
     for row in rows:
         out.append([None if c is None else (labels.normalise(next(it)) or None) for c in row])
     return out
+
+
+def _spaced_cells(cell) -> list:
+    """A cell whose figures are separated by spaces, as one cell per figure.
+
+    Text copied out of a web page or a PDF often keeps a table row as one line with
+    spaces (or non-breaking or ideographic spaces) between the cells:
+    "二、上年结转政府信息公开申请数量  0  0  1  0  0  0  1". Normalising would run the
+    figures together ("0010001") and leave them to the arithmetic to split; the spaces
+    already say where one cell ends. A label before the figures is kept as one cell,
+    split only where two or more spaces separate label cells; spaces inside a label
+    ("三、本 年度办 理结果", letter-spaced by a PDF) are not separators.
+    """
+    if cell is None:
+        return [None]
+    m = _SPACED_FIGURES.match(cell)
+    if not m or not re.search(r"\s", cell.strip()):
+        return [p for p in _LABEL_GAP.split(cell) if p.strip()] or [cell]
+    head = m.group(1).strip()
+    figures = m.group(2).split()
+    if not head and len(figures) < 2:
+        return [cell]
+    parts = [p for p in _CELL_GAP.split(head) if p] if head else []
+    return parts + figures
 
 
 def _tokens(cell) -> list[Token]:
@@ -117,24 +148,36 @@ def _number(sign: str, digits_text: str):
 
 # --- sections ---------------------------------------------------------------------
 
-def _row_heading(row) -> str | None:
+def _row_heading(row) -> tuple[str | None, list]:
+    """The section a row's heading opens, and what of the row is left for that section.
+
+    The heading is the row's whole text (a caption row, a merged cell repeated over the
+    row), or else its first cell when the rest is the table's column header: a table
+    whose first row reads "三、收到和处理政府信息公开申请情况 | 申请人情况".
+    """
     texts = [c for c in row if c]
     if not texts or any(_NUMBER.match(t) for t in texts):
-        return None
-    return labels.section_of_heading("".join(dict.fromkeys(texts)))
+        return None, []
+    whole = labels.section_of_heading("".join(dict.fromkeys(texts)))
+    if whole or len(texts) < 2:
+        return whole, []
+    first = labels.section_of_heading(texts[0])
+    if first is None or first == "end":
+        return None, []
+    return first, row[row.index(texts[0]) + 1:]
 
 
 def _split_sections(rows) -> dict[str, list]:
     sections: dict[str, list] = {}
     current = None
     for row in rows:
-        heading = _row_heading(row) if row else None
+        heading, rest = _row_heading(row) if row else (None, [])
         if heading:
             current = None if heading == "end" else heading
-            if current and current in sections:
-                # a second heading of the same section (a repeated caption): keep going
-                pass
+            # a second heading of the same section (a repeated caption) keeps adding to it
             sections.setdefault(current, []) if current else None
+            if current and rest:
+                sections[current].append(rest)
             continue
         if current:
             sections[current].append(row)
@@ -355,7 +398,10 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
         _figures(row, len(codebook.REQUEST_COLUMNS), "row_total", f"requests.{key}", codebook.REQUEST_COLUMNS, reading)
 
 
-def _read_review(rows: list[LogicalRow], reading: TableReading):
+_REVIEW_HEADER = re.compile(r"复议|诉讼|维持|纠正|审结")
+
+
+def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: bool = False):
     width = len(codebook.REVIEW_COLUMNS)
     columns = [f"{r}.{c}" for r in codebook.REVIEW_ROWS for c in codebook.REVIEW_COLUMNS]
     for row in rows:
@@ -368,5 +414,7 @@ def _read_review(rows: list[LogicalRow], reading: TableReading):
         # the official layout: one unlabeled row of 15 figures, 行政复议 then the two
         # kinds of 行政诉讼, five columns each; its leading blanks are cells
         figures = row.cells if row.labels else row.lead_cells
+        if headless and row.labels and not _REVIEW_HEADER.search("".join(row.labels)):
+            continue  # no section 四 heading: only figures under the table's own header are its row
         if any(t.kind in (VALUE, RUN) for t in figures):
             _figures(LogicalRow([], [], lead_cells=figures), len(columns), "review", "review", columns, reading, keep_lead=True)

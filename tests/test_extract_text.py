@@ -152,3 +152,100 @@ def test_the_2019_format_by_its_labels():
     assert cells["requests.other.natural"] == 1 and not any(k.startswith("requests.other.other.") for k in cells)
     assert cells["review.suit_direct.upheld"] == 1 and cells["review.suit_direct.total"] == 1
     assert record["failed_checks"] == []
+
+
+# --- rows whose cells are separated by spaces (copied out of a web page or a PDF) ----------
+
+def test_figures_separated_by_spaces_are_cells_not_a_run_of_digits():
+    # run together, 1100011 into seven cells has several splits that add up (see
+    # test_an_ambiguous_run_is_not_guessed); the spaces already say where each cell ends
+    rows = ["一、本年新收政府信息公开申请数量  1  10  0  0  0  0  11",
+            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+            "（一）予以公开\u3000\u30001\u30000\u30000\u30000\u30000\u30000\u30001"]
+    record = extract(_requests_table(rows))
+    cells = record["cells"]
+    assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "commercial", "research", "total")] == [1, 10, 0, 11]
+    assert cells["requests.carried_over.total"] == 0
+    assert cells["requests.granted.natural"] == 1 and cells["requests.granted.total"] == 1
+    assert not record["inferred"]  # read, not worked out from the arithmetic
+
+
+def test_spaces_inside_a_label_or_prose_split_nothing():
+    rows = ["三、本 年度办 理结果 （一） 予以 公开 5 0 0 0 0 0 5",  # a PDF's letter-spaced label
+            "全年共收到申请 5 件，均已按时答复。"]
+    record = extract(_requests_table(rows))
+    assert record["cells"]["requests.granted.total"] == 5
+    assert not record["notes"]
+
+
+@NEEDS_SHARED
+@pytest.mark.parametrize("name,separator", [("000_089711a08f4e65e5", "\t"), ("004_41b620bcb19def59", "|")])
+@pytest.mark.parametrize("gap", ["  ", "\u3000", "\u00a0\u00a0\u00a0"])
+def test_a_seed_report_with_its_cells_separated_by_spaces_reads_as_its_gold(name, separator, gap):
+    import json
+
+    source = (SHARED / "reports" / f"{name}.txt").read_text(encoding="utf-8")
+    gold = json.loads((SHARED / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+    spaced = "\n".join(gap.join(cell.strip() for cell in line.split(separator)) if separator in line else line
+                       for line in source.splitlines())
+    assert separator not in spaced
+    record = extract(spaced.encode("utf-8"))
+    assert record["cells"] == gold["cells"]
+    assert (record["year"], record["template"]) == (gold["year"], gold["template"])
+
+
+def test_a_section_heading_that_is_the_first_cell_of_the_header_row_opens_its_section():
+    # the heading shares its row with the column header (and the table's note) instead of
+    # having a row of its own
+    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1>"
+            "<table><tr><td>三、收到和处理政府信息公开申请情况</td><td>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td>申请人情况</td></tr>"
+            "<tr><td></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+            "<tr><td>一、本年新收政府信息公开申请数量</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>"
+            "<tr><td>（一）予以公开</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>"
+            "</table><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
+    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+    assert cells["requests.new_requests.total"] == 2 and cells["requests.granted.natural"] == 2
+
+
+def test_a_row_laid_out_as_a_paragraph_with_nbsp_gaps():
+    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1>"
+            "<p>三、收到和处理政府信息公开申请情况&nbsp;&nbsp;&nbsp;&nbsp;（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）&nbsp;&nbsp;&nbsp;&nbsp;申请人情况</p>"
+            "<p>一、本年新收政府信息公开申请数量&nbsp;&nbsp;3&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;3</p>"
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
+    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+    assert cells["requests.new_requests.natural"] == 3 and cells["requests.new_requests.total"] == 3
+
+
+# --- title and year --------------------------------------------------------------------------
+
+def test_full_width_digits_in_the_title_give_the_year():
+    record = extract("某某县民政局２０２３年政府信息公开工作年度报告\n一、总体情况\n正文。\n".encode("utf-8"))
+    assert record["year"] == 2023 and record["organ"] == "某某县民政局"
+
+
+def test_the_organ_on_a_line_well_above_a_title_that_starts_with_the_year():
+    record = extract("阜新市细河区民政局\n\n\n\n\n2023 年政府信息公开工作年度报告\n一、总体情况\n".encode("utf-8"))
+    assert record["organ"] == "阜新市细河区民政局"
+    assert record["title"] == "阜新市细河区民政局2023年政府信息公开工作年度报告"
+
+
+def test_a_title_laid_out_in_a_table_cell_beside_the_date():
+    # older CMS pages put the article header in a layout table: title | 发布时间
+    page = ("<html><body><table><tr><td>鞍山市民政局2024年政府信息公开工作年度报告</td>"
+            "<td>时间:2025-01-07 08:23:24 来源:办公室</td></tr></table>"
+            "<p>一、总体情况</p><p>2024年，本局主动公开政府信息313条。</p></body></html>")
+    record = extract(page.encode("utf-8"), content_type="text/html")
+    assert record["title"] == "鞍山市民政局2024年政府信息公开工作年度报告"
+    assert record["organ"] == "鞍山市民政局" and record["published"] == "2025-01-07"
+
+
+def test_without_section_headings_a_labelled_row_of_another_table_is_not_the_review_row():
+    # no 四、…行政复议、行政诉讼 heading: the review table is found by its own header, and
+    # the 规章 row of section 二 must not be read as its unlabeled row of 15 figures
+    text = ("某某县民政局2023年政府信息公开工作年度报告\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+            "规章\t0\t0\t2\n规范性文件\t1\t0\t5\n")
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert cells["active.rules.in_force"] == 2
+    assert not any(k.startswith("review.") for k in cells)
+    headless_review = text + "行政复议结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n" + "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n"
+    assert extract(headless_review.encode("utf-8"))["cells"]["review.review.total"] == 1

@@ -34,11 +34,22 @@ class Cell:
 
 
 def clean_cell(text: str | None) -> str | None:
-    """Collapse whitespace (incl. &nbsp;, full-width spaces, breaks inside CJK text); blank -> None."""
+    """Collapse whitespace (incl. &nbsp;, full-width spaces, breaks inside CJK text); blank -> None.
+
+    A run with two or more non-breaking or full-width spaces, or a tab, was typed to
+    push text apart (a row laid out as a paragraph: "行政许可&nbsp;&nbsp;&nbsp;12") and
+    stays a two-space gap, which the table reader takes as a cell boundary; any other
+    run is one space.
+    """
     if text is None:
         return None
-    text = _SPACE.sub(" ", _NEWLINE_INCJK.sub("", text)).strip()
+    text = _SPACE.sub(_space, _NEWLINE_INCJK.sub("", text)).strip()
     return text or None
+
+
+def _space(run: re.Match) -> str:
+    typed = run.group().count("\u00a0") + run.group().count("\u3000")
+    return "  " if typed >= 2 or "\t" in run.group() else " "
 
 
 def is_label(text: str | None) -> bool:

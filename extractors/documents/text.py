@@ -4,7 +4,8 @@ Copied-out reports flatten the statistical tables in a few ways (see ../shared/r
 cells separated by tabs or by pipes, one cell per line (a tab-only line is a blank cell,
 an empty line ends a row), or cells run together with no separator at all. Tab and pipe
 text keeps real table rows; the other two leave row-building to the interpreter, which
-regroups cells by their labels (`Document.cell_rows = False`).
+regroups cells by their labels (`Document.cell_rows = False`). A row printed as one line
+with spaces between its cells is a single cell here; the table reader splits it.
 """
 from __future__ import annotations
 
