@@ -21,7 +21,7 @@ from extractors import dates
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _CN_YEAR = re.compile("([一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})年")
 # what a yearly disclosure report calls itself (年度报 also covers a truncated 年度报告)
-_REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告")
+_REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告|公开工作(?:情况)?(?:的)?报告|公开情况报告")
 _DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开")
 # titles that share the report's words but are something else
 _DECOY_WORDS = re.compile(
@@ -131,7 +131,9 @@ _REPORT_COLUMN_URL = re.compile(r"ndbg|xxgknb|zfxxgknb|gknb|gzndbg|ndbb|annualre
 _NOT_HTML = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|css|js|mp[34]|avi|flv|zip|rar|7z|exe|apk|xlsx?|pptx?|txt|xml)(?:$|\?)", re.I)
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(?:$|[?#&])", re.I)
 _PAGINATION_TEXT = re.compile(r"^(?:下一页|下页|后页|尾页|末页|>|>>|›|»|\d{1,3})$")
-_PAGINATION_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pageno|pagenum|pageindex|curpage|currpage|p|pn|pagenumber)=\d+", re.I)
+_PAGINATION_URL = re.compile(r"(?:index|list|default)[_-]\d+\.(?:s?html?|jhtml|jsp|aspx?|php)$"
+                             r"|[?&](?:page|pageno|page_no|pagenum|pageindex|page_index|curpage|currpage|currentpage|p|pn|"
+                             r"pagenumber)=\d+", re.I)
 _NEVER_FOLLOW_TEXT = re.compile(r"解读|要点|预算|决算|English|无障碍|长者|关怀|登录|注册|邮箱|RSS|微博|微信")
 
 
@@ -246,6 +248,9 @@ def is_pagination(link: Link, page_url: str) -> bool:
         return True
     if _PAGINATION_TEXT.match(link.text) and not link.text.isdigit():
         return _same_directory(link.url, page_url)
+    # page 2 of a list published as …/ndbg/2.html, linked as "2"
+    if link.text.isdigit() and _same_directory(link.url, page_url):
+        return urlsplit(link.url).path.rsplit("/", 1)[-1].split(".")[0] == link.text
     return False
 
 

@@ -14,7 +14,10 @@ from collections import Counter
 from extractors import dates
 from extractors.labels import to_simplified
 
-REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工作报告)|信息公开(?:工作)?年度报告|政务公开.{0,6}年度报告")
+# 政府信息公开工作年度报告 and its variants: …年报, …年度政府信息公开工作报告, …工作情况报告,
+# 关于…政府信息公开工作的报告, 政务信息公开工作报告
+REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工作报告|情况报告|的报告)|信息公开(?:工作)?年度报告"
+                          r"|政务公开.{0,6}年度报告|信息公开(?:工作)?(?:情况)?报告")
 # Pages that look like a report but are not one.
 NOT_A_REPORT = re.compile(r"解读|图解|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")

@@ -19,9 +19,39 @@ from crawler.seeds import parse_seeds
     ("通城县民政局2024年部门预算公开", False),
     ("关于开展冬季救助工作的通知", False),
     ("政府信息公开工作年度报告", False),  # no year: a column, not a report
+    # the same report under other names agencies give it
+    ("通城县民政局2023年度政府信息公开工作报告", True),
+    ("通城县民政局2023年政府信息公开工作情况报告", True),
+    ("通城县民政局关于2023年度政府信息公开工作的报告", True),
+    ("通城县民政局2023年度政务信息公开工作报告", True),
+    ("通城县民政局2023年度工作报告", False),
+    ("通城县民政局2023年信息公开工作总结", False),
 ])
 def test_report_titles(title, expected):
     assert discovery.is_report_title(title) is expected
+
+
+@pytest.mark.parametrize("title", ["通城县民政局2023年度政府信息公开工作报告", "通城县民政局关于2023年度政府信息公开工作的报告",
+                                   "通城县民政局2023年度政务信息公开工作报告"])
+def test_a_report_under_another_name_is_a_report_to_the_extractor_too(title):
+    from extractors import extract
+
+    record = extract(f"{title}\n一、总体情况\n正文。\n".encode("utf-8"))
+    assert record["is_report"] and record["title"] == title and record["year"] == 2023
+
+
+@pytest.mark.parametrize("url,text,expected", [
+    ("http://a.gov.cn/xxgk/ndbg/index_2.shtml", "2", True),
+    ("http://a.gov.cn/xxgk/ndbg/index_2.jhtml", "2", True),       # JEECMS
+    ("http://a.gov.cn/xxgk/ndbg/list-2.html", "2", True),
+    ("http://a.gov.cn/xxgk/ndbg/index.aspx?currentPage=2", "2", True),
+    ("http://a.gov.cn/xxgk/ndbg/list.jsp?page_no=2", "2", True),
+    ("http://a.gov.cn/xxgk/ndbg/2.html", "2", True),             # page 2 named by its number
+    ("http://a.gov.cn/xxgk/ndbg/269247.html", "2", False),       # an article that happens to be linked as "2"
+    ("http://a.gov.cn/xxgk/tzgg/2.html", "2", False),            # another column's page 2
+])
+def test_list_pages_of_other_cms(url, text, expected):
+    assert discovery.is_pagination(Link(url, text), "http://a.gov.cn/xxgk/ndbg/index.html") is expected
 
 
 def test_bare_titles_count_only_inside_the_report_column():
