@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from crawler.cms import jsp
 from extractors import dates
@@ -143,6 +143,8 @@ class Link:
 
     url: str
     text: str
+    # the document of an <iframe>/<frame>: part of the page that embeds it, not a link away
+    embedded: bool = False
 
 
 def links_in(html: str, base_url: str, root=None) -> list[Link]:
@@ -162,16 +164,53 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
     for tree in roots:
         if not hasattr(tree, "iter"):  # parsel's root of an empty page is no element
             continue
-        for anchor in tree.iter("a"):
-            href = anchor.get("href")
-            if href is None:
-                continue
-            url = canonical_url(href, base_url)
-            if url is None or url in seen:
-                continue
-            seen.add(url)
-            links.append(Link(url, link_title(" ".join(anchor.itertext()), anchor.get("title"))))
+        for element in tree.iter("a", "iframe", "frame", "embed", "object"):
+            if element.tag == "a":
+                href = element.get("href")
+                url = canonical_url(href, base_url) if href is not None else None
+                if url is None:  # <a href="javascript:void(0)" onclick="window.open('/art/…html')">
+                    url = _scripted_target(f"{href or ''} {element.get('onclick') or ''}", base_url)
+                url = url and _viewed_file(url)
+                if url is None or url in seen:
+                    continue
+                seen.add(url)
+                links.append(Link(url, link_title(" ".join(element.itertext()), element.get("title"))))
+            else:
+                url = canonical_url(element.get("data" if element.tag == "object" else "src"), base_url)
+                url = url and _viewed_file(url)
+                if url is None or url in seen:
+                    continue
+                seen.add(url)
+                links.append(Link(url, clean_title(element.get("title") or element.get("name")), embedded=True))
     return links
+
+
+# a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
+_SCRIPTED_URL = re.compile(
+    r"""['"]((?:https?://[^'"\s]+|/?[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:\?[^'"\s]*)?)['"]""", re.I)
+
+
+def _viewed_file(url: str) -> str:
+    """The document a viewer page shows (…/pdfjs/web/viewer.html?file=/uploads/x.pdf), else the URL.
+
+    A report published as a PDF is often linked, or embedded, through such a viewer; the
+    viewer's own page holds no report, the file does."""
+    parts = urlsplit(url)
+    if not _ATTACHMENT.search(parts.query):
+        return url
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in ("file", "url", "src", "path", "filepath", "fileurl", "pdf", "doc") \
+                and _ATTACHMENT.search(urlsplit(value).path):
+            return canonical_url(value, url) or url
+    return url
+
+
+def _scripted_target(script: str, base_url: str) -> str | None:
+    """The URL a `javascript:` link or an onclick handler opens, when it is written out."""
+    if not script.strip():
+        return None
+    found = _SCRIPTED_URL.search(script)
+    return canonical_url(found.group(0)[1:-1], base_url) if found else None
 
 
 def report_attachments(links: list[Link]) -> list[Link]:

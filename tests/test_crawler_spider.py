@@ -110,3 +110,51 @@ def test_report_article_becomes_an_item_and_its_attachments_plain_requests():
     assert len(item["sha256"]) == 64 and item["seed_name"] == "通城县民政局"
     assert [a.url for a in attachments] == ["http://x.gov.cn/u/2023nb.pdf"]
     assert attachments[0].meta["attachment"] and "playwright" not in attachments[0].meta
+
+
+def _page(url, body, seed, role, **meta):
+    request = Request(url, meta={"seed": seed, "role": role, **meta})
+    return HtmlResponse(url=url, body=f"<html><body>{body}</body></html>".encode("utf-8"), request=request)
+
+
+def test_a_column_that_shows_its_list_in_a_frame_reads_the_frame_as_the_list():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    column = _page("http://x.gov.cn/xxgk/ndbg/index.html", "<h3>政府信息公开年报</h3>"
+                   "<iframe src='/xxgk/ndbg/list.jsp?col=12' width='100%'></iframe>"
+                   "<iframe src='https://weather.example.com/widget.html'></iframe>", seed, "list")
+    requests = list(spider.parse(column))
+    assert [(r.url, r.meta["role"]) for r in requests] == [("http://x.gov.cn/xxgk/ndbg/list.jsp?col=12", "list")]
+
+
+def test_a_frame_on_the_seed_page_is_followed_only_into_the_disclosure_section():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    home = _page("http://x.gov.cn/", "<iframe src='/xxgk/index.html' title='政府信息公开'></iframe>"
+                 "<iframe src='/video/player.html'></iframe>", seed, "home")
+    assert [(r.url, r.meta["role"]) for r in spider.parse(home)] == [("http://x.gov.cn/xxgk/index.html", "home")]
+
+
+def test_report_links_written_as_script_calls_are_followed():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    column = _page("http://x.gov.cn/xxgk/ndbg/index.html",
+                   "<a href='javascript:void(0)' onclick=\"window.open('/xxgk/ndbg/202501/t20250115_1.html')\">"
+                   "通城县民政局2024年政府信息公开工作年度报告</a>"
+                   "<a href=\"javascript:openDetail('202401/t20240117_2.shtml')\">通城县民政局2023年政府信息公开工作年度报告</a>"
+                   "<a href='javascript:void(0)' onclick='share()'>分享</a>", seed, "list")
+    articles = [r.url for r in spider.parse(column) if r.meta["role"] == "article"]
+    assert articles == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html",
+                        "http://x.gov.cn/xxgk/ndbg/202401/t20240117_2.shtml"]
+
+
+def test_a_report_shown_through_a_pdf_viewer_fetches_the_pdf_itself():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    article = _page("http://x.gov.cn/xxgk/ndbg/t1.html", "<h1>通城县民政局2024年政府信息公开工作年度报告</h1>"
+                    "<iframe src='/static/pdfjs/web/viewer.html?file=/uploads/2025/nb2024.pdf'></iframe>"
+                    "<embed src='/uploads/2025/nb2024_tables.pdf' type='application/pdf'>", seed, "article")
+    item, *attachments = list(spider.parse_article(article))
+    assert [a.url for a in attachments] == ["http://x.gov.cn/uploads/2025/nb2024.pdf",
+                                            "http://x.gov.cn/uploads/2025/nb2024_tables.pdf"]
+    assert all(a.meta["role"] == "attachment" for a in attachments)

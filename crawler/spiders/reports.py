@@ -179,6 +179,8 @@ class ReportsSpider(scrapy.Spider):
         """The request a link deserves from this page, or None."""
         seed, role = response.meta["seed"], response.meta["role"]
         organ = seed["name"]
+        if link.embedded:
+            return self._embedded(link, response, in_column)
         if discovery.is_report_title(link.text, in_report_column=in_column) \
                 and discovery.names_this_organ(link.text, organ):
             if discovery.is_attachment_url(link.url, link.text):
@@ -195,6 +197,19 @@ class ReportsSpider(scrapy.Spider):
         nav_depth = response.meta.get("nav_depth", 0)
         if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
+        return None
+
+    def _embedded(self, link: Link, response, in_column: bool):
+        """An <iframe>'s page is part of the page around it (an older CMS shows the report
+        column's list in a frame): it is read in the same role, at the same depth. On the
+        seed page only a frame that looks like the disclosure section or the column is."""
+        seed, role = response.meta["seed"], response.meta["role"]
+        if not discovery.same_site(link.url, seed["url"]) or not discovery.is_page_url(link.url):
+            return None
+        if in_column:
+            return self._request(link.url, seed, "list", response)
+        if role == "nav" or (role == "home" and (discovery.is_report_column(link) or discovery.is_disclosure_section(link))):
+            return self._request(link.url, seed, role, response, nav_depth=response.meta.get("nav_depth", 0))
         return None
 
     def _cms_pages(self, response, role: str):
