@@ -187,7 +187,7 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
 
 # a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
 _SCRIPTED_URL = re.compile(
-    r"""['"]((?:https?://[^'"\s]+|/?[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:\?[^'"\s]*)?)['"]""", re.I)
+    r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:[;?][^'"\s]*)?)['"]""", re.I)
 
 
 def _viewed_file(url: str) -> str:

@@ -8,7 +8,8 @@ and serves on 127.0.0.1 a handful of sites that behave like the real ones, fault
     hanweb       N+1    Hanweb datastore, further pages by POST dataproxy.jsp (云溪区民政局)
     jsapp        N+2    JavaScript-only front end on a JSON API (东港市民政局)
     attachments  N+3    reports as PDF/DOCX/.doc attachments; one also in the page (北山区民政局)
-    legacy       N+4    GB2312 in <meta> only, nested tables, ;jsessionid links (梅岭县民政局)
+    legacy       N+4    GB2312 in <meta> only, nested tables, ;jsessionid links, list in an
+                        <iframe> whose links are onclick calls (梅岭县民政局)
     county       N+5    county portal listing 15 departments' reports (seed: 安平县民政局)
     hostile      N+6    robots.txt, calendar trap, 503+Retry-After, slow page, redirect,
                         404s, a huge file, decoys, tables only as images (南湖区民政局)

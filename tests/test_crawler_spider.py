@@ -142,10 +142,12 @@ def test_report_links_written_as_script_calls_are_followed():
                    "<a href='javascript:void(0)' onclick=\"window.open('/xxgk/ndbg/202501/t20250115_1.html')\">"
                    "通城县民政局2024年政府信息公开工作年度报告</a>"
                    "<a href=\"javascript:openDetail('202401/t20240117_2.shtml')\">通城县民政局2023年政府信息公开工作年度报告</a>"
+                   "<a href='#' onclick=\"window.open('show.jsp;jsessionid=A1B2?id=3')\">通城县民政局2022年政府信息公开工作年度报告</a>"
                    "<a href='javascript:void(0)' onclick='share()'>分享</a>", seed, "list")
     articles = [r.url for r in spider.parse(column) if r.meta["role"] == "article"]
     assert articles == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html",
-                        "http://x.gov.cn/xxgk/ndbg/202401/t20240117_2.shtml"]
+                        "http://x.gov.cn/xxgk/ndbg/202401/t20240117_2.shtml",
+                        "http://x.gov.cn/xxgk/ndbg/show.jsp?id=3"]  # its session id dropped
 
 
 def test_a_report_shown_through_a_pdf_viewer_fetches_the_pdf_itself():

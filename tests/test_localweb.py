@@ -157,6 +157,12 @@ def test_legacy_gb2312_declared_only_in_meta_with_jsessionid_links(local_web):
     assert [g["template"] for g in sorted(gold_of(local_web, "legacy"), key=lambda g: g["year"])][:2] == ["2019", "2019"]
     for g in gold_of(local_web, "legacy"):
         assert fetch(g["url"].replace("show.jsp", "show.jsp;jsessionid=XYZ"))[0] == 200
+    # the report column shows its list in a frame, whose links are script calls only
+    column = fetch(base + "/news/list.jsp?catid=12")[2].decode("gb2312")
+    frame = re.search(r'<iframe src="([^"]+)"', column).group(1)
+    listing = fetch(base + frame)[2].decode("gb2312")
+    assert "show.jsp" not in column and "window.open('show.jsp;jsessionid=" in listing
+    assert not re.search(r'href="[^"]*show\.jsp', listing)
 
 
 def test_county_portal_lists_every_department(local_web):

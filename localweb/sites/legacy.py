@@ -4,6 +4,11 @@ The encoding is declared only in ``<meta http-equiv>`` (the Content-Type header 
 text/html), the layout is tables inside tables, no ETag, and every link carries a
 ``;jsessionid=`` that differs from page to page, so one article has many URLs. Reports on
 2019 and 2020 are in the 2019 format. The gold URL is the link without its jsessionid.
+
+The report column shows its list in an ``<iframe>``, and the list's links are script calls
+(``href="javascript:void(0)" onclick="window.open('show.jsp…')"``), as such sites' lists
+often are: the two older reports are reachable no other way (the home page links the two
+newest).
 """
 from __future__ import annotations
 
@@ -53,6 +58,15 @@ def list_body(path: str, title: str, items) -> str:
     return f"<table width=\"100%\"><tr><td class=\"coltitle\">{title}</td></tr></table>\n<table width=\"100%\">{rows}</table>"
 
 
+def frame_page(title: str, items, path: str) -> bytes:
+    """The column's list as its <iframe> shows it: no chrome, links that are script calls."""
+    rows = "".join(f"<tr><td>・<a href=\"javascript:void(0)\" onclick=\"window.open('{escape(session_link(h, path))}')\">"
+                   f"{escape(t)}</a></td><td>{d:%Y-%m-%d}</td></tr>" for h, t, d in items)
+    html = ("<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n"
+            f"<title>{escape(title)}</title>\n</head>\n<body>\n<table width=\"100%\">{rows}</table>\n</body>\n</html>\n")
+    return html.encode("gb2312")
+
+
 def show(title: str, published, content: str) -> str:
     return (f"<table width=\"100%\"><tr><td align=\"center\"><b>{escape(title)}</b></td></tr>"
             f"<tr><td align=\"center\">发布日期：{published:%Y-%m-%d}　　来源：本站</td></tr>"
@@ -75,7 +89,11 @@ def build(options: Options) -> Site:
         path = f"/news/show.jsp?id={2000 + i}"
         add(path, title, show(title, at(date), news_body(ORGAN, title, date)))
         news.append((path, title, date))
-    add("/news/list.jsp?catid=12", "政府信息公开年报", list_body("/news/list.jsp?catid=12", "政府信息公开年报", reports))
+    column, frame = "/news/list.jsp?catid=12", "/news/frame.jsp?catid=12"
+    add(column, "政府信息公开年报", "<table width=\"100%\"><tr><td class=\"coltitle\">政府信息公开年报</td></tr></table>\n"
+        f"<iframe src=\"{escape(session_link(frame, column))}\" width=\"100%\" height=\"600\" frameborder=\"0\"></iframe>")
+    site.add(frame, frame_page("政府信息公开年报", [(h.replace("/news/", ""), t, d) for h, t, d in reports], frame),
+             content_type="text/html", validators=False)
     for number in range(3):
         path = "/news/list.jsp?catid=11" + (f"&page={number + 1}" if number else "")
         pager = " ".join(f"<a href=\"{escape(session_link('/news/list.jsp?catid=11&page=' + str(n + 1), path))}\">{n + 1}</a>"
