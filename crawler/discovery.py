@@ -160,6 +160,7 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
 
     roots = [root if root is not None else Selector(text=html).root]
     roots += [Selector(text=f).root for f in hanweb.record_fragments(html)]
+    base_url = _declared_base(roots[0], base_url)
     links, seen = [], set()
     for tree in roots:
         if not hasattr(tree, "iter"):  # parsel's root of an empty page is no element
@@ -190,6 +191,32 @@ _SCRIPTED_URL = re.compile(
     r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:[;?][^'"\s]*)?)['"]""", re.I)
 
 
+def _declared_base(tree, page_url: str) -> str:
+    """The page's <base href> (relative links resolve against it), else its own URL."""
+    if not hasattr(tree, "iter"):
+        return page_url
+    for base in tree.iter("base"):
+        href = base.get("href")
+        if href and href.strip():
+            return canonical_url(href, page_url) or page_url
+    return page_url
+
+
+# a page that only sends the browser elsewhere: location.href = "…", location.replace("…")
+_SCRIPT_REDIRECT = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]"""
+    r"""|location\.(?:replace|assign)\(\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def script_redirect(script: str, base_url: str) -> str | None:
+    """Where a page's inline script sends the visitor (a portal's root page often holds
+    nothing but `window.location.href = "/col/col123/index.html"`), or None."""
+    found = _SCRIPT_REDIRECT.search(script)
+    if not found:
+        return None
+    return canonical_url(found.group(1) or found.group(2), base_url)
+
+
 def _viewed_file(url: str) -> str:
     """The document a viewer page shows (…/pdfjs/web/viewer.html?file=/uploads/x.pdf), else the URL.
 
@@ -213,9 +240,21 @@ def _scripted_target(script: str, base_url: str) -> str | None:
     return canonical_url(found.group(0)[1:-1], base_url) if found else None
 
 
+# a download whose URL names no file type: …/downfile.jsp?id=5, /attach/download?fileId=…
+_DOWNLOAD_URL = re.compile(r"down(?:load)?(?:file)?|attach(?:ment)?|getfile|fujian", re.I)
+_DOWNLOAD_TEXT = re.compile(r"^附件|下载|^[（(]?(?:点击)?(?:查看|打开)(?:附件|原文|全文)")
+
+
 def report_attachments(links: list[Link]) -> list[Link]:
-    """The attachments of a report article worth fetching (not a 解读 or 预算 file)."""
-    return [link for link in links if is_attachment_url(link.url, link.text) and not _DECOY_WORDS.search(link.text)]
+    """The attachments of a report article worth fetching (not a 解读 or 预算 file).
+
+    A file is known by its extension (in the path, the query or the link text) or, when
+    the URL names none, by a download link's words and address (附件：… on …/downfile.jsp?id=5):
+    what it is, the pipeline learns from its bytes."""
+    return [link for link in links if not _DECOY_WORDS.search(link.text) and not link.url.endswith("/")
+            and (is_attachment_url(link.url, link.text)
+                 or (_DOWNLOAD_TEXT.search(link.text) and _DOWNLOAD_URL.search(urlsplit(link.url).path + "?" + urlsplit(link.url).query)
+                     and not _NOT_HTML.search(urlsplit(link.url).path)))]
 
 
 def canonical_url(url: str, base: str | None = None) -> str | None:

@@ -130,9 +130,50 @@ def test_a_column_that_shows_its_list_in_a_frame_reads_the_frame_as_the_list():
 def test_a_frame_on_the_seed_page_is_followed_only_into_the_disclosure_section():
     seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
     spider = make_spider(seed)
-    home = _page("http://x.gov.cn/", "<iframe src='/xxgk/index.html' title='政府信息公开'></iframe>"
+    home = _page("http://x.gov.cn/", "<a href='/jggk/'>机构概况</a><a href='/hdjl/'>互动交流</a><a href='/news/'>新闻</a>"
+                 "<iframe src='/xxgk/index.html' title='政府信息公开'></iframe>"
                  "<iframe src='/video/player.html'></iframe>", seed, "home")
     assert [(r.url, r.meta["role"]) for r in spider.parse(home)] == [("http://x.gov.cn/xxgk/index.html", "home")]
+
+
+def test_a_frameset_seed_page_is_read_through_its_frames():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    request = Request("http://x.gov.cn/", meta={"seed": seed, "role": "home"})
+    home = HtmlResponse(url=request.url, request=request, body=(
+        "<html><frameset rows='120,*'><frame src='top.html' name='top'><frame src='main.html' name='main'>"
+        "</frameset></html>").encode())
+    assert [r.url for r in spider.parse(home)] == ["http://x.gov.cn/top.html", "http://x.gov.cn/main.html"]
+
+
+def test_a_seed_page_that_only_redirects_by_script_is_followed_without_the_browser():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    home = _page("http://x.gov.cn/", "<script>window.location.href = '/col/col123/index.html';</script>", seed, "home")
+    requests = list(spider.parse(home))
+    assert [(r.url, r.meta["role"]) for r in requests] == [("http://x.gov.cn/col/col123/index.html", "home")]
+    assert "playwright" not in requests[0].meta
+
+
+def test_relative_links_resolve_against_the_pages_base_href():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    request = Request("http://x.gov.cn/index.html", meta={"seed": seed, "role": "list"})
+    column = HtmlResponse(url="http://x.gov.cn/index.html", request=request, body=(
+        "<html><head><base href='http://x.gov.cn/xxgk/ndbg/'></head><body>"
+        "<a href='202501/t20250115_1.html'>通城县民政局2024年政府信息公开工作年度报告</a></body></html>").encode())
+    assert [r.url for r in spider.parse(column)] == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html"]
+
+
+def test_a_download_link_without_a_file_type_is_fetched_as_an_attachment():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    article = _page("http://x.gov.cn/xxgk/ndbg/t1.html", "<h1>通城县民政局2024年政府信息公开工作年度报告</h1>"
+                    "<p>附件：<a href='/module/download/downfile.jsp?classid=0&amp;filename=2501151030.&amp;id=77'>"
+                    "附件：通城县民政局2024年政府信息公开工作年度报告</a></p>"
+                    "<a href='/attach/get?id=78'>附件：2024年报解读</a><a href='/xzzx/index.html'>下载中心</a>", seed, "article")
+    item, *attachments = list(spider.parse_article(article))
+    assert [a.url for a in attachments] == ["http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2501151030.&id=77"]
 
 
 def test_report_links_written_as_script_calls_are_followed():
@@ -160,3 +201,12 @@ def test_a_report_shown_through_a_pdf_viewer_fetches_the_pdf_itself():
     assert [a.url for a in attachments] == ["http://x.gov.cn/uploads/2025/nb2024.pdf",
                                             "http://x.gov.cn/uploads/2025/nb2024_tables.pdf"]
     assert all(a.meta["role"] == "attachment" for a in attachments)
+
+
+def test_a_shell_whose_button_sets_location_still_goes_to_the_browser():
+    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+    spider = make_spider(seed)
+    shell = _page("http://x.gov.cn/", "<div id='app'></div><button onclick=\"location.href='/search.html'\">搜索</button>"
+                  "<script src='/static/app.js'></script><script>fetch('/api/site').then(r => r.json())</script>", seed, "home")
+    requests = list(spider.parse(shell))
+    assert [r.url for r in requests] == ["http://x.gov.cn/"] and requests[0].meta.get("playwright")

@@ -131,12 +131,19 @@ class ReportsSpider(scrapy.Spider):
         seed, role = meta["seed"], meta["role"]
         in_column = role == "list" or self._is_column_page(response)
         links = self._links(response)
+        framed = sum(1 for link in links if not link.embedded) < jsapp.MIN_LINKS  # a frameset, or nearly
         found = []
         for link in links:
-            request = self._follow(link, response, in_column)
+            request = self._embedded(link, response, in_column, framed) if link.embedded \
+                else self._follow(link, response, in_column)
             if request is not None:
                 found.append(request)
         found.extend(self._cms_pages(response, "list" if in_column else role))
+        if not found and len(links) < jsapp.MIN_LINKS:
+            # nothing here but a script that sends the visitor on: follow it without the browser
+            target = discovery.script_redirect(" ".join(response.xpath("//script[not(@src)]/text()").getall()), response.url)
+            if target and target != response.url and discovery.same_site(target, seed["url"]):
+                found.append(self._request(target, seed, role, response, nav_depth=meta.get("nav_depth", 0)))
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
         if self._may_render(response) and not has_reports and (in_column or not found) \
                 and jsapp.needs_browser(response.text):
@@ -179,8 +186,6 @@ class ReportsSpider(scrapy.Spider):
         """The request a link deserves from this page, or None."""
         seed, role = response.meta["seed"], response.meta["role"]
         organ = seed["name"]
-        if link.embedded:
-            return self._embedded(link, response, in_column)
         if discovery.is_report_title(link.text, in_report_column=in_column) \
                 and discovery.names_this_organ(link.text, organ):
             if discovery.is_attachment_url(link.url, link.text):
@@ -199,16 +204,18 @@ class ReportsSpider(scrapy.Spider):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
         return None
 
-    def _embedded(self, link: Link, response, in_column: bool):
+    def _embedded(self, link: Link, response, in_column: bool, framed: bool):
         """An <iframe>'s page is part of the page around it (an older CMS shows the report
         column's list in a frame): it is read in the same role, at the same depth. On the
-        seed page only a frame that looks like the disclosure section or the column is."""
+        seed page, only a frame that looks like the disclosure section or the column is,
+        unless the page is a frameset (`framed`: next to no links of its own)."""
         seed, role = response.meta["seed"], response.meta["role"]
         if not discovery.same_site(link.url, seed["url"]) or not discovery.is_page_url(link.url):
             return None
         if in_column:
             return self._request(link.url, seed, "list", response)
-        if role == "nav" or (role == "home" and (discovery.is_report_column(link) or discovery.is_disclosure_section(link))):
+        if role == "nav" or (role == "home" and (framed or discovery.is_report_column(link)
+                                                 or discovery.is_disclosure_section(link))):
             return self._request(link.url, seed, role, response, nav_depth=response.meta.get("nav_depth", 0))
         return None
 
