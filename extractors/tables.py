@@ -330,8 +330,16 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         if len(core) == width:
             values = [t.value if t.kind == VALUE else None for t in core]
         elif len(core) > width:
-            values = _best_window(core, width, rule)
-            reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
+            figures = [t.value for t in core if t.kind == VALUE]
+            if len(figures) == width and (rule is None or digits.satisfies(figures, rule)):
+                # a grid rebuilt from a PDF's rulings splits columns where other rows have
+                # sub-columns: the empty slivers are not cells, the figures are
+                values = figures
+                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; empty cells between "
+                                     f"the {width} figures dropped")
+            else:
+                values = _best_window(core, width, rule)
+                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
         elif len(core) == 1 and core[0].value == 0:
             values = [0] * width  # one printed 0 spanning a merged row
             inferred = True

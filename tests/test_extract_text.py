@@ -249,3 +249,19 @@ def test_without_section_headings_a_labelled_row_of_another_table_is_not_the_rev
     assert not any(k.startswith("review.") for k in cells)
     headless_review = text + "行政复议结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n" + "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n"
     assert extract(headless_review.encode("utf-8"))["cells"]["review.review.total"] == 1
+
+
+def test_figure_cells_spanning_split_columns_are_read_as_one_cell_each():
+    # Word's tables (and grids rebuilt from a PDF's rulings) split a column where another
+    # row has sub-columns: a figure spans two grid columns, leaving an empty sliver
+    wide = "<td>{}</td><td colspan='2'>{}</td><td>{}</td><td colspan='2'>{}</td><td>{}</td><td>{}</td><td colspan='3'>{}</td>"
+    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1><p>三、收到和处理政府信息公开申请情况</p><table>"
+            "<tr><td rowspan='2'></td><td>自然人</td><td colspan='2'>商业企业</td><td>科研机构</td><td colspan='2'>社会公益组织</td>"
+            "<td>法律服务机构</td><td>其他</td><td colspan='3'>总计</td></tr>"
+            "<tr><td></td><td>a</td><td>b</td><td></td><td>c</td><td>d</td><td></td><td></td><td>e</td><td>f</td><td>g</td></tr>"
+            "<tr><td>一、本年新收政府信息公开申请数量</td>" + wide.format(3, 1, 0, 0, 0, 0, 4) + "</tr>"
+            "<tr><td>（一）予以公开</td>" + wide.format(2, 1, 0, 0, 0, 0, 3) + "</tr>"
+            "</table><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
+    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+    assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "commercial", "research", "total")] == [3, 1, 0, 4]
+    assert cells["requests.granted.total"] == 3 and cells["requests.granted.commercial"] == 1
