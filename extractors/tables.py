@@ -115,6 +115,12 @@ def _spaced_cells(cell) -> list:
     """
     if cell is None:
         return [None]
+    if cell.count("|") >= 2 or ("|" in cell and all(_NUMBER.match(p.strip()) for p in cell.split("|") if p.strip())):
+        # a pipe table that reached us as lines of text (a PDF of a text report)
+        parts = cell.split("|")
+        while parts and not parts[-1].strip():
+            parts.pop()
+        return [p for part in parts for p in (_spaced_cells(part.strip()) if part.strip() else [None])]
     m = _SPACED_FIGURES.match(cell)
     if not m or not re.search(r"\s", cell.strip()):
         return [p for p in _LABEL_GAP.split(cell) if p.strip()] or [cell]
@@ -397,13 +403,33 @@ def _read_active(rows: list[LogicalRow], reading: TableReading):
 
 
 def _read_requests(rows: list[LogicalRow], reading: TableReading):
-    for row in rows:
+    width = len(codebook.REQUEST_COLUMNS)
+    for i, row in enumerate(rows):
         if not row.labels or not row.cells:
             continue
         key, _ = _match(row, labels.request_row)
         if key is None:
             continue
-        _figures(row, len(codebook.REQUEST_COLUMNS), "row_total", f"requests.{key}", codebook.REQUEST_COLUMNS, reading)
+        row = _with_wrapped_figures(row, rows[i + 1] if i + 1 < len(rows) else None, width)
+        _figures(row, width, "row_total", f"requests.{key}", codebook.REQUEST_COLUMNS, reading)
+
+
+def _with_wrapped_figures(row: LogicalRow, following: LogicalRow | None, width: int) -> LogicalRow:
+    """The row, completed by the next one when its figures ran onto the next line.
+
+    A PDF whose table has no rulings prints a row as a line of text; a long label pushes
+    the last figures onto a line of their own ("…不再处理其政府信息公开申请 0 0" / "0 0 0 0 0").
+    The next row continues this one only if it has no label and the two together hold
+    exactly the row's figures."""
+    if following is None or following.labels or following.cells:
+        return row
+    mine = [t for t in row.cells if t.kind != BLANK]
+    more = [t for t in following.lead_cells if t.kind != BLANK]
+    if not more or any(t.kind not in (VALUE, RUN) for t in more) or any(t.kind == RUN for t in mine + more):
+        return row
+    if len(mine) < width and len(mine) + len(more) == width:
+        return LogicalRow(row.labels, mine + more, lead_cells=row.lead_cells)
+    return row
 
 
 _REVIEW_HEADER = re.compile(r"复议|诉讼|维持|纠正|审结")
@@ -412,7 +438,7 @@ _REVIEW_HEADER = re.compile(r"复议|诉讼|维持|纠正|审结")
 def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: bool = False):
     width = len(codebook.REVIEW_COLUMNS)
     columns = [f"{r}.{c}" for r in codebook.REVIEW_ROWS for c in codebook.REVIEW_COLUMNS]
-    for row in rows:
+    for i, row in enumerate(rows):
         key, _ = _match(row, labels.review_row) if row.labels else (None, "")
         if key and row.cells and len([c for c in row.cells if c.kind != BLANK]) <= width + 1:
             _figures(row, width, "review_row", f"review.{key}", codebook.REVIEW_COLUMNS, reading)
@@ -424,5 +450,9 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
         figures = row.cells if row.labels else row.lead_cells
         if headless and row.labels and not _REVIEW_HEADER.search("".join(row.labels)):
             continue  # no section 四 heading: only figures under the table's own header are its row
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if following is not None and not following.labels and not following.cells:
+            figures = _with_wrapped_figures(LogicalRow(["_"], list(figures)), following, len(columns)).cells \
+                if not any(t.kind == BLANK for t in figures) else figures
         if any(t.kind in (VALUE, RUN) for t in figures):
             _figures(LogicalRow([], [], lead_cells=figures), len(columns), "review", "review", columns, reading, keep_lead=True)

@@ -378,6 +378,57 @@ def test_pdf_table_parts_drawn_a_few_points_apart_get_no_phantom_columns():
     assert document.rows == [["一、本年新收政府信息公开申请数量", "5", "6"], ["二、上年结转政府信息公开申请数量", "1", "1"], []]
 
 
+def _text_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF of lines of text and no ruled table: a text report printed to PDF."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    for lines in pages:
+        sheet.setFont("STSong-Light", 10)
+        for n, line in enumerate(lines):
+            sheet.drawString(50, 790 - 16 * n, line)
+        sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+def test_a_pdf_of_text_lines_reads_rows_whose_figures_or_labels_wrapped():
+    """No rulings: each table row is a line of text, and long ones wrap onto the next line."""
+    from extractors import extract
+
+    data = _text_pdf([[
+        "某某县民政局2023年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 3 0 0 0 0 1 4",
+        "（二）部分公开（区分处理的，只计这一情形，",                    # a label wrapped before its figures
+        "不计其他情形） 1 0 0 0 0 0 1",
+        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 2 0",
+        "0 0 0 0 2",                                                 # figures wrapped after the label
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+        "0",                                                         # the review row's last figure, on its own line
+        "五、存在的主要问题及改进情况",
+        "- 1 -",                                                     # the page number: the page's last line
+    ]])
+    record = extract(data, filename="report.pdf")
+    cells = record["cells"]
+    assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "other_org", "total")] == [3, 1, 4]
+    assert cells["requests.partial.natural"] == 1 and cells["requests.partial.total"] == 1
+    assert cells["requests.other.no_correction.natural"] == 2 and cells["requests.other.no_correction.total"] == 2
+    assert cells["requests.other.no_fee.total"] == 0
+    assert cells["review.suit_after_review.total"] == 0
+    lines = [row[0] for row in pdf.read(data, deadline=_deadline()).rows if row]
+    assert "0" in lines and not any("1 -" in line for line in lines)  # a lone figure kept, the page number not
+
+
 # ---------------------------------------------------------------- hostile PDFs (localweb.render.hostile)
 
 def test_a_pdf_of_many_pages_is_walked_only_as_far_as_it_is_read(monkeypatch):

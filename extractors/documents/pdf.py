@@ -72,7 +72,11 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
             page.close()
         title = _title(document.metadata or {})
     rows = _rows(items)
-    return Document(rows=rows, text=grid.rows_text(rows), kind="pdf", cell_rows=True,
+    # Without a ruled table, the tables are lines of text: a row per line, or a cell per
+    # line, or a row whose figures or label wrapped onto the next line. The table reader
+    # regroups such lines by their labels, as it does a text report's.
+    ruled = any(kind == "table" for kind, *_ in items)
+    return Document(rows=rows, text=grid.rows_text(rows), kind="pdf", cell_rows=ruled,
                     title=title, published=None, images=images, notes=notes)
 
 
@@ -157,8 +161,11 @@ def _page_items(page, number: int) -> list:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside_tables) if boxes else page
-    lines = [line for line in text_page.extract_text_lines(return_chars=False)
-             if line["text"].strip() and not _PAGE_NUMBER.match(line["text"].strip())]
+    lines = [line for line in text_page.extract_text_lines(return_chars=False) if line["text"].strip()]
+    # a page number is the page's first or last line; a lone figure inside the page is a
+    # table row's figure that wrapped onto a line of its own
+    ends = [i for i in (0, len(lines) - 1) if lines and _PAGE_NUMBER.match(lines[i]["text"].strip())]
+    lines = [line for i, line in enumerate(lines) if i not in ends]
     items = [("table", number, part.top, part) for part in parts]
     items += [("line", number, top, text) for top, text in _paragraphs(lines)]
     items.sort(key=lambda item: item[2])
