@@ -112,101 +112,92 @@ def test_report_article_becomes_an_item_and_its_attachments_plain_requests():
     assert attachments[0].meta["attachment"] and "playwright" not in attachments[0].meta
 
 
-def _page(url, body, seed, role, **meta):
-    request = Request(url, meta={"seed": seed, "role": role, **meta})
+SEED = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
+
+
+@pytest.fixture
+def spider():
+    return make_spider(SEED)
+
+
+def _page(url, body, role, **meta):
+    """A saved page of the seed's site, as the spider receives it in `role`."""
+    request = Request(url, meta={"seed": SEED, "role": role, **meta})
     return HtmlResponse(url=url, body=f"<html><body>{body}</body></html>".encode("utf-8"), request=request)
 
 
-def test_a_column_that_shows_its_list_in_a_frame_reads_the_frame_as_the_list():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_a_column_that_shows_its_list_in_a_frame_reads_the_frame_as_the_list(spider):
     column = _page("http://x.gov.cn/xxgk/ndbg/index.html", "<h3>政府信息公开年报</h3>"
                    "<iframe src='/xxgk/ndbg/list.jsp?col=12' width='100%'></iframe>"
-                   "<iframe src='https://weather.example.com/widget.html'></iframe>", seed, "list")
+                   "<iframe src='https://weather.example.com/widget.html'></iframe>", "list")
     requests = list(spider.parse(column))
     assert [(r.url, r.meta["role"]) for r in requests] == [("http://x.gov.cn/xxgk/ndbg/list.jsp?col=12", "list")]
 
 
-def test_a_frame_on_the_seed_page_is_followed_only_into_the_disclosure_section():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_a_frame_on_the_seed_page_is_followed_only_into_the_disclosure_section(spider):
     home = _page("http://x.gov.cn/", "<a href='/jggk/'>机构概况</a><a href='/hdjl/'>互动交流</a><a href='/news/'>新闻</a>"
                  "<iframe src='/xxgk/index.html' title='政府信息公开'></iframe>"
-                 "<iframe src='/video/player.html'></iframe>", seed, "home")
+                 "<iframe src='/video/player.html'></iframe>", "home")
     assert [(r.url, r.meta["role"]) for r in spider.parse(home)] == [("http://x.gov.cn/xxgk/index.html", "home")]
 
 
-def test_a_frameset_seed_page_is_read_through_its_frames():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
-    request = Request("http://x.gov.cn/", meta={"seed": seed, "role": "home"})
+def test_a_frameset_seed_page_is_read_through_its_frames(spider):
+    request = Request("http://x.gov.cn/", meta={"seed": SEED, "role": "home"})
     home = HtmlResponse(url=request.url, request=request, body=(
         "<html><frameset rows='120,*'><frame src='top.html' name='top'><frame src='main.html' name='main'>"
         "</frameset></html>").encode())
     assert [r.url for r in spider.parse(home)] == ["http://x.gov.cn/top.html", "http://x.gov.cn/main.html"]
 
 
-def test_a_seed_page_that_only_redirects_by_script_is_followed_without_the_browser():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
-    home = _page("http://x.gov.cn/", "<script>window.location.href = '/col/col123/index.html';</script>", seed, "home")
+def test_a_seed_page_that_only_redirects_by_script_is_followed_without_the_browser(spider):
+    home = _page("http://x.gov.cn/", "<script>window.location.href = '/col/col123/index.html';</script>", "home")
     requests = list(spider.parse(home))
     assert [(r.url, r.meta["role"]) for r in requests] == [("http://x.gov.cn/col/col123/index.html", "home")]
     assert "playwright" not in requests[0].meta
 
 
-def test_relative_links_resolve_against_the_pages_base_href():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
-    request = Request("http://x.gov.cn/index.html", meta={"seed": seed, "role": "list"})
+def test_relative_links_resolve_against_the_pages_base_href(spider):
+    request = Request("http://x.gov.cn/index.html", meta={"seed": SEED, "role": "list"})
     column = HtmlResponse(url="http://x.gov.cn/index.html", request=request, body=(
         "<html><head><base href='http://x.gov.cn/xxgk/ndbg/'></head><body>"
         "<a href='202501/t20250115_1.html'>通城县民政局2024年政府信息公开工作年度报告</a></body></html>").encode())
     assert [r.url for r in spider.parse(column)] == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html"]
 
 
-def test_a_download_link_without_a_file_type_is_fetched_as_an_attachment():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_a_download_link_without_a_file_type_is_fetched_as_an_attachment(spider):
     article = _page("http://x.gov.cn/xxgk/ndbg/t1.html", "<h1>通城县民政局2024年政府信息公开工作年度报告</h1>"
                     "<p>附件：<a href='/module/download/downfile.jsp?classid=0&amp;filename=2501151030.&amp;id=77'>"
                     "附件：通城县民政局2024年政府信息公开工作年度报告</a></p>"
-                    "<a href='/attach/get?id=78'>附件：2024年报解读</a><a href='/xzzx/index.html'>下载中心</a>", seed, "article")
+                    "<a href='/attach/get?id=78'>附件：2024年报解读</a><a href='/xzzx/index.html'>下载中心</a>", "article")
     item, *attachments = list(spider.parse_article(article))
     assert [a.url for a in attachments] == ["http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2501151030.&id=77"]
 
 
-def test_report_links_written_as_script_calls_are_followed():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_report_links_written_as_script_calls_are_followed(spider):
     column = _page("http://x.gov.cn/xxgk/ndbg/index.html",
                    "<a href='javascript:void(0)' onclick=\"window.open('/xxgk/ndbg/202501/t20250115_1.html')\">"
                    "通城县民政局2024年政府信息公开工作年度报告</a>"
                    "<a href=\"javascript:openDetail('202401/t20240117_2.shtml')\">通城县民政局2023年政府信息公开工作年度报告</a>"
                    "<a href='#' onclick=\"window.open('show.jsp;jsessionid=A1B2?id=3')\">通城县民政局2022年政府信息公开工作年度报告</a>"
-                   "<a href='javascript:void(0)' onclick='share()'>分享</a>", seed, "list")
+                   "<a href='javascript:void(0)' onclick='share()'>分享</a>", "list")
     articles = [r.url for r in spider.parse(column) if r.meta["role"] == "article"]
     assert articles == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html",
                         "http://x.gov.cn/xxgk/ndbg/202401/t20240117_2.shtml",
                         "http://x.gov.cn/xxgk/ndbg/show.jsp?id=3"]  # its session id dropped
 
 
-def test_a_report_shown_through_a_pdf_viewer_fetches_the_pdf_itself():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_a_report_shown_through_a_pdf_viewer_fetches_the_pdf_itself(spider):
     article = _page("http://x.gov.cn/xxgk/ndbg/t1.html", "<h1>通城县民政局2024年政府信息公开工作年度报告</h1>"
                     "<iframe src='/static/pdfjs/web/viewer.html?file=/uploads/2025/nb2024.pdf'></iframe>"
-                    "<embed src='/uploads/2025/nb2024_tables.pdf' type='application/pdf'>", seed, "article")
+                    "<embed src='/uploads/2025/nb2024_tables.pdf' type='application/pdf'>", "article")
     item, *attachments = list(spider.parse_article(article))
     assert [a.url for a in attachments] == ["http://x.gov.cn/uploads/2025/nb2024.pdf",
                                             "http://x.gov.cn/uploads/2025/nb2024_tables.pdf"]
     assert all(a.meta["role"] == "attachment" for a in attachments)
 
 
-def test_a_shell_whose_button_sets_location_still_goes_to_the_browser():
-    seed = {"name": "通城县民政局", "url": "http://x.gov.cn/"}
-    spider = make_spider(seed)
+def test_a_shell_whose_button_sets_location_still_goes_to_the_browser(spider):
     shell = _page("http://x.gov.cn/", "<div id='app'></div><button onclick=\"location.href='/search.html'\">搜索</button>"
-                  "<script src='/static/app.js'></script><script>fetch('/api/site').then(r => r.json())</script>", seed, "home")
+                  "<script src='/static/app.js'></script><script>fetch('/api/site').then(r => r.json())</script>", "home")
     requests = list(spider.parse(shell))
     assert [r.url for r in requests] == ["http://x.gov.cn/"] and requests[0].meta.get("playwright")

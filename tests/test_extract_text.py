@@ -194,25 +194,32 @@ def test_a_seed_report_with_its_cells_separated_by_spaces_reads_as_its_gold(name
     assert (record["year"], record["template"]) == (gold["year"], gold["template"])
 
 
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def _html_cells(section: str) -> dict:
+    """The cells of a report page whose section 三 is `section` (HTML)."""
+    page = (f"<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1>{section}"
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
+    return extract(page.encode("utf-8"), content_type="text/html")["cells"]
+
+
 def test_a_section_heading_that_is_the_first_cell_of_the_header_row_opens_its_section():
     # the heading shares its row with the column header (and the table's note) instead of
     # having a row of its own
-    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1>"
-            "<table><tr><td>三、收到和处理政府信息公开申请情况</td><td>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td>申请人情况</td></tr>"
-            "<tr><td></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
-            "<tr><td>一、本年新收政府信息公开申请数量</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>"
-            "<tr><td>（一）予以公开</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>"
-            "</table><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
-    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+    row = "<tr><td>{}</td>" + "<td>{}</td>" * 7 + "</tr>"
+    cells = _html_cells(
+        f"<table><tr><td>三、收到和处理政府信息公开申请情况</td><td>{NOTE}</td><td>申请人情况</td></tr>"
+        + row.format("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+        + row.format("一、本年新收政府信息公开申请数量", 2, 0, 0, 0, 0, 0, 2) + row.format("（一）予以公开", 2, 0, 0, 0, 0, 0, 2)
+        + "</table>")
     assert cells["requests.new_requests.total"] == 2 and cells["requests.granted.natural"] == 2
 
 
 def test_a_row_laid_out_as_a_paragraph_with_nbsp_gaps():
-    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1>"
-            "<p>三、收到和处理政府信息公开申请情况&nbsp;&nbsp;&nbsp;&nbsp;（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）&nbsp;&nbsp;&nbsp;&nbsp;申请人情况</p>"
-            "<p>一、本年新收政府信息公开申请数量&nbsp;&nbsp;3&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;0&nbsp;&nbsp;3</p>"
-            "<p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
-    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+    gap = "&nbsp;" * 4
+    cells = _html_cells(f"<p>三、收到和处理政府信息公开申请情况{gap}{NOTE}{gap}申请人情况</p>"
+                        f"<p>一、本年新收政府信息公开申请数量{gap.join(['', '3', '0', '0', '0', '0', '0', '3'])}</p>")
     assert cells["requests.new_requests.natural"] == 3 and cells["requests.new_requests.total"] == 3
 
 
@@ -255,13 +262,13 @@ def test_figure_cells_spanning_split_columns_are_read_as_one_cell_each():
     # Word's tables (and grids rebuilt from a PDF's rulings) split a column where another
     # row has sub-columns: a figure spans two grid columns, leaving an empty sliver
     wide = "<td>{}</td><td colspan='2'>{}</td><td>{}</td><td colspan='2'>{}</td><td>{}</td><td>{}</td><td colspan='3'>{}</td>"
-    page = ("<html><body><h1>某某县民政局2023年政府信息公开工作年度报告</h1><p>三、收到和处理政府信息公开申请情况</p><table>"
+    page = ("<p>三、收到和处理政府信息公开申请情况</p><table>"
             "<tr><td rowspan='2'></td><td>自然人</td><td colspan='2'>商业企业</td><td>科研机构</td><td colspan='2'>社会公益组织</td>"
             "<td>法律服务机构</td><td>其他</td><td colspan='3'>总计</td></tr>"
             "<tr><td></td><td>a</td><td>b</td><td></td><td>c</td><td>d</td><td></td><td></td><td>e</td><td>f</td><td>g</td></tr>"
             "<tr><td>一、本年新收政府信息公开申请数量</td>" + wide.format(3, 1, 0, 0, 0, 0, 4) + "</tr>"
             "<tr><td>（一）予以公开</td>" + wide.format(2, 1, 0, 0, 0, 0, 3) + "</tr>"
-            "</table><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>")
-    cells = extract(page.encode("utf-8"), content_type="text/html")["cells"]
+            "</table>")
+    cells = _html_cells(page)
     assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "commercial", "research", "total")] == [3, 1, 0, 4]
     assert cells["requests.granted.total"] == 3 and cells["requests.granted.commercial"] == 1
