@@ -79,6 +79,9 @@ _REPORT_PHRASES = re.compile(
 )
 
 
+_ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*|附|点击下载|下载)\s*[:：]?\s*")
+
+
 def organ_forms(name: str) -> list[str]:
     """The ways a title may name an organ, longest first.
 
@@ -105,7 +108,8 @@ def names_this_organ(title: str, organ: str) -> bool:
     (通城县民政局 / 县民政局 / 民政局, not 崇阳县民政局 nor 通城县财政局) are its. A title that
     names no organ (2023年政府信息公开工作年度报告 on the bureau's own site) is kept.
     """
-    rest = _YEAR.sub("", clean_title(title))
+    rest = _ATTACHMENT_PREFIX.sub("", clean_title(title))  # 附件1：通城县民政局… is the organ's file
+    rest = _YEAR.sub("", rest)
     rest = _CN_YEAR.sub("", rest)
     rest = re.sub(r"[（）()【】\[\]〔〕:：,，、.。\-—_ 0-9年]", "", rest)
     rest = _REPORT_PHRASES.sub("", rest)

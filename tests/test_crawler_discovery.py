@@ -78,6 +78,8 @@ def test_organ_forms():
     ("通城县财政局2024年政府信息公开工作年度报告", False),
     ("崇阳县民政局2024年政府信息公开工作年度报告", False),
     ("通城县人民政府2024年政府信息公开工作年度报告", False),
+    ("附件1：通城县民政局2024年政府信息公开工作年度报告.pdf", True),   # an attachment named after its report
+    ("附件：崇阳县民政局2024年政府信息公开工作年度报告.pdf", False),
 ])
 def test_portal_titles_belong_to_the_seed_organ_only(title, ours):
     assert discovery.names_this_organ(title, "通城县民政局") is ours

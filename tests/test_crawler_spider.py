@@ -201,3 +201,24 @@ def test_a_shell_whose_button_sets_location_still_goes_to_the_browser(spider):
                   "<script src='/static/app.js'></script><script>fetch('/api/site').then(r => r.json())</script>", "home")
     requests = list(spider.parse(shell))
     assert [r.url for r in requests] == ["http://x.gov.cn/"] and requests[0].meta.get("playwright")
+
+
+def test_a_page_reached_as_a_list_that_is_this_organs_report_becomes_a_report_item(spider):
+    # a report module's page, linked from the column by its year alone
+    page = _page("http://x.gov.cn/module/xxgk/xxgkAnnualReport.jsp?fbtime=2022&area=1142",
+                 "<p>一、总体情况</p><p>2022年，本局主动公开政府信息58条。</p>"
+                 "<a href='/u/nb2022.pdf'>附件：统计表.pdf</a><a href='javascript:window.print()'>打印</a>", "list")
+    page = page.replace(body=page.body.replace(b"<html>", "<html><head><title>通城县民政局2022年政府信息公开工作年度报告"
+                                                          "</title></head>".encode("utf-8")))
+    item, *attachments = list(spider.parse(page))
+    assert item["url"] == page.url and item["seed_name"] == "通城县民政局"
+    assert [a.url for a in attachments] == ["http://x.gov.cn/u/nb2022.pdf"]
+
+
+def test_a_year_list_of_a_portal_titled_like_a_report_stays_a_list(spider):
+    page = _page("http://x.gov.cn/xxgk/ndbg/2022/index.html",
+                 "<a href='/xxgk/ndbg/2022/t1.html'>通城县民政局2022年政府信息公开工作年度报告</a>"
+                 "<a href='/xxgk/ndbg/2022/t2.html'>通城县财政局2022年政府信息公开工作年度报告</a>", "list")
+    page = page.replace(body=page.body.replace(b"<html>", "<html><head><title>2022年政府信息公开工作年度报告</title></head>"
+                                                          .encode("utf-8")))
+    assert [(r.url, r.meta["role"]) for r in spider.parse(page)] == [("http://x.gov.cn/xxgk/ndbg/2022/t1.html", "article")]

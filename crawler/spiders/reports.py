@@ -145,6 +145,11 @@ class ReportsSpider(scrapy.Spider):
             if target and target != response.url and discovery.same_site(target, seed["url"]):
                 found.append(self._request(target, seed, role, response, nav_depth=meta.get("nav_depth", 0)))
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
+        if not has_reports and self._is_own_report(response):
+            # reached as a list (a year link in the column: 2022年), the page is the report
+            # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022)
+            yield from self._parse_article(response)
+            return
         if self._may_render(response) and not has_reports and (in_column or not found) \
                 and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
@@ -247,6 +252,14 @@ class ReportsSpider(scrapy.Spider):
         """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
         selector = response.selector  # parsed once for the spider's other questions too
         return discovery.links_in(response.text, response.url, root=selector.root if selector.type == "html" else None)
+
+    def _is_own_report(self, response) -> bool:
+        """Whether the page's own title is a yearly report that names this seed's organ."""
+        title = discovery.clean_title(response.xpath("//meta[@name='ArticleTitle']/@content").get()
+                                      or response.xpath("//title/text()").get())
+        organ = response.meta["seed"]["name"]
+        return discovery.is_report_title(title) and discovery.names_this_organ(title, organ) \
+            and any(form in title for form in discovery.organ_forms(organ))
 
     def _is_column_page(self, response) -> bool:
         """Whether this page is itself an annual-report column (a portal seed often is)."""
