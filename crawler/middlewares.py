@@ -53,6 +53,8 @@ class ScopeMiddleware:
         seed = seed_of(request)
         if not seed or request.meta.get("attachment"):
             return None
+        if request.meta.get("seed_page") and request.meta.get("redirect_urls"):
+            return None  # the seed page itself moved: where it went is the site now (the spider follows it there)
         allowed = {origin(seed["url"])} | set(request.meta.get("also_allowed_origins", ()))
         if origin(request.url) not in allowed:
             raise IgnoreRequest(f"off-site: {request.url} is outside {origin(seed['url'])}")

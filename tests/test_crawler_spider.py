@@ -222,3 +222,15 @@ def test_a_year_list_of_a_portal_titled_like_a_report_stays_a_list(spider):
     page = page.replace(body=page.body.replace(b"<html>", "<html><head><title>2022年政府信息公开工作年度报告</title></head>"
                                                           .encode("utf-8")))
     assert [(r.url, r.meta["role"]) for r in spider.parse(page)] == [("http://x.gov.cn/xxgk/ndbg/2022/t1.html", "article")]
+
+
+def test_links_of_a_seed_page_that_moved_to_https_are_on_the_site(spider):
+    request = Request("http://x.gov.cn/", meta={"seed": SEED, "role": "home", "seed_page": True,
+                                                 "redirect_urls": ["http://x.gov.cn/"]})
+    home = HtmlResponse(url="https://www.x.gov.cn/", request=request, body=(
+        "<html><body><a href='/xxgk/ndbg/'>政府信息公开年报</a><a href='http://x.gov.cn/xxgk/'>政府信息公开</a>"
+        "<a href='https://other.gov.cn/xxgk/'>政府信息公开</a></body></html>").encode("utf-8"))
+    requests = list(spider.parse(home))
+    assert [r.url for r in requests] == ["https://www.x.gov.cn/xxgk/ndbg/", "http://x.gov.cn/xxgk/"]
+    assert all(r.meta["also_allowed_origins"] == ["https://www.x.gov.cn"] for r in requests)
+    assert not any(r.meta.get("seed_page") for r in requests)

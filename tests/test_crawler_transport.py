@@ -25,6 +25,15 @@ def test_pages_stay_on_the_seed_origin_but_attachments_may_live_elsewhere():
     assert scope.process_request(request("http://files.cdn.cn/r.pdf", attachment=True)) is None
 
 
+def test_a_seed_page_that_moved_is_followed_and_its_new_origin_is_the_sites():
+    scope = ScopeMiddleware(get_crawler())
+    moved = request("https://www.tc.gov.cn/xxgk/", seed_page=True, redirect_urls=["http://tc.gov.cn:8080/xxgk/"])
+    assert scope.process_request(moved) is None  # the seed's own redirect (http → https, www.)
+    with pytest.raises(IgnoreRequest, match="off-site"):  # any other page's redirect off the site is not
+        scope.process_request(request("https://www.tc.gov.cn/a.html", redirect_urls=["http://tc.gov.cn:8080/a.html"]))
+    assert scope.process_request(request("https://www.tc.gov.cn/a.html", also_allowed_origins=["https://www.tc.gov.cn"])) is None
+
+
 def test_each_site_is_its_own_download_slot_even_on_one_host():
     scope = ScopeMiddleware(get_crawler())
     a, b = Request("http://127.0.0.1:8001/"), Request("http://127.0.0.1:8002/")

@@ -37,7 +37,7 @@ PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
 
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
-            "browser_attempts")
+            "browser_attempts", "seed_page", "also_allowed_origins")
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
@@ -70,7 +70,7 @@ class ReportsSpider(scrapy.Spider):
         if self.shells:
             self.crawler.signals.send_catch_log(BROWSER_WANTED, schemes={url.split(":")[0] for url, _ in self.shells})
         for seed in self.seeds:
-            yield self._request(seed.url, {"name": seed.name, "url": seed.url}, "home")
+            yield self._request(seed.url, {"name": seed.name, "url": seed.url}, "home", seed_page=True)
 
     def _held_shells(self) -> dict[str, dict[str, str]]:
         """The shell shapes of each site learned on a recent night (archive.Archive.browser_shapes)."""
@@ -142,7 +142,7 @@ class ReportsSpider(scrapy.Spider):
         if not found and len(links) < jsapp.MIN_LINKS:
             # nothing here but a script that sends the visitor on: follow it without the browser
             target = discovery.script_redirect(" ".join(response.xpath("//script[not(@src)]/text()").getall()), response.url)
-            if target and target != response.url and discovery.same_site(target, seed["url"]):
+            if target and target != response.url and self._on_site(target, response):
                 found.append(self._request(target, seed, role, response, nav_depth=meta.get("nav_depth", 0)))
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
         if not has_reports and self._is_own_report(response):
@@ -198,7 +198,7 @@ class ReportsSpider(scrapy.Spider):
             if discovery.is_page_url(link.url):
                 return self._request(link.url, seed, "article", response)
             return None
-        if not discovery.is_page_url(link.url) or not discovery.same_site(link.url, seed["url"]):
+        if not discovery.is_page_url(link.url) or not self._on_site(link.url, response):
             return None
         if discovery.is_report_column(link):
             return self._request(link.url, seed, "list", response)
@@ -215,7 +215,7 @@ class ReportsSpider(scrapy.Spider):
         seed page, only a frame that looks like the disclosure section or the column is,
         unless the page is a frameset (`framed`: next to no links of its own)."""
         seed, role = response.meta["seed"], response.meta["role"]
-        if not discovery.same_site(link.url, seed["url"]) or not discovery.is_page_url(link.url):
+        if not self._on_site(link.url, response) or not discovery.is_page_url(link.url):
             return None
         if in_column:
             return self._request(link.url, seed, "list", response)
@@ -273,10 +273,28 @@ class ReportsSpider(scrapy.Spider):
     def _request(self, url, seed, role, response=None, **meta):
         callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
         meta = {"seed": seed, "role": role, **meta}
+        moved = sorted(self._site_origins(response) - {discovery.origin(seed["url"])}) if response is not None else []
+        if moved:
+            meta["also_allowed_origins"] = moved
         if role == "attachment":
             meta["attachment"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               priority=PRIORITY[role])
+
+    def _site_origins(self, response) -> set[str]:
+        """The origins the seed's site lives on: the seed URL's and, when the seed page
+        redirected elsewhere (http → https, a bureau domain folded into the county portal),
+        where it went. Carried in each request's meta, so any process can judge a link."""
+        meta = response.meta
+        origins = {discovery.origin(meta["seed"]["url"]), *meta.get("also_allowed_origins", ())}
+        if meta.get("seed_page") and discovery.origin(response.url) not in origins:
+            self.logger.info("%s: the seed %s moved to %s", meta["seed"]["name"], meta["seed"]["url"], response.url)
+            origins.add(discovery.origin(response.url))
+            meta["also_allowed_origins"] = sorted(origins - {discovery.origin(meta["seed"]["url"])})
+        return origins
+
+    def _on_site(self, url: str, response) -> bool:
+        return discovery.origin(url) in self._site_origins(response)
 
     def _may_render(self, response) -> bool:
         return response.meta.get("browser_attempts", 0) < BROWSER_ATTEMPTS
