@@ -337,9 +337,23 @@ def is_pagination(link: Link, page_url: str) -> bool:
 
 
 def same_site(url: str, other: str) -> bool:
-    """Same scheme, host and port."""
-    a, b = urlsplit(url), urlsplit(other)
-    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+    """Same site: the same host and port, where http and https on their default ports and
+    a host with or without `www.` are one site (pages link to both forms of their own
+    address); another port is another site."""
+    return site_key(url) == site_key(other)
+
+
+def site_key(url: str) -> tuple[str, str]:
+    """What makes two URLs one site (see `same_site`)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    default = port is None or (parts.scheme, port) in (("http", 80), ("https", 443))
+    return host, "" if default else str(port)
 
 
 def origin(url: str) -> str:

@@ -24,7 +24,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.misc import build_from_crawler
 
 from crawler.cms import jsp
-from crawler.discovery import origin, url_template
+from crawler.discovery import origin, same_site, url_template
 from crawler.sitestats import seed_of, site_stats_for
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class ScopeMiddleware:
         if request.meta.get("seed_page") and request.meta.get("redirect_urls"):
             return None  # the seed page itself moved: where it went is the site now (the spider follows it there)
         allowed = {origin(seed["url"])} | set(request.meta.get("also_allowed_origins", ()))
-        if origin(request.url) not in allowed:
+        if not any(same_site(request.url, site) for site in allowed):
             raise IgnoreRequest(f"off-site: {request.url} is outside {origin(seed['url'])}")
         return None
 

@@ -166,3 +166,13 @@ def test_the_crawl_uses_the_conditional_autothrottle():
 
     assert settings.EXTENSIONS["scrapy.extensions.throttle.AutoThrottle"] is None
     assert "crawler.throttle.ConditionalAutoThrottle" in settings.EXTENSIONS
+
+
+def test_both_forms_of_a_sites_own_address_are_the_site():
+    scope = ScopeMiddleware(get_crawler())
+    seed = {"name": "通城县民政局", "url": "https://www.tc.gov.cn/"}
+    for url in ("http://www.tc.gov.cn/xxgk/", "https://tc.gov.cn/xxgk/", "http://tc.gov.cn:80/xxgk/"):
+        assert scope.process_request(Request(url, meta={"seed": seed})) is None
+    for url in ("https://www.tc.gov.cn:8443/xxgk/", "https://mzj.tc.gov.cn/xxgk/", "https://www.tc.gov.cn.evil.cn/"):
+        with pytest.raises(IgnoreRequest, match="off-site"):
+            scope.process_request(Request(url, meta={"seed": seed}))

@@ -294,7 +294,7 @@ class ReportsSpider(scrapy.Spider):
         return origins
 
     def _on_site(self, url: str, response) -> bool:
-        return discovery.origin(url) in self._site_origins(response)
+        return any(discovery.same_site(url, site) for site in self._site_origins(response))
 
     def _may_render(self, response) -> bool:
         return response.meta.get("browser_attempts", 0) < BROWSER_ATTEMPTS
