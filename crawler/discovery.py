@@ -179,7 +179,10 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
                 if url is None or url in seen:
                     continue
                 seen.add(url)
-                links.append(Link(url, link_title(" ".join(element.itertext()), element.get("title"))))
+                text = link_title(" ".join(element.itertext()), element.get("title"))
+                if _GENERIC_TEXT.match(text):  # 查看, 详情, 更多>>: the row around the link names it
+                    text = _row_text(element) or text
+                links.append(Link(url, text))
             else:
                 url = canonical_url(element.get("data" if element.tag == "object" else "src"), base_url)
                 url = url and _viewed_file(url)
@@ -193,6 +196,22 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
 # a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
 _SCRIPTED_URL = re.compile(
     r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:[;?][^'"\s]*)?)['"]""", re.I)
+
+
+_GENERIC_TEXT = re.compile(r"^(?:[\[【(（]?(?:查看|详情|详细|点击查看|查看详情|阅读全文|全文|原文|更多|more|MORE|More)"
+                           r"[\]】)）]?\s*(?:>>|»|>|＞＞)?|>>|»|＞＞)?$")
+
+
+def _row_text(anchor) -> str:
+    """The text of the list row (li, tr, dd, p) an anchor sits in, without the anchor's."""
+    row = anchor.getparent()
+    while row is not None and row.tag not in ("li", "tr", "dd", "p", "dt"):
+        row = row.getparent()
+    if row is None:
+        return ""
+    own = " ".join(anchor.itertext())
+    text = clean_title(" ".join(row.itertext()).replace(own, " ", 1))
+    return text if len(text) <= 120 else ""
 
 
 def _declared_base(tree, page_url: str) -> str:

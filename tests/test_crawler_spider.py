@@ -234,3 +234,15 @@ def test_links_of_a_seed_page_that_moved_to_https_are_on_the_site(spider):
     assert [r.url for r in requests] == ["https://www.x.gov.cn/xxgk/ndbg/", "http://x.gov.cn/xxgk/"]
     assert all(r.meta["also_allowed_origins"] == ["https://www.x.gov.cn"] for r in requests)
     assert not any(r.meta.get("seed_page") for r in requests)
+
+
+def test_a_list_whose_links_say_only_view_is_read_by_its_rows(spider):
+    column = _page("http://x.gov.cn/xxgk/ndbg/index.html",
+                   "<table><tr><td>通城县民政局2024年政府信息公开工作年度报告</td><td>2025-01-15</td>"
+                   "<td><a href='202501/t20250115_1.html'>查看</a></td></tr>"
+                   "<tr><td>通城县民政局2024年法治政府建设情况报告</td><td>2025-02-20</td>"
+                   "<td><a href='202502/t20250220_2.html'>查看</a></td></tr></table>"
+                   "<p>政府信息公开年报 <a href='/xxgk/ndbg/index_1.html'>更多&gt;&gt;</a></p>", "list")
+    roles = requests_by_role(spider.parse(column))
+    assert [r.url for r in roles["article"]] == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html"]
+    assert [r.url for r in roles["list"]] == ["http://x.gov.cn/xxgk/ndbg/index_1.html"]
