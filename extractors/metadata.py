@@ -22,10 +22,14 @@ REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工�
 NOT_A_REPORT = re.compile(r"解读|图解|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 _ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队)$")
+# a date after its label: 发布时间：2025-01-07, or, in an article's metadata table, the label
+# and the date in cells side by side (发布日期 | 2025-01-15) with no colon between them (only
+# for the labels that name a document's date: 统计时间 2024年1月1日 in prose is no such label)
 _DATE_LABEL = re.compile(
-    r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|生成日期|更新时间|时间|日期)\s*[:：]\s*"
+    r"(?:(?:发布时间|发布日期|发文日期|成文日期|公开日期)(?:\s*[:：]\s*|[\s|]+)|(?:生成日期|更新时间|时间|日期)\s*[:：]\s*)"
     r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
 )
+_PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期")
 # A date alone on one of the last lines, or after the organ's name (a PDF line often
 # carries both): 鞍山市民政局 2025年1月7日
 _SIGNATURE_DATE = re.compile(
@@ -145,8 +149,9 @@ def published(text: str, declared: str | None = None) -> str | None:
     if date:
         return date
     simple = unicodedata.normalize("NFKC", text)
-    m = _DATE_LABEL.search(simple)
-    if m:
+    # the publication date first (a metadata table lists 成文日期 before 发布日期)
+    labelled = sorted(_DATE_LABEL.finditer(simple), key=lambda m: (not m.group(0).startswith(_PUBLISHED_LABELS), m.start()))
+    for m in labelled:
         date = dates.parse(m.group(1))
         if date:
             return date

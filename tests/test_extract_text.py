@@ -272,3 +272,15 @@ def test_figure_cells_spanning_split_columns_are_read_as_one_cell_each():
     cells = _html_cells(page)
     assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "commercial", "research", "total")] == [3, 1, 0, 4]
     assert cells["requests.granted.total"] == 3 and cells["requests.granted.commercial"] == 1
+
+
+def test_the_publication_date_from_an_articles_metadata_table():
+    # 索引号 | … | 成文日期 | … / 发布日期 | … : label and date in cells side by side, no colon;
+    # the publication date wins over the date the document was written
+    page = ("<html><body><table><tr><td>索引号</td><td>11/2025-00012</td><td>成文日期</td><td>2025-01-10</td></tr>"
+            "<tr><td>发布日期</td><td>2025-01-15</td><td>发布机构</td><td>某某县民政局</td></tr></table>"
+            "<h1>某某县民政局2024年政府信息公开工作年度报告</h1><p>一、总体情况</p>"
+            "<p>统计时间 2024年1月1日至2024年12月31日。</p></body></html>")
+    assert extract(page.encode("utf-8"), content_type="text/html")["published"] == "2025-01-15"
+    prose = "某某县民政局2024年政府信息公开工作年度报告\n统计时间 2024年1月1日至2024年12月31日。\n"
+    assert extract(prose.encode("utf-8"))["published"] is None  # a bare 时间 needs its colon
