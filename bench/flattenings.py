@@ -60,7 +60,7 @@ def table_rows(text: str) -> list[list[str]] | None:
 
 def spaced(gap: str):
     def render(rows):
-        return "\n".join(gap.join(rows_cell for rows_cell in row if rows_cell) for row in rows)
+        return "\n".join(gap.join(cell for cell in row if cell) for row in rows)
     return render
 
 

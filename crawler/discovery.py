@@ -260,7 +260,7 @@ def _scripted_target(script: str, base_url: str) -> str | None:
     if not script.strip():
         return None
     found = _SCRIPTED_URL.search(script)
-    return canonical_url(found.group(0)[1:-1], base_url) if found else None
+    return canonical_url(found.group(1), base_url) if found else None
 
 
 # a download whose URL names no file type: …/downfile.jsp?id=5, /attach/download?fileId=…
@@ -275,9 +275,13 @@ def report_attachments(links: list[Link]) -> list[Link]:
     the URL names none, by a download link's words and address (附件：… on …/downfile.jsp?id=5):
     what it is, the pipeline learns from its bytes."""
     return [link for link in links if not _DECOY_WORDS.search(link.text) and not link.url.endswith("/")
-            and (is_attachment_url(link.url, link.text)
-                 or (_DOWNLOAD_TEXT.search(link.text) and _DOWNLOAD_URL.search(urlsplit(link.url).path + "?" + urlsplit(link.url).query)
-                     and not _NOT_HTML.search(urlsplit(link.url).path)))]
+            and (is_attachment_url(link.url, link.text) or _is_download_link(link))]
+
+
+def _is_download_link(link: Link) -> bool:
+    parts = urlsplit(link.url)
+    return bool(_DOWNLOAD_TEXT.search(link.text) and _DOWNLOAD_URL.search(f"{parts.path}?{parts.query}")
+                and not _NOT_HTML.search(parts.path))
 
 
 def canonical_url(url: str, base: str | None = None) -> str | None:

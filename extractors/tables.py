@@ -27,7 +27,6 @@ _MAX_LABEL = 80
 # a row printed as one line: an optional label, then figures each after a space
 _FIGURE = r"[+\-−－]?\d+(?:,\d{3})*(?:\.\d+)?"
 _SPACED_FIGURES = re.compile(rf"^(.*?[^\s\d.,+\-−－]\s+|\s*)((?:{_FIGURE}[\s\u3000\u00a0]+)*{_FIGURE})[\s\u3000\u00a0]*$")
-_CELL_GAP = re.compile(r"[\s\u3000\u00a0]{2,}|\t|\u3000")  # between the cells before the figures
 _LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
 
 LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
@@ -128,7 +127,7 @@ def _spaced_cells(cell) -> list:
     figures = m.group(2).split()
     if not head and len(figures) < 2:
         return [cell]
-    parts = [p for p in _CELL_GAP.split(head) if p] if head else []
+    parts = [p for p in _LABEL_GAP.split(head) if p] if head else []
     return parts + figures
 
 
@@ -410,26 +409,25 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
         key, _ = _match(row, labels.request_row)
         if key is None:
             continue
-        row = _with_wrapped_figures(row, rows[i + 1] if i + 1 < len(rows) else None, width)
-        _figures(row, width, "row_total", f"requests.{key}", codebook.REQUEST_COLUMNS, reading)
+        cells = _wrapped_figures(row.cells, rows[i + 1] if i + 1 < len(rows) else None, width)
+        _figures(LogicalRow(row.labels, cells, lead_cells=row.lead_cells), width, "row_total", f"requests.{key}",
+                 codebook.REQUEST_COLUMNS, reading)
 
 
-def _with_wrapped_figures(row: LogicalRow, following: LogicalRow | None, width: int) -> LogicalRow:
-    """The row, completed by the next one when its figures ran onto the next line.
+def _wrapped_figures(cells: list[Token], following: LogicalRow | None, width: int) -> list[Token]:
+    """A row's figure cells, completed by the next row when its figures ran onto the next line.
 
     A PDF whose table has no rulings prints a row as a line of text; a long label pushes
     the last figures onto a line of their own ("…不再处理其政府信息公开申请 0 0" / "0 0 0 0 0").
     The next row continues this one only if it has no label and the two together hold
     exactly the row's figures."""
     if following is None or following.labels or following.cells:
-        return row
-    mine = [t for t in row.cells if t.kind != BLANK]
+        return cells
+    mine = [t for t in cells if t.kind != BLANK]
     more = [t for t in following.lead_cells if t.kind != BLANK]
     if not more or any(t.kind not in (VALUE, RUN) for t in more) or any(t.kind == RUN for t in mine + more):
-        return row
-    if len(mine) < width and len(mine) + len(more) == width:
-        return LogicalRow(row.labels, mine + more, lead_cells=row.lead_cells)
-    return row
+        return cells
+    return mine + more if len(mine) < width and len(mine) + len(more) == width else cells
 
 
 _REVIEW_HEADER = re.compile(r"复议|诉讼|维持|纠正|审结")
@@ -450,9 +448,7 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
         figures = row.cells if row.labels else row.lead_cells
         if headless and row.labels and not _REVIEW_HEADER.search("".join(row.labels)):
             continue  # no section 四 heading: only figures under the table's own header are its row
-        following = rows[i + 1] if i + 1 < len(rows) else None
-        if following is not None and not following.labels and not following.cells:
-            figures = _with_wrapped_figures(LogicalRow(["_"], list(figures)), following, len(columns)).cells \
-                if not any(t.kind == BLANK for t in figures) else figures
+        if not any(t.kind == BLANK for t in figures):  # leading blanks are positions: nothing to complete
+            figures = _wrapped_figures(figures, rows[i + 1] if i + 1 < len(rows) else None, len(columns))
         if any(t.kind in (VALUE, RUN) for t in figures):
             _figures(LogicalRow([], [], lead_cells=figures), len(columns), "review", "review", columns, reading, keep_lead=True)
