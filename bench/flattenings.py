@@ -6,7 +6,7 @@ The five seed reports (../shared/reports) print their tables in a few ways of th
 Here each report whose rows can be recovered (tab- or pipe-separated, or one cell per
 line with a blank line after each row) is laid out again as other sites and tools do:
 cells separated by spaces, by ideographic spaces, one cell per line, an HTML table, HTML
-paragraphs padded with &nbsp;, and, with LibreOffice (`soffice`), that HTML table saved as
+paragraphs padded with &nbsp;, a Markdown table, comma-separated values, and, with LibreOffice (`soffice`), that HTML table saved as
 DOCX and the plain text printed to PDF (no ruled table). Each is extracted and compared
 with the report's gold record: exact, or how many cells differ.
 
@@ -91,6 +91,35 @@ def html_table(rows) -> str:
     return "\n".join(out + ["</body></html>"])
 
 
+def markdown(rows) -> str:
+    """Tables as Markdown: border pipes, a |---| rule under each table's first row."""
+    out, in_table = [], False
+    for row in rows:
+        if len(row) > 1:
+            out.append("| " + " | ".join(row) + " |")
+            if not in_table:
+                out.append("|" + "---|" * len(row))
+        else:
+            out.append(row[0] if row else "")
+        in_table = len(row) > 1
+    return "\n".join(out)
+
+
+def comma_separated(rows) -> str:
+    """Tables as CSV (a spreadsheet's export pasted in): cells holding a comma are quoted."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        if len(row) > 1:
+            writer.writerow(row)
+        else:
+            out.write((row[0] if row else "") + "\n")
+    return out.getvalue()
+
+
 def html_paragraphs(rows) -> str:
     return "<html><head><meta charset='utf-8'></head><body>" + "".join(
         "<p>" + "&nbsp;&nbsp;&nbsp;".join(html.escape(c) for c in row if c) + "</p>" for row in rows) + "</body></html>"
@@ -98,7 +127,8 @@ def html_paragraphs(rows) -> str:
 
 TEXT_LAYOUTS = {"two spaces": (spaced("  "), "txt"), "ideographic space": (spaced("\u3000"), "txt"),
                 "one cell per line": (cell_per_line, "txt"), "HTML table": (html_table, "html"),
-                "HTML paragraphs": (html_paragraphs, "html")}
+                "HTML paragraphs": (html_paragraphs, "html"), "Markdown table": (markdown, "txt"),
+                "CSV": (comma_separated, "txt")}
 # (what is converted, to what). No PDF of the tables: LibreOffice lays these generated
 # tables out wider than the page and the PDF clips their last column (measured: glyphs
 # and rules past x = 595 on an A4 page), which would measure the layout, not the reader;

@@ -284,3 +284,64 @@ def test_the_publication_date_from_an_articles_metadata_table():
     assert extract(page.encode("utf-8"), content_type="text/html")["published"] == "2025-01-15"
     prose = "某某县民政局2024年政府信息公开工作年度报告\n统计时间 2024年1月1日至2024年12月31日。\n"
     assert extract(prose.encode("utf-8"))["published"] is None  # a bare 时间 needs its colon
+
+
+def _seed_rows(name: str) -> list[list[str]]:
+    """A tab-separated seed report as rows of cells (a line without tabs is one cell)."""
+    source = (SHARED / "reports" / f"{name}.txt").read_text(encoding="utf-8")
+    return [[cell.strip() for cell in line.split("\t")] for line in source.splitlines()]
+
+
+def _gold(name: str) -> dict:
+    import json
+
+    return json.loads((SHARED / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@NEEDS_SHARED
+@pytest.mark.parametrize("name", ["000_089711a08f4e65e5", "002_350edbf2c6a86c93"])
+def test_a_seed_report_with_its_tables_as_markdown_reads_as_its_gold(name):
+    # border pipes at both ends close a row; they are no blank cells, and the |---| rule
+    # under the header row is no row
+    lines, in_table = [], False
+    for row in _seed_rows(name):
+        if len(row) > 1:
+            lines.append("| " + " | ".join(row) + " |")
+            if not in_table:
+                lines.append("|" + "---|" * len(row))
+            in_table = True
+        else:
+            lines.append(row[0])
+            in_table = False
+    record = extract("\n".join(lines).encode("utf-8"))
+    gold = _gold(name)
+    assert record["cells"] == gold["cells"]
+    assert record["template"] == gold["template"]
+
+
+@NEEDS_SHARED
+def test_a_seed_report_with_its_tables_as_csv_reads_as_its_gold():
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")  # quotes the cells that hold a comma
+    for row in _seed_rows("000_089711a08f4e65e5"):
+        if len(row) > 1:
+            writer.writerow(row)
+        else:
+            out.write(row[0] + "\n")
+    assert '"(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)"' in out.getvalue()
+    record = extract(out.getvalue().encode("utf-8"))
+    gold = _gold("000_089711a08f4e65e5")
+    assert record["cells"] == gold["cells"]
+    assert record["template"] == gold["template"]
+
+
+def test_prose_with_ascii_commas_is_not_a_csv_table():
+    prose = "\n".join(["今年以来,共发布主动公开信息57条,其中民生信息49条,均按时发布。"] * 6)
+    rows = ["（七）总计\t5\t0\t0\t0\t0\t0\t5", "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0"]
+    record = extract((prose + "\n").encode("utf-8") + _requests_table(rows))
+    assert record["cells"]["requests.total_handled.total"] == 5
+    from extractors.documents import text
+    assert text.flattening(prose.splitlines()) == "lines"

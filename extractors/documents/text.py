@@ -1,37 +1,78 @@
 """Plain text reports: find the rows in whichever way the tables were flattened.
 
 Copied-out reports flatten the statistical tables in a few ways (see ../shared/reports):
-cells separated by tabs or by pipes, one cell per line (a tab-only line is a blank cell,
-an empty line ends a row), or cells run together with no separator at all. Tab and pipe
-text keeps real table rows; the other two leave row-building to the interpreter, which
-regroups cells by their labels (`Document.cell_rows = False`). A row printed as one line
-with spaces between its cells is a single cell here; the table reader splits it.
+cells separated by tabs or by pipes (bare, or a Markdown / ASCII-art table with a border
+pipe at each end of a row and rule lines between rows), by commas (a table saved as CSV
+and pasted in), one cell per line (a tab-only line is a blank cell, an empty line ends a
+row), or cells run together with no separator at all. Tab, pipe and comma text keeps real
+table rows; the other two leave row-building to the interpreter, which regroups cells by
+their labels (`Document.cell_rows = False`). A row printed as one line with spaces between
+its cells is a single cell here; the table reader splits it.
 """
 from __future__ import annotations
 
+import csv
 import re
 
 from extractors.document import Document
 
 _PIPE_ROW = re.compile(r"\|")
+# a rule between table rows: |---|:--:|, +-----+-----+, ======
+_RULE = re.compile(r"^[\s|+:=\-—–_]*[-=—–_]{3,}[\s|+:=\-—–_]*$")
+_FIGURE_OR_BLANK = re.compile(r"^\s*(?:[+\-−－]?\d+(?:\.\d+)?)?\s*$")
+_MAX_CELL = 80
 
 
 def read(text: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     style = flattening(lines)
-    rows = [_row(line, style) for line in lines]
-    return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe"))
+    bordered = style == "pipe" and _bordered(lines)
+    rows = [_row(line, style, bordered) for line in lines]
+    return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe", "comma"))
 
 
 def flattening(lines: list[str]) -> str:
-    """'tab', 'pipe' or 'lines': how this text separates the cells of a table row."""
+    """'tab', 'pipe', 'comma' or 'lines': how this text separates the cells of a table row."""
     tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t \u3000"))
     piped = sum(1 for ln in lines if len(_PIPE_ROW.findall(ln)) >= 1 and ln.count("|") >= 1 and len(ln.strip()) > 1)
     if tabbed >= 5 and tabbed >= piped:
         return "tab"
     if piped >= 5:
         return "pipe"
+    if sum(1 for ln in lines if _comma_cells(ln, tell=True)) >= 5:
+        return "comma"
     return "lines"
+
+
+def _bordered(lines: list[str]) -> bool:
+    """True when the pipe rows have a border pipe at both ends (Markdown, ASCII art): the
+    first and last pipes close the row rather than separate a blank cell. A table whose
+    rows only sometimes start with a pipe (a blank first cell) is not bordered."""
+    rows = [ln.strip(" \t\u3000") for ln in lines if ln.count("|") >= 2 and not _RULE.match(ln)]
+    return len(rows) >= 5 and all(r.startswith("|") and r.endswith("|") for r in rows)
+
+
+def _comma_cells(line: str, tell: bool = False) -> list[str] | None:
+    """A line's cells if it is a table row written as comma-separated values, else None.
+
+    A row is short fields, three or more ("申请人情况,自然人,法人或其他组织") or two with a
+    bare figure or an empty one ("行政许可,33"). To tell that a text is CSV at all
+    (`tell`), a row also needs three fields and a bare figure or empty field among them
+    ("规章,0,0,0", "申请人情况,,,"). Prose with ASCII commas has long fields and no bare
+    figures ("今年以来,共发布信息57条,其中…"), and a figure with a thousands comma is
+    quoted by whatever wrote the CSV ("1,234")."""
+    if "," not in line:
+        return None
+    try:
+        cells = next(csv.reader([line.strip(" \t\u3000")]))
+    except (csv.Error, StopIteration):
+        return None
+    if len(cells) < 2 or any(len(f) > _MAX_CELL for f in cells):
+        return None
+    figured = any(_FIGURE_OR_BLANK.match(f) for f in cells)
+    if (tell and (len(cells) < 3 or not figured)) or (len(cells) == 2 and not figured):
+        return None
+    return cells
 
 
 def _cell(text: str) -> str | None:
@@ -39,7 +80,7 @@ def _cell(text: str) -> str | None:
     return text or None
 
 
-def _row(line: str, style: str) -> list:
+def _row(line: str, style: str, bordered: bool = False) -> list:
     if not line.strip(" \t\u3000\u00a0"):
         # one cell per line: a line holding only a tab is a blank cell, an empty line a break
         return [None] if style == "lines" and "\t" in line else []
@@ -47,6 +88,15 @@ def _row(line: str, style: str) -> list:
         return [_cell(c) for c in line.split("\t")]  # leading tabs are blank cells here
     if "\t" in line.strip(" \t\u3000\u00a0"):
         return [_cell(c) for c in line.strip(" \t\u3000\u00a0").split("\t")]
+    if style in ("pipe", "comma") and _RULE.match(line):
+        return []  # the rule under a Markdown header row, or between ASCII-art rows
     if style == "pipe" and "|" in line:
-        return [_cell(c) for c in line.split("|")]
+        cells = line.strip(" \t\u3000").split("|")
+        if bordered and len(cells) >= 3:
+            cells = cells[1:-1]
+        return [_cell(c) for c in cells]
+    if style == "comma":
+        fields = _comma_cells(line)
+        if fields is not None:
+            return [_cell(c) for c in fields]
     return [_cell(line)]
