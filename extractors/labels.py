@@ -157,3 +157,25 @@ def section_of_heading(text: str) -> str | None:
         if pattern.search(text):
             return name
     return None
+
+
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,2}[、.]")
+_HEADING_TAIL = re.compile(r"(?:的)?(?:情况|办理情况)?")
+
+
+def heading_at_start(text: str) -> tuple[str | None, str]:
+    """The section a numbered heading at the start of a longer cell opens, and the rest.
+
+    A row flattened with single spaces runs the heading into what shared its line: the
+    table's note and header ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为…）
+    申请人情况") or the first paragraph. The heading must come first, numbered, and start
+    within a few characters of its number; (None, text) otherwise."""
+    number = _NUMBERED.match(text)
+    if not number:
+        return None, text
+    for name, pattern in SECTION_HEADINGS:
+        hit = pattern.search(text, number.end(), number.end() + 30)
+        if hit and hit.start() - number.end() <= 8:
+            end = hit.end() + _HEADING_TAIL.match(text, hit.end()).end() - hit.end()
+            return name, text[end:]
+    return None, text

@@ -158,18 +158,23 @@ def _row_heading(row) -> tuple[str | None, list]:
 
     The heading is the row's whole text (a caption row, a merged cell repeated over the
     row), or else its first cell when the rest is the table's column header: a table
-    whose first row reads "三、收到和处理政府信息公开申请情况 | 申请人情况".
+    whose first row reads "三、收到和处理政府信息公开申请情况 | 申请人情况", or the start
+    of its first cell when a single-spaced flattening ran the header into it.
     """
     texts = [c for c in row if c]
     if not texts or any(_NUMBER.match(t) for t in texts):
         return None, []
     whole = labels.section_of_heading("".join(dict.fromkeys(texts)))
-    if whole or len(texts) < 2:
+    if whole:
         return whole, []
-    first = labels.section_of_heading(texts[0])
+    first = labels.section_of_heading(texts[0]) if len(texts) > 1 else None
+    rest = row[row.index(texts[0]) + 1:]
+    if first is None:
+        first, tail = labels.heading_at_start(texts[0])
+        rest = ([tail] if tail else []) + rest
     if first is None or first == "end":
         return None, []
-    return first, row[row.index(texts[0]) + 1:]
+    return first, rest
 
 
 def _split_sections(rows) -> dict[str, list]:

@@ -345,3 +345,34 @@ def test_prose_with_ascii_commas_is_not_a_csv_table():
     assert record["cells"]["requests.total_handled.total"] == 5
     from extractors.documents import text
     assert text.flattening(prose.splitlines()) == "lines"
+
+
+def test_a_numbered_heading_run_into_the_table_header_by_single_spaces_opens_its_section():
+    text = "\n".join([
+        "二、主动公开政府信息情况",
+        "行政许可 3",
+        "三、收到和处理政府信息公开申请情况 " + NOTE + " 申请人情况",
+        "自然人 法人或其他组织 总计",
+        "商业企业 科研机构 社会公益组织 法律服务机构 其他",
+        "一、本年新收政府信息公开申请数量 6 0 0 0 0 0 6",
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "（七）总计 6 0 0 0 0 0 6",
+        "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼",
+        "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+        "五、存在的主要问题及改进情况 2024年我局工作稳步推进，仍有不足。",
+    ])
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert cells["requests.new_requests.natural"] == 6
+    assert cells["requests.new_requests.total"] == 6
+    assert cells["requests.total_handled.total"] == 6
+    assert cells["review.review.total"] == 0 and cells["review.suit_after_review.total"] == 0
+    assert not any(k.startswith("active.") and k != "active.licensing.decisions" for k in cells)
+
+
+def test_a_paragraph_that_only_mentions_a_section_heading_opens_nothing():
+    from extractors import labels
+
+    assert labels.heading_at_start("（二）依申请公开：收到和处理政府信息公开申请情况良好，全年收到申请6件。")[0] is None
+    assert labels.heading_at_start("三、本年度办理结果（一）予以公开")[0] is None
+    assert labels.heading_at_start("一、本年新收政府信息公开申请数量")[0] is None
+    assert labels.heading_at_start("三、收到和处理政府信息公开申请情况（本列数据）申请人情况") == ("requests", "（本列数据）申请人情况")
