@@ -534,3 +534,22 @@ def test_a_data_table_inside_a_layout_table_reaches_the_text_unescaped():
     document = html.read(page, deadline=_deadline())
     assert "\\|" not in document.text
     assert "行政许可" in document.text and "36" in document.text
+
+
+@pytest.mark.parametrize("row,cell", [("<div class='tr'>", "div"), ("<div style='display:table-row'>", "span"),
+                                      ("<p role='row'>", "span")])
+def test_html_rows_drawn_with_divs_outside_any_table_keep_their_cells(row, cell):
+    # no table or div-table around the rows: each row's cells are still cells, not "规章002"
+    rows = [r for r in ACTIVE_2021 if len(set(r)) > 1]
+    end = "</" + row[1:].split()[0].rstrip(">") + ">"
+    body = "".join(row + "".join(f"<{cell}>{c or ''}</{cell}>" for c in r) + end for r in rows)
+    page = f"<html><body><div class='content'><p>二、主动公开政府信息情况</p>{body}</div></body></html>"
+    read = html.read(page.encode("utf-8"), deadline=_deadline())
+    assert [r for r in read.rows if len(r) > 1] == rows
+
+
+def test_a_layout_row_of_page_columns_is_no_table_row():
+    long = "本机关全年主动公开政府信息一百二十六条，其中社会救助、养老服务等民生信息八十九条，均在规定时限内公开。" * 2
+    page = f"<html><body><div class='row'><div class='col-md-9'><p>{long}</p></div><div class='col-md-3'><p>{long}</p></div></div></body></html>"
+    read = html.read(page.encode("utf-8"), deadline=_deadline())
+    assert all(len(r) == 1 for r in read.rows if r)

@@ -60,6 +60,7 @@ _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl
 # Containers the content-root search may step into (never into a paragraph or a data table).
 _CONTAINERS = {"html", "body", "div", "section", "article", "main", "center", "form", "table",
                "tbody", "thead", "tr", "td", "th", "font"}
+_MAX_LOOSE_CELL = 80  # a cell of a div-drawn row outside a table is a label or a figure
 _CJK_CHAR = re.compile(rf"[{grid.CJK}]")
 _REPORT_TITLE = re.compile(r"年度?报告|年报")
 _TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—－]{1,2}|——)\s*")
@@ -368,6 +369,8 @@ class _BodyWalker:
             self._flush()
             return
         block = tag in _BLOCKS or _grid_part(element) is not None
+        if _grid_part(element) == "row" and self._loose_row(element):
+            return
         if block and self._is_chrome(element):
             self.skipped.append(element)
             return
@@ -388,6 +391,24 @@ class _BodyWalker:
             self._flush()
         else:
             self._children(element)
+
+    def _loose_row(self, element) -> bool:
+        """A table row drawn with divs outside any table element (`<div class="row">` of
+        `<span class="cell">`s straight in the article): its cells as one row. The cells
+        are its children typed as cells, or else its children when each is short: a
+        layout row (Bootstrap's "row" of "col-md-*" columns) holds the page, not figures."""
+        children = [c for c in element if isinstance(c.tag, str)]
+        cells = [c for c in children if _grid_part(c) == "cell"]
+        if not cells and all(len(self._text(c)) <= _MAX_LOOSE_CELL for c in children):
+            cells = children
+        if len(cells) < 2:
+            return False
+        self._flush()
+        self.rows.extend(grid.layout([[_cell(c) for c in cells]]))
+        return True
+
+    def _text(self, element) -> str:
+        return element.text_content().strip()
 
     def _is_chrome(self, element) -> bool:
         """Link lists (menus, related links) and the site footer left inside the root."""
