@@ -21,6 +21,9 @@ REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工�
 # Pages that look like a report but are not one.
 NOT_A_REPORT = re.compile(r"解读|图解|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+# the end of the period the figures cover: 至2024年12月31日止, or with 年 and 月 lost in the
+# page text as some sites print it (到20241231日, 至202412月31 日)
+_PERIOD_END = re.compile(r"(?:至|到|~|～|—|－|-)\s*((?:19|20)\d{2})\s*年?\s*12\s*月?\s*31\s*日")
 _ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队)$")
 # a date after its label: 发布时间：2025-01-07, or, in an article's metadata table, the label
 # and the date in cells side by side (发布日期 | 2025-01-15) with no colon between them (only
@@ -125,13 +128,17 @@ def _year_value(text: str) -> int | None:
 
 
 def year(title_text: str | None, text: str, published: str | None) -> int | None:
-    """The covered year: the title's, else the year the text names most, else the year
-    before publication. Full-width digits (２０２４年) are read as digits."""
+    """The covered year: the title's, else the end of the period the figures cover (统计
+    期限…至2024年12月31日止), else the year the text names most, else the year before
+    publication. Full-width digits (２０２４年) are read as digits."""
     if title_text:
         m = _YEAR.search(unicodedata.normalize("NFKC", title_text))
         if m:
             return _year_value(m.group(1))
     head = unicodedata.normalize("NFKC", text[:20000])
+    period = _PERIOD_END.search(head)
+    if period:
+        return int(period.group(1))
     counts = Counter(y for y in (_year_value(m.group(1)) for m in _YEAR.finditer(head)) if y and 1990 <= y <= 2100)
     if counts:
         best = max(counts.values())

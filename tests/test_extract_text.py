@@ -376,3 +376,15 @@ def test_a_paragraph_that_only_mentions_a_section_heading_opens_nothing():
     assert labels.heading_at_start("三、本年度办理结果（一）予以公开")[0] is None
     assert labels.heading_at_start("一、本年新收政府信息公开申请数量")[0] is None
     assert labels.heading_at_start("三、收到和处理政府信息公开申请情况（本列数据）申请人情况") == ("requests", "（本列数据）申请人情况")
+
+
+@pytest.mark.parametrize("period,year", [
+    ("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。", 2023),
+    ("本报告中所列数据的统计期限自202511日起至20251231日止。", 2025),   # 年 and 月 lost in the page text
+    ("本报告所列数据统计期限为20241月1 日至202412月31日。", 2024),
+])
+def test_without_a_year_in_the_title_the_period_covered_gives_it(period, year):
+    # the prose names the next year more often (its plans), the period says which was covered
+    text = "\n".join(["某县民政局政府信息公开工作年度报告", period,
+                      "2026年，我局将继续做好政务公开工作。2026年重点推进养老服务信息公开。"])
+    assert extract(text.encode("utf-8"))["year"] == year
