@@ -20,6 +20,8 @@ from extractors import dates
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _CN_YEAR = re.compile("([一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})年")
+# a year as a title writes it, with its 年 or 年度
+_YEAR_WORD = re.compile(r"(?:(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)|[一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})\s*年?度?")
 # what a yearly disclosure report calls itself (年度报 also covers a truncated 年度报告)
 _REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告|公开工作(?:情况)?(?:的)?报告|公开情况报告")
 _DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开")
@@ -109,8 +111,7 @@ def names_this_organ(title: str, organ: str) -> bool:
     names no organ (2023年政府信息公开工作年度报告 on the bureau's own site) is kept.
     """
     rest = _ATTACHMENT_PREFIX.sub("", clean_title(title))  # 附件1：通城县民政局… is the organ's file
-    rest = _YEAR.sub("", rest)
-    rest = _CN_YEAR.sub("", rest)
+    rest = _YEAR_WORD.sub("", rest)  # 2022年度通城县民政局… is as much the organ's as 通城县民政局2022年…
     rest = re.sub(r"[（）()【】\[\]〔〕:：,，、.。\-—_ 0-9年]", "", rest)
     rest = _REPORT_PHRASES.sub("", rest)
     if not rest:

@@ -79,6 +79,10 @@ def test_organ_forms():
     ("崇阳县民政局2024年政府信息公开工作年度报告", False),
     ("通城县人民政府2024年政府信息公开工作年度报告", False),
     ("附件1：通城县民政局2024年政府信息公开工作年度报告.pdf", True),   # an attachment named after its report
+    ("2022年度通城县民政局政府信息公开工作年度报告", True),   # the year first, as 年度
+    ("二〇二二年度通城县民政局政府信息公开工作年度报告", True),
+    ("关于2023年度通城县民政局政府信息公开工作的年度报告", True),
+    ("2022年度崇阳县民政局政府信息公开工作年度报告", False),
     ("附件：崇阳县民政局2024年政府信息公开工作年度报告.pdf", False),
 ])
 def test_portal_titles_belong_to_the_seed_organ_only(title, ours):
