@@ -346,6 +346,27 @@ def is_year_subcolumn(link: Link, page_url: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d年?度?(?:年报|报告)?", text)) and same_site(link.url, page_url)
 
 
+_COLUMN_PAGE = re.compile(r"(?:^|/)(?:index|default|list)(?:_\d+)?\.(?:s?html?|jhtml|jsp|php|aspx?)$", re.I)
+_HANWEB_COLUMN = re.compile(r"/col/col\d+/", re.I)
+
+
+def is_column_url(url: str) -> bool:
+    """A URL that addresses a column (a directory, or its index page), not an article in it."""
+    path = urlsplit(url).path
+    return path.endswith("/") or bool(_COLUMN_PAGE.search(path) or _HANWEB_COLUMN.search(path))
+
+
+def is_subcolumn(link: Link, page_url: str) -> bool:
+    """In a report column, a column below it: a portal splits a year's reports by kind of
+    office (县政府 / 县直部门 / 乡镇（街道）) in sub-directories of the year's column. Short
+    link text, a column URL, strictly below this page's directory."""
+    if len(link.text) > 10 or not same_site(link.url, page_url) or not is_column_url(link.url):
+        return False
+    here = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
+    there = urlsplit(link.url).path
+    return there.startswith(here) and there.rsplit("/", 1)[0] + "/" != here
+
+
 def is_pagination(link: Link, page_url: str) -> bool:
     """下一页 / numbered page links of a list, kept to URLs that look like list pages."""
     if not same_site(link.url, page_url) or link.url == page_url:

@@ -5,11 +5,17 @@ The last step of extraction: tables to cells (`tables`), checks (`checks`), meta
 """
 from __future__ import annotations
 
+import re
+
 from extractors import checks, metadata, tables
 from extractors.document import Document
 
 # A document with this many figures is a report's tables even when it has no title.
 MIN_CELLS_FOR_REPORT = 20
+# What every report's body says, in either format and whatever became of its tables: its
+# sections' words. A page titled like a report without them (a per-year column of a
+# portal, 2024年政府信息公开工作年度报告, holding only links) is not one.
+_REPORT_BODY = re.compile(r"总体情况|主动公开|依申请公开|政府信息公开申请|行政复议|政府信息管理|监督保障|存在的主要问题|统计期限|统计期间")
 
 
 def build_record(document: Document, *, url: str | None = None, organ: str | None = None) -> dict:
@@ -17,7 +23,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
     reading = tables.read_tables(document)
     title = metadata.title(text, document.title)
     published = metadata.published(text, document.published)
-    looks_like_report = metadata.is_report_title(title) or (title is None and len(reading.cells) >= MIN_CELLS_FOR_REPORT)
+    looks_like_report = (metadata.is_report_title(title) and (reading.cells or document.images > 0 or _has_report_body(text, title))) \
+        or (title is None and len(reading.cells) >= MIN_CELLS_FOR_REPORT)
     tables_as_images = bool(looks_like_report and not reading.cells and document.images > 0)
     notes = list(document.notes) + reading.notes
     if tables_as_images:
@@ -42,3 +49,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "notes": notes,
         "text": text,
     }
+
+
+def _has_report_body(text: str, title: str | None) -> bool:
+    """Whether the text beyond the title reads like a report's body (its sections' words)."""
+    return bool(_REPORT_BODY.search(text.replace(title or "", "", 1) if title else text))

@@ -254,3 +254,27 @@ def test_the_links_of_a_page_already_parsed_are_read_from_that_parse(monkeypatch
         Link("http://x.test/b", "民政局2023年政府信息公开工作年度报告"),
     ]
     assert parsed == []
+
+
+def test_office_columns_below_a_year_column_are_subcolumns():
+    year = "http://a.gov.cn/zfxxgk/ndbg/2024n/"
+    assert discovery.is_subcolumn(Link("http://a.gov.cn/zfxxgk/ndbg/2024n/qzbm/", "县直部门"), year)
+    assert discovery.is_subcolumn(Link("http://a.gov.cn/zfxxgk/ndbg/2024n/xz/index.html", "乡镇（街道）"), year + "index.html")
+    # an article in the column, a column beside it, a long text, another site: no
+    assert not discovery.is_subcolumn(Link("http://a.gov.cn/zfxxgk/ndbg/2024n/202501/t20250120_1.htm", "县政府"), year)
+    assert not discovery.is_subcolumn(Link("http://a.gov.cn/zfxxgk/ndbg/2023n/", "2023年"), year)
+    assert not discovery.is_subcolumn(Link("http://a.gov.cn/zfxxgk/ndbg/2024n/qzbm/", "县直部门政府信息公开工作年度报告汇总"), year)
+    assert not discovery.is_subcolumn(Link("http://b.gov.cn/zfxxgk/ndbg/2024n/qzbm/", "县直部门"), year)
+
+
+def test_a_shell_whose_list_says_loading_needs_the_browser_beside_its_own_links():
+    # a gkmlpt-style shell: the site's navigation (links of its own), an external script
+    # whose source we do not read, and 加载中… where the catalogue will be
+    nav = "".join(f'<a href="/mzj/{p}/">{t}</a>' for p, t in [("", "首页"), ("xxgk", "信息公开"), ("gkmlpt", "政府信息公开")])
+    shell = (f'<html><head><script src="/mzj/gkmlpt/static/app.js" defer></script></head><body><nav>{nav}</nav>'
+             '<main><div id="app"><div class="loading">加载中…</div></div></main><footer>某区民政局 版权所有</footer></body></html>')
+    assert jsapp.is_loading(shell) and jsapp.needs_browser(shell)
+    # "加载中" in prose, or a filled list, is no shell
+    filled = shell.replace('<div class="loading">加载中…</div>', '<ul class="list"><li><a href="/a.html">通知</a></li></ul>')
+    assert not jsapp.is_loading(filled) and not jsapp.needs_browser(filled)
+    assert not jsapp.is_loading("<html><body><div class='content'><p>页面加载中的问题已修复。</p></div></body></html>")

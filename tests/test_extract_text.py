@@ -388,3 +388,16 @@ def test_without_a_year_in_the_title_the_period_covered_gives_it(period, year):
     text = "\n".join(["某县民政局政府信息公开工作年度报告", period,
                       "2026年，我局将继续做好政务公开工作。2026年重点推进养老服务信息公开。"])
     assert extract(text.encode("utf-8"))["year"] == year
+
+
+def test_a_page_titled_like_a_report_with_nothing_but_links_is_not_a_report():
+    # a portal's per-year column, 2024年政府信息公开工作年度报告, holds only its sub-columns' links
+    page = ("<html><head><title>2024年政府信息公开工作年度报告_金沙县人民政府</title></head><body>"
+            "<div class='head'><a href='/'>金沙县人民政府</a></div><div class='con'>"
+            "<a href='./xzf/'>县政府</a> <a href='./qzbm/'>县直部门</a> <a href='./xz/'>乡镇（街道）</a></div>"
+            "<div class='foot'>金沙县人民政府办公室主办</div></body></html>")
+    record = extract(page.encode("utf-8"), filename="index.htm")
+    assert not record["is_report"] and record["year"] is None
+    # a report whose body is all prose (its tables are elsewhere) still is one
+    prose = "2024年政府信息公开工作年度报告\n一、总体情况\n本年度我局主动公开政府信息57条。"
+    assert extract(prose.encode("utf-8"))["is_report"]

@@ -17,6 +17,8 @@ _FETCHING_SCRIPT = re.compile(
     re.I,
 )
 _CONTAINER = re.compile(r"list|content|article|app|root|main|news|detail|zw|con", re.I)
+# what a container shows until the script fills it: 加载中…, 正在加载, Loading...
+_LOADING = re.compile(r"^(?:数据)?(?:加载中|正在加载(?:中)?|载入中|加载数据中|loading)[.。…·\s]*$", re.I)
 
 MIN_LINKS = 3       # a rendered page has at least a few links of its own
 MIN_TEXT_CHARS = 60  # …or some text
@@ -63,18 +65,44 @@ async def wait_for_content(page, quiet: float = QUIET_SECONDS, timeout: float = 
     return size
 
 
+def _containers(sel: Selector):
+    return sel.xpath("//body//*[@id or @class][self::ul or self::ol or self::div or self::tbody or self::section"
+                     " or self::article or self::main]")
+
+
+def _loading_container(sel: Selector) -> bool:
+    """A list or content container whose only text is a loading message, with no link."""
+    for element in _containers(sel):
+        marker = element.attrib.get("id", "") + " " + element.attrib.get("class", "")
+        if not _CONTAINER.search(marker) or element.xpath(".//a[@href]"):
+            continue
+        if _LOADING.match("".join(t.strip() for t in element.xpath(".//text()").getall())):
+            return True
+    return False
+
+
+def is_loading(html: str) -> bool:
+    """Whether the page says outright that a script is still to fill it (加载中… in its list
+    or content container): worth the browser even beside links of its own."""
+    if "<script" not in html.lower():
+        return False
+    return _loading_container(Selector(text=html))
+
+
 def needs_browser(html: str) -> bool:
     """Whether this raw HTML is a shell that only JavaScript fills.
 
-    True when the page has scripts and almost no links and no text of its own, or when a
-    script fetches data (fetch/XHR/$.ajax/a JSON URL or a SPA framework) into an empty
-    list/content container.
+    True when the page has scripts and a list or content container that only says 加载中…,
+    or scripts and almost no links and no text of its own, or when a script fetches data
+    (fetch/XHR/$.ajax/a JSON URL or a SPA framework) into an empty list/content container.
     """
     sel = Selector(text=html)
     inline = " ".join(sel.xpath("//script/text()").getall())
     external = sel.xpath("//script/@src").getall()
     if not inline.strip() and not external:
         return False
+    if _loading_container(sel):
+        return True  # 加载中… where the list will be: whatever the script is, it fills this
     links = [h for h in sel.xpath("//body//a/@href").getall() if h and not h.startswith(("#", "javascript"))]
     body_text = "".join(t.strip() for t in sel.xpath(
         "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]").getall())
@@ -82,7 +110,7 @@ def needs_browser(html: str) -> bool:
         return True  # a shell: scripts and nothing else
     if not _FETCHING_SCRIPT.search(inline + " ".join(external)):
         return False
-    for element in sel.xpath("//body//*[@id or @class][self::ul or self::ol or self::div or self::tbody or self::section or self::article]"):
+    for element in _containers(sel):
         marker = (element.attrib.get("id", "") + " " + element.attrib.get("class", ""))
         if _CONTAINER.search(marker) and not element.xpath("./*") and not "".join(element.xpath(".//text()").getall()).strip():
             return True

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+from urllib.parse import urldefrag
+
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
@@ -32,6 +34,9 @@ from crawler.seeds import Seed, read_seeds
 from crawler.sitestats import seed_of, site_stats_for
 
 MAX_NAV_DEPTH = 3  # seed → 政府信息公开 → 部门 → …: deeper than this the column is not there
+# Characters outside links that even the shortest report page prints (its 总体情况 alone is
+# longer); a column page has its site's name and footer
+MIN_REPORT_TEXT = 300
 
 PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
 
@@ -57,6 +62,7 @@ class ReportsSpider(scrapy.Spider):
         # (seed url, URL shape) -> when a plain fetch of that shape was an empty shell: more of
         # the same shape go to the browser at once (crawler.browser.LazyPlaywrightDownloadHandler)
         self.shells: dict[tuple[str, str], str] = {}
+        self._rendered_routes: set[str] = set()  # page#route rendered for its report column
 
     async def start(self):
         stats = site_stats_for(self.crawler)
@@ -139,6 +145,7 @@ class ReportsSpider(scrapy.Spider):
             if request is not None:
                 found.append(request)
         found.extend(self._cms_pages(response, "list" if in_column else role))
+        found.extend(self._routes(response))
         if not found and len(links) < jsapp.MIN_LINKS:
             # nothing here but a script that sends the visitor on: follow it without the browser
             target = discovery.script_redirect(" ".join(response.xpath("//script[not(@src)]/text()").getall()), response.url)
@@ -150,7 +157,7 @@ class ReportsSpider(scrapy.Spider):
             # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022)
             yield from self._parse_article(response)
             return
-        if self._may_render(response) and not has_reports and (in_column or not found) \
+        if self._may_render(response) and not has_reports and (in_column or not found or jsapp.is_loading(response.text)) \
                 and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
             return
@@ -163,6 +170,12 @@ class ReportsSpider(scrapy.Spider):
             return
         if isinstance(response, TextResponse) and self._may_render(response) and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
+            return
+        if isinstance(response, TextResponse) and self._is_column_not_article(response):
+            # a per-year column linked by a report's title (2024年政府信息公开工作年度报告 →
+            # ./2024n/): read it as the list it is
+            response.meta["role"] = "list"
+            yield from self.parse(response)
             return
         yield self._report_item(response)
         if not isinstance(response, TextResponse):
@@ -202,7 +215,8 @@ class ReportsSpider(scrapy.Spider):
             return None
         if discovery.is_report_column(link):
             return self._request(link.url, seed, "list", response)
-        if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)):
+        if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
+                          or discovery.is_subcolumn(link, response.url)):
             return self._request(link.url, seed, "list", response)
         nav_depth = response.meta.get("nav_depth", 0)
         if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link):
@@ -252,6 +266,35 @@ class ReportsSpider(scrapy.Spider):
         """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
         selector = response.selector  # parsed once for the spider's other questions too
         return discovery.links_in(response.text, response.url, root=selector.root if selector.type == "html" else None)
+
+    def _routes(self, response):
+        """On a page the browser built, the report column as one of its script's routes
+        (`<a href="#2453">政府信息公开年报</a>` in a gkmlpt catalogue tree): the same page
+        rendered again at that route. The plain fetch ignores fragments, so only the
+        browser can read it; each route is rendered once a crawl."""
+        if not response.meta.get("playwright") or not isinstance(response, TextResponse):
+            return
+        page = urldefrag(response.url)[0]
+        for anchor in response.xpath("//a[starts-with(@href, '#') and string-length(@href) > 1]"):
+            href = anchor.attrib["href"]
+            text = discovery.clean_title(" ".join(anchor.xpath(".//text()").getall()))
+            route = page + href
+            if route in self._rendered_routes or not discovery.is_report_column(Link(route, text)):
+                continue
+            self._rendered_routes.add(route)
+            request = self._request(route, response.meta["seed"], "list", response)
+            yield request.replace(meta={**request.meta, **browser_meta(), "browser_attempts": BROWSER_ATTEMPTS - 1},
+                                  dont_filter=True)
+
+    def _is_column_not_article(self, response) -> bool:
+        """A page reached as a report whose URL is a column's and whose text, links aside,
+        is too short for a report, with no attachment to hold one: a column of links."""
+        if not discovery.is_column_url(response.url):
+            return False
+        own = "".join(response.xpath("//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]").getall())
+        if len("".join(own.split())) >= MIN_REPORT_TEXT:
+            return False
+        return not discovery.report_attachments(self._links(response))
 
     def _is_own_report(self, response) -> bool:
         """Whether the page's own title is a yearly report that names this seed's organ."""

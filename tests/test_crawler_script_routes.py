@@ -1,0 +1,122 @@
+"""A JavaScript catalogue (Guangdong's gkmlpt and its kind): the report column is a route.
+
+The shell has the site's navigation links of its own, an external script and 加载中… where
+the catalogue will be; the script builds a catalogue tree whose entries are routes of the
+same page (`#2453` 政府信息公开年报) and lists the chosen catalogue from a JSON API, newest
+first. Found by a blind test on sites the crawler had not seen: the shell was never sent to
+the browser (it had links of its own and its fetch() is in a file), and even rendered, the
+default view lists only the newest items, so the reports of earlier years were missed.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from localweb.render.html import report_body
+from localweb.report import Contacts, generate
+from localweb.sites.base import Chrome, article, at
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium")),
+                                 reason="the JavaScript catalogue needs Debian's chromium")]
+
+REPO = Path(__file__).resolve().parent.parent
+ORGAN = "南山区民政局"
+REPORTS_CATALOGUE = 2453
+
+APP_JS = """(function () {
+  var app = document.getElementById('app');
+  function render(catalogue) {
+    fetch('/mzj/gkmlpt/api/all/' + (catalogue || 0) + '?page=1').then(function (r) { return r.json(); }).then(function (d) {
+      var h = '<div class="tree"><a href="#0">全部</a> <a href="#2453">政府信息公开年报</a> <a href="#2460">财政信息</a></div><ul class="list">';
+      d.articles.forEach(function (a) { h += '<li><a href="' + a.url + '">' + a.title + '</a><span>' + a.date + '</span></li>'; });
+      app.innerHTML = h + '</ul>';
+    });
+  }
+  window.addEventListener('hashchange', function () { render(location.hash.slice(1)); });
+  render(location.hash.slice(1));
+})();
+"""
+
+
+def catalogue_site() -> tuple[dict[str, tuple[str, bytes]], dict[int, str]]:
+    """{path: (content type, body)} and {year: path} of the bureau's reports."""
+    chrome = Chrome(ORGAN, site_code="4403050001", icp="粤ICP备05001234号", phone="0755-2666666",
+                    nav={"首页": "/mzj/", "信息公开": "/mzj/xxgk/", "政府信息公开": "/mzj/gkmlpt/index"})
+    html = "text/html; charset=utf-8"
+    site = {"/mzj/": (html, chrome.page(ORGAN, '<p><a href="/mzj/gkmlpt/index">政府信息公开</a></p>').encode()),
+            "/mzj/xxgk/": (html, chrome.page("信息公开", '<p><a href="/mzj/gkmlpt/index">政府信息公开</a></p>').encode()),
+            "/mzj/gkmlpt/static/app.js": ("application/javascript", APP_JS.encode()),
+            "/mzj/gkmlpt/index": (html, chrome.page(
+                "政府信息公开", '<div id="app"><div class="loading">加载中…</div></div>',
+                head='<script src="/mzj/gkmlpt/static/app.js" defer></script>').encode())}
+    reports, news, ours = [], [], {}
+    for year in (2021, 2022, 2023, 2024):
+        report = generate(ORGAN, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        path = f"/mzj/gkmlpt/content/10/{year}/post_{year}01.html"
+        site[path] = (html, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        reports.append({"url": path, "title": report.title, "date": f"{report.published:%Y-%m-%d}"})
+        ours[year] = path
+    for n in range(12):  # the newest items: the default view has room for these only
+        path = f"/mzj/gkmlpt/content/20/{n}/post_{n}.html"
+        title = f"关于做好2025年第{n + 1}批社会救助资金发放工作的通知"
+        site[path] = (html, article(chrome, title, at(generate(ORGAN, 2024).published), f"<p>{title}。</p>").encode())
+        news.append({"url": path, "title": title, "date": "2025-06-01"})
+    newest = sorted(reports + news, key=lambda a: a["date"], reverse=True)[:10]
+    for catalogue, articles in ((0, newest), (REPORTS_CATALOGUE, reports[::-1]), (2460, [])):
+        site[f"/mzj/gkmlpt/api/all/{catalogue}"] = ("application/json", json.dumps({"articles": articles}).encode())
+    return site, ours
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    site, ours = catalogue_site()
+
+    class Static(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = site.get(self.path.split("?", 1)[0])
+            if found is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            content_type, body = found
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Static)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", ours
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_catalogue_built_by_script_is_rendered_and_its_report_route_read(catalogue, tmp_path):
+    base, ours = catalogue
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(f"name,url\n{ORGAN},{base}/mzj/\n", encoding="utf-8")
+    out = tmp_path / "reports.jsonl"
+    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
+    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
+                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
+                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours.items()}
