@@ -9,17 +9,12 @@ default view lists only the newest items, so the reports of earlier years were m
 """
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
-import socketserver
-import subprocess
-import sys
-import threading
-from pathlib import Path
 
 import pytest
+from static_site import HTML, serve, crawl
 
 from localweb.render.html import report_body
 from localweb.report import Contacts, generate
@@ -29,7 +24,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium")),
                                  reason="the JavaScript catalogue needs Debian's chromium")]
 
-REPO = Path(__file__).resolve().parent.parent
 ORGAN = "南山区民政局"
 REPORTS_CATALOGUE = 2453
 
@@ -52,7 +46,7 @@ def catalogue_site() -> tuple[dict[str, tuple[str, bytes]], dict[int, str]]:
     """{path: (content type, body)} and {year: path} of the bureau's reports."""
     chrome = Chrome(ORGAN, site_code="4403050001", icp="粤ICP备05001234号", phone="0755-2666666",
                     nav={"首页": "/mzj/", "信息公开": "/mzj/xxgk/", "政府信息公开": "/mzj/gkmlpt/index"})
-    html = "text/html; charset=utf-8"
+    html = HTML
     site = {"/mzj/": (html, chrome.page(ORGAN, '<p><a href="/mzj/gkmlpt/index">政府信息公开</a></p>').encode()),
             "/mzj/xxgk/": (html, chrome.page("信息公开", '<p><a href="/mzj/gkmlpt/index">政府信息公开</a></p>').encode()),
             "/mzj/gkmlpt/static/app.js": ("application/javascript", APP_JS.encode()),
@@ -80,43 +74,11 @@ def catalogue_site() -> tuple[dict[str, tuple[str, bytes]], dict[int, str]]:
 @pytest.fixture(scope="module")
 def catalogue():
     site, ours = catalogue_site()
-
-    class Static(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            found = site.get(self.path.split("?", 1)[0])
-            if found is None:
-                self.send_response(404)
-                self.end_headers()
-                return
-            content_type, body = found
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Static)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", ours
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as base:
+        yield base, ours
 
 
 def test_a_catalogue_built_by_script_is_rendered_and_its_report_route_read(catalogue, tmp_path):
     base, ours = catalogue
-    seeds = tmp_path / "seeds.csv"
-    seeds.write_text(f"name,url\n{ORGAN},{base}/mzj/\n", encoding="utf-8")
-    out = tmp_path / "reports.jsonl"
-    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
-    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
-                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = crawl(ORGAN, base + "/mzj/", tmp_path)
     assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours.items()}

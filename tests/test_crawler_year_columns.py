@@ -10,16 +10,8 @@ built from the local web's page helpers and served from a small static server.
 """
 from __future__ import annotations
 
-import http.server
-import json
-import os
-import socketserver
-import subprocess
-import sys
-import threading
-from pathlib import Path
-
 import pytest
+from static_site import HTML, crawl, serve
 
 from localweb.render.html import report_body
 from localweb.report import Contacts, generate
@@ -27,7 +19,6 @@ from localweb.sites.base import Chrome, article, at, link_list
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
 PORTAL = "金沙县人民政府"
 ORGAN = "金沙县民政局"
 COLUMN = "/zfxxgk/zfxxgkndbg/"
@@ -67,45 +58,12 @@ def portal_pages() -> tuple[dict[str, str], dict[int, str]]:
 @pytest.fixture(scope="module")
 def portal():
     pages, ours = portal_pages()
-
-    class Static(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            path = self.path.split("?", 1)[0]
-            body = pages.get(path) or pages.get(path + "/")
-            if path == "/robots.txt" or body is None:
-                self.send_response(404)
-                self.end_headers()
-                return
-            data = body.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Static)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", ours
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve({path: (HTML, html.encode("utf-8")) for path, html in pages.items()}) as base:
+        yield base, ours
 
 
 def test_year_columns_linked_by_report_titles_are_read_as_lists_down_to_the_office_columns(portal, tmp_path):
     base, ours = portal
-    seeds = tmp_path / "seeds.csv"
-    seeds.write_text(f"name,url\n{ORGAN},{base}{COLUMN}\n", encoding="utf-8")
-    out = tmp_path / "reports.jsonl"
-    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
-    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
-                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = crawl(ORGAN, base + COLUMN, tmp_path)
     assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours.items()}
     assert all(len(r["cells"]) > 100 for r in records)

@@ -1,0 +1,64 @@
+"""A site of fixed pages on a port of its own, and a `nianbao crawl` of it, for tests.
+
+Some tests need a site shaped unlike any of the local web's families (a portal's per-year
+columns, a script catalogue): they build its pages with the local web's page helpers and
+serve them here, then crawl them as a user would, through the command line.
+"""
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import os
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HTML = "text/html; charset=utf-8"
+
+
+@contextlib.contextmanager
+def serve(pages: dict[str, tuple[str, bytes]]):
+    """Serve {path: (content type, body)} (query strings ignored; 404 elsewhere); yields the base URL."""
+
+    class Static(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = pages.get(self.path.split("?", 1)[0])
+            if found is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            content_type, body = found
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Static)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def crawl(organ: str, seed_url: str, work: Path) -> list[dict]:
+    """`nianbao crawl` of one seed with politeness off; the report records it wrote."""
+    seeds = work / "seeds.csv"
+    seeds.write_text(f"name,url\n{organ},{seed_url}\n", encoding="utf-8")
+    out = work / "reports.jsonl"
+    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
+    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
+                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
+                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
