@@ -12,7 +12,6 @@ import asyncio
 import email.utils
 import ipaddress
 import logging
-import re
 import socket
 import time
 from collections import Counter

@@ -15,7 +15,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from scrapy import signals
