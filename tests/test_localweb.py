@@ -1,8 +1,6 @@
 """The local web of bureau sites: every behaviour of issue 4 is there, and the gold is right."""
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import re
 import time

@@ -1,6 +1,5 @@
 """`nianbao nightly`: one run at a time, changes printed, exit status says what failed."""
 import csv
-import fcntl
 import re
 import sqlite3
 import subprocess
