@@ -553,3 +553,31 @@ def test_a_layout_row_of_page_columns_is_no_table_row():
     page = f"<html><body><div class='row'><div class='col-md-9'><p>{long}</p></div><div class='col-md-3'><p>{long}</p></div></div></body></html>"
     read = html.read(page.encode("utf-8"), deadline=_deadline())
     assert all(len(r) == 1 for r in read.rows if r)
+
+
+def test_docx_tables_nested_in_a_layout_table_are_read_as_tables():
+    # the whole report in a one-cell frame: before, the frame's cell was one cell of text
+    # ("二、主动公开…规章 0 0 3 三、收到…") and its figures went to the wrong rows
+    import io
+
+    import docx as python_docx
+
+    from extractors import extract
+
+    document = python_docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "二、主动公开政府信息情况"
+    active = frame.add_table(rows=2, cols=4)
+    for i, text in enumerate(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]):
+        active.cell(0, i).text = text
+    for i, text in enumerate(["规章", "0", "0", "3"]):
+        active.cell(1, i).text = text
+    frame.add_paragraph("三、收到和处理政府信息公开申请情况")
+    granted = frame.add_table(rows=1, cols=8)
+    for i, text in enumerate(["（一）予以公开", "1234", "4", "0", "0", "0", "1", "1239"]):
+        granted.cell(0, i).text = text
+    data = io.BytesIO()
+    document.save(data)
+    cells = extract(data.getvalue(), filename="report.docx")["cells"]
+    assert (cells["active.rules.issued"], cells["active.rules.in_force"]) == (0, 3)
+    assert [cells[f"requests.granted.{c}"] for c in ("natural", "commercial", "total")] == [1234, 4, 1239]

@@ -90,9 +90,16 @@ def check_zip(data: bytes) -> None:
 
 
 def _blocks(body):
-    """Paragraphs and tables of the body in order, through content controls (w:sdt)."""
+    """Paragraphs and tables of the body in order, through content controls (w:sdt) and
+    layout tables: a table holding tables (the whole report in a one-cell frame) is read
+    cell by cell, as the HTML reader walks a nested layout table, so that its headings
+    stay paragraphs and its data tables stay tables."""
     for child in body:
-        if child.tag in (_P, _TBL):
+        if child.tag == _TBL and any(t is not child for t in child.iter(_TBL)):
+            for tr in (tr for tr in child.iter(_TR) if _owner_table(tr) is child):
+                for tc in tr.iterchildren(_TC):
+                    yield from _blocks(tc)
+        elif child.tag in (_P, _TBL):
             yield child
         elif child.tag == _SDT:
             for content in child.iter(f"{_W}sdtContent"):
