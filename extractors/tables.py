@@ -26,7 +26,12 @@ _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
 _MAX_LABEL = 80
 # a row printed as one line: an optional label, then figures each after a space
 _FIGURE = r"[+\-−－]?\d+(?:,\d{3})*(?:\.\d+)?"
-_SPACED_FIGURES = re.compile(rf"^(.*?[^\s\d.,+\-−－]\s+|\s*)((?:{_FIGURE}[\s\u3000\u00a0]+)*{_FIGURE})[\s\u3000\u00a0]*$")
+# a blank cell printed as a dash or slash among the figures: 1,234 4 — — — 1 1,239
+_DASH = r"(?:[-－—–]{1,3}|[/／])"
+_SPACED_FIGURES = re.compile(
+    rf"^(.*?[^\s\d.,+\-−－—–/／]\s+|\s*)((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)*(?:{_FIGURE}|{_DASH}))[\s\u3000\u00a0]*$")
+# full-width separators inside full-width figures (１，２３４ and ２．５), read as ASCII before splitting
+_FULLWIDTH_SEPARATOR = re.compile(r"(?<=[０-９])(?:，(?=[０-９]{3}(?![０-９]))|．(?=[０-９]))")
 _LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
 
 LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
@@ -114,6 +119,7 @@ def _spaced_cells(cell) -> list:
     """
     if cell is None:
         return [None]
+    cell = _FULLWIDTH_SEPARATOR.sub(lambda m: "," if m.group() == "，" else ".", cell)
     if cell.count("|") >= 2 or ("|" in cell and all(_NUMBER.match(p.strip()) for p in cell.split("|") if p.strip())):
         # a pipe table that reached us as lines of text (a PDF of a text report)
         parts = cell.split("|")
@@ -121,6 +127,8 @@ def _spaced_cells(cell) -> list:
             parts.pop()
         return [p for part in parts for p in (_spaced_cells(part.strip()) if part.strip() else [None])]
     m = _SPACED_FIGURES.match(cell)
+    if m and not re.search(r"\d", m.group(2)):
+        m = None  # dashes alone are no row of figures (— — — after a label, a rule of dashes)
     if not m or not re.search(r"\s", cell.strip()):
         return [p for p in _LABEL_GAP.split(cell) if p.strip()] or [cell]
     head = m.group(1).strip()

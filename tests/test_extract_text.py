@@ -401,3 +401,21 @@ def test_a_page_titled_like_a_report_with_nothing_but_links_is_not_a_report():
     # a report whose body is all prose (its tables are elsewhere) still is one
     prose = "2024年政府信息公开工作年度报告\n一、总体情况\n本年度我局主动公开政府信息57条。"
     assert extract(prose.encode("utf-8"))["is_report"]
+
+
+def test_blank_cells_printed_as_dashes_among_single_spaced_figures_keep_their_places():
+    # before, only the figures after the last dash were cells: 1 and 1,239 filled the first columns
+    cells = extract(_requests_table(["（一）予以公开 1,234 4 — — — 1 1,239"]))["cells"]
+    assert [cells[f"requests.granted.{c}"] for c in ("natural", "commercial", "research", "nonprofit", "legal",
+                                                      "other_org", "total")] == [1234, 4, None, None, None, 1, 1239]
+
+
+def test_full_width_thousands_commas_and_decimal_points_inside_figures():
+    text = ("二、主动公开政府信息情况\n信息内容 本年收费金额（单位：万元）\n行政事业性收费 ２．５\n"
+            "三、收到和处理政府信息公开申请情况\n（一）予以公开 １，２３４ ４ ０ ０ ０ １ １，２３９\n")
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert cells["active.fees.amount"] == 2.5
+    assert (cells["requests.granted.natural"], cells["requests.granted.total"]) == (1234, 1239)
+    # a full-width comma in prose between figures is punctuation, not a thousands separator
+    from extractors.tables import _spaced_cells
+    assert _spaced_cells("共收到５件，办结３件") == ["共收到５件，办结３件"]
