@@ -84,6 +84,19 @@ _REPORT_PHRASES = re.compile(
 _ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*|附|点击下载|下载)\s*[:：]?\s*")
 
 
+# Departments whose short names titles use as often as their full ones (柳溪县人社局2023年…)
+_SHORT_NAMES = {
+    "人力资源和社会保障局": ("人社局",), "市场监督管理局": ("市场监管局", "市监局"),
+    "住房和城乡建设局": ("住建局",), "卫生健康委员会": ("卫健委",), "卫生健康局": ("卫健局",),
+    "发展和改革委员会": ("发改委",), "发展和改革局": ("发改局",), "自然资源和规划局": ("自然资源局", "自规局"),
+    "文化广电旅游局": ("文旅局", "文广旅局"), "文化广电和旅游局": ("文旅局", "文广旅局"),
+    "文化和旅游局": ("文旅局",), "退役军人事务局": ("退役军人局",), "医疗保障局": ("医保局",),
+    "应急管理局": ("应急局",), "交通运输局": ("交通局",), "民族宗教事务局": ("民宗局",),
+    "科学技术局": ("科技局",), "教育体育局": ("教体局",), "生态环境局": ("环境局",), "农业农村局": ("农业局",),
+    "行政审批服务局": ("审批局",), "人民政府办公室": ("政府办",), "城市管理局": ("城管局",),
+}
+
+
 def organ_forms(name: str) -> list[str]:
     """The ways a title may name an organ, longest first.
 
@@ -96,6 +109,8 @@ def organ_forms(name: str) -> list[str]:
     forms += [name[m.end():] for m in levels]
     if levels:  # 县民政局: the last level's character and the department
         forms.append(levels[-1].group(0)[-1] + name[levels[-1].end():])
+    for full, shorts in _SHORT_NAMES.items():  # 柳溪县人社局, 县人社局, 人社局
+        forms += [form.replace(full, short) for form in list(forms) if form.endswith(full) for short in shorts]
     seen: list[str] = []
     for form in sorted(forms, key=len, reverse=True):
         if form not in seen:

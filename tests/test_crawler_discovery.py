@@ -278,3 +278,14 @@ def test_a_shell_whose_list_says_loading_needs_the_browser_beside_its_own_links(
     filled = shell.replace('<div class="loading">加载中…</div>', '<ul class="list"><li><a href="/a.html">通知</a></li></ul>')
     assert not jsapp.is_loading(filled) and not jsapp.needs_browser(filled)
     assert not jsapp.is_loading("<html><body><div class='content'><p>页面加载中的问题已修复。</p></div></body></html>")
+
+
+@pytest.mark.parametrize("title,ours", [
+    ("柳溪县人社局2023年政府信息公开工作年度报告", True),      # the short name of the department
+    ("县人社局2022年政府信息公开工作年度报告", True),
+    ("柳溪县人力资源和社会保障局2024年政府信息公开工作年度报告", True),
+    ("桃县人社局2023年政府信息公开工作年度报告", False),        # another county's
+    ("柳溪县住建局2023年政府信息公开工作年度报告", False),      # another department's
+])
+def test_a_department_named_by_its_short_name_is_the_seed_organ(title, ours):
+    assert discovery.names_this_organ(title, "柳溪县人力资源和社会保障局") is ours
