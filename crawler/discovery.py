@@ -191,6 +191,8 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
                 url = canonical_url(href, base_url) if href is not None else None
                 if url is None:  # <a href="javascript:void(0)" onclick="window.open('/art/…html')">
                     url = _scripted_target(f"{href or ''} {element.get('onclick') or ''}", base_url)
+                if url is None:  # <a href="javascript:void(0)" data-url="/content/…html">: the script reads it
+                    url = next((canonical_url(element.get(a), base_url) for a in _DATA_URL_ATTRIBUTES if element.get(a)), None)
                 url = url and _viewed_file(url)
                 if url is None or url in seen:
                     continue
@@ -209,6 +211,8 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
     return links
 
 
+# where a script-driven link keeps its address
+_DATA_URL_ATTRIBUTES = ("data-url", "data-href", "data-link", "data-src")
 # a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
 _SCRIPTED_URL = re.compile(
     r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:[;?][^'"\s]*)?)['"]""", re.I)

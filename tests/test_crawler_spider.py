@@ -246,3 +246,21 @@ def test_a_list_whose_links_say_only_view_is_read_by_its_rows(spider):
     roles = requests_by_role(spider.parse(column))
     assert [r.url for r in roles["article"]] == ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html"]
     assert [r.url for r in roles["list"]] == ["http://x.gov.cn/xxgk/ndbg/index_1.html"]
+
+
+def test_report_links_kept_in_a_data_attribute_are_followed(spider):
+    column = _page("http://x.gov.cn/xxgk/ndbg/index.html",
+                   "<table><tr><td>1</td><td><a href='javascript:void(0);' data-url='/xxgk/ndbg/202501/t20250115_1.html'>"
+                   "通城县民政局2024年政府信息公开工作年度报告</a></td><td>2025-01-15</td></tr></table>", "list")
+    assert [r.url for r in spider.parse(column) if r.meta["role"] == "article"] == \
+        ["http://x.gov.cn/xxgk/ndbg/202501/t20250115_1.html"]
+
+
+def test_a_report_module_page_that_names_its_organ_only_in_its_heading_is_the_report(spider):
+    # Hanweb's xxgkAnnualReport.jsp?fbtime=2023, reached from the column by its year alone
+    body = ("<h1 class='title'>通城县民政局2023年政府信息公开工作年度报告</h1><div class='content'><p>一、总体情况</p></div>"
+            "<a href='/index.html'>首页</a>")
+    module = _page("http://x.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=1&fbtime=2023",
+                   body.replace("<h1", "<title>政府信息公开年报</title><h1", 1), "list")
+    items = [r for r in spider.parse(module) if not hasattr(r, "meta")]
+    assert [i["url"] for i in items] == ["http://x.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=1&fbtime=2023"]

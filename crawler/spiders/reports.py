@@ -297,12 +297,18 @@ class ReportsSpider(scrapy.Spider):
         return not discovery.report_attachments(self._links(response))
 
     def _is_own_report(self, response) -> bool:
-        """Whether the page's own title is a yearly report that names this seed's organ."""
-        title = discovery.clean_title(response.xpath("//meta[@name='ArticleTitle']/@content").get()
-                                      or response.xpath("//title/text()").get())
+        """Whether the page's own title, or its heading, is a yearly report that names this
+        seed's organ. A report module's page may be titled only 政府信息公开年报 and name the
+        organ and year in the heading above the report (<h1>…</h1>, a title class)."""
         organ = response.meta["seed"]["name"]
-        return discovery.is_report_title(title) and discovery.names_this_organ(title, organ) \
-            and any(form in title for form in discovery.organ_forms(organ))
+        titles = [response.xpath("//meta[@name='ArticleTitle']/@content").get(), response.xpath("//title/text()").get()]
+        titles += response.xpath("(//h1|//h2|//h3|//*[contains(@class, 'title')])[position() <= 8]"
+                                 "[not(.//a)]/descendant-or-self::text()").getall()
+        for title in (discovery.clean_title(t) for t in titles if t):
+            if discovery.is_report_title(title) and discovery.names_this_organ(title, organ) \
+                    and any(form in title for form in discovery.organ_forms(organ)):
+                return True
+        return False
 
     def _is_column_page(self, response) -> bool:
         """Whether this page is itself an annual-report column (a portal seed often is)."""
