@@ -386,6 +386,29 @@ def is_subcolumn(link: Link, page_url: str) -> bool:
     return there.startswith(here) and there.rsplit("/", 1)[0] + "/" != here
 
 
+MAX_ARTICLE_PAGES = 20  # an article "continued" over more pages than this is a trap
+
+
+def continuation_pages(links: list[Link], page_url: str) -> list[str]:
+    """The further pages of an article split over several: TRS writes t20250115_3101.html,
+    then t20250115_3101_1.html, _2.html … in the same directory, linked from the page
+    (2, 3, 下一页). [] for a page that is itself a continuation, or has none."""
+    parts = urlsplit(page_url)
+    directory, _, name = parts.path.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or re.search(r"_\d{1,2}$", stem):
+        return []
+    pattern = re.compile(rf"{re.escape(stem)}_(\d{{1,2}})\.{re.escape(extension)}")
+    found: dict[int, str] = {}
+    for link in links:
+        other = urlsplit(link.url)
+        there, _, other_name = other.path.rpartition("/")
+        m = pattern.fullmatch(other_name)
+        if m and there == directory and other.netloc == parts.netloc and not other.query:
+            found[int(m.group(1))] = link.url
+    return [found[n] for n in sorted(found)][:MAX_ARTICLE_PAGES]
+
+
 def is_pagination(link: Link, page_url: str) -> bool:
     """下一页 / numbered page links of a list, kept to URLs that look like list pages."""
     if not same_site(link.url, page_url) or link.url == page_url:

@@ -123,7 +123,8 @@ class ReportsSpider(scrapy.Spider):
                             via=(request.meta.get("redirect_urls") or [None])[0])
                 self.logger.info("%s: %s (%s)", seed["name"] if seed else "?", reason, request.url)
             status = failure.value.response.status if failure.check(HttpError) else None
-            if seed and status in (404, 410) and request.meta.get("role") in ("article", "attachment"):
+            if seed and status in (404, 410) and request.meta.get("role") in ("article", "attachment") \
+                    and "part_of" not in request.meta:
                 yield GoneItem(seed_name=seed["name"], seed_url=seed["url"], url=request.url, reason=f"http_{status}")
         finally:
             stats.settled(seed)
@@ -177,11 +178,61 @@ class ReportsSpider(scrapy.Spider):
             response.meta["role"] = "list"
             yield from self.parse(response)
             return
-        yield self._report_item(response)
-        if not isinstance(response, TextResponse):
-            return
-        for link in discovery.report_attachments(self._links(response)):
+        links = self._links(response) if isinstance(response, TextResponse) else []
+        parts = discovery.continuation_pages(links, response.url)
+        if parts:  # the article goes on over further pages: read them all, then the report is whole
+            yield self._part_request(response, parts, [response.body])
+        else:
+            yield self._report_item(response)
+        for link in discovery.report_attachments(links):
             yield self._request(link.url, response.meta["seed"], "attachment", response, page_url=response.url)
+
+    # --- articles over several pages ----------------------------------------------------------
+
+    def _part_request(self, response, remaining: list[str], bodies: list[bytes]):
+        """The next page of an article split over several, carrying the pages read so far
+        (bytes and the first page's headers only: a request may wait in the job's disk queue)."""
+        first = response.meta.get("part_of") or {
+            "url": response.url, "status": response.status, "page_url": response.meta.get("page_url"),
+            "headers": {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}}
+        request = self._request(remaining[0], response.meta["seed"], "article", response)
+        return request.replace(callback=self.parse_part, errback=self.on_part_error,
+                               meta={**request.meta, "part_of": first, "parts_read": bodies, "parts_left": remaining[1:]})
+
+    def parse_part(self, response):
+        """A further page of an article: the next one is asked for, or the report is whole."""
+        try:
+            bodies = [*response.meta["parts_read"], response.body]
+            links = self._links(response) if isinstance(response, TextResponse) else []
+            if response.meta["parts_left"]:
+                yield self._part_request(response, response.meta["parts_left"], bodies)
+            else:
+                yield self._whole_article(response.meta, bodies)
+            for link in discovery.report_attachments(links):
+                yield self._request(link.url, response.meta["seed"], "attachment", response,
+                                    page_url=response.meta["part_of"]["url"])
+        finally:
+            site_stats_for(self.crawler).settled(seed_of(response.request))
+
+    def on_part_error(self, failure):
+        """A page of an article could not be read: the report is what the others hold (and
+        the error is counted against the site, as any other)."""
+        yield from self.on_error(failure)
+        meta = failure.request.meta
+        yield self._whole_article(meta, meta["parts_read"])
+
+    def _whole_article(self, meta, bodies: list[bytes]) -> ReportItem:
+        """One report item of an article's pages, their bodies one after another in the first
+        page's document (its head, so its metadata, kept). No validators: the first page
+        answering 304 says nothing of the others."""
+        first = meta["part_of"]
+        request = scrapy.Request(first["url"], meta={"seed": meta["seed"], "role": "article",
+                                                      "page_url": first.get("page_url"), "whole_article": True})
+        pages = [HtmlResponse(first["url"], body=body, headers=first["headers"], request=request) for body in bodies]
+        html = combine_pages([page.text for page in pages])
+        headers = {**first["headers"], "Content-Type": "text/html; charset=utf-8"}
+        return self._report_item(HtmlResponse(first["url"], status=first["status"], body=html.encode("utf-8"),
+                                              headers=headers, request=request))
 
     def _archived_attachments(self, response):
         """Requests for the attachments of the archive's copy of an unchanged article.
@@ -366,7 +417,7 @@ class ReportsSpider(scrapy.Spider):
         # A page built by the browser: the ETag/Last-Modified are those of the empty shell,
         # which stays the same when the content the script loads changes. Not kept as
         # validators, so the next night reads the page again instead of trusting a 304.
-        built = bool(response.meta.get("playwright"))
+        built = bool(response.meta.get("playwright") or response.meta.get("whole_article"))
         unchanged = None
         if response.status == 304:
             unchanged = "revisit" if "revisit" in response.flags else "not modified"
@@ -383,6 +434,29 @@ class ReportsSpider(scrapy.Spider):
             sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
             unchanged=unchanged,
         )
+
+
+def combine_pages(pages: list[str]) -> str:
+    """The HTML of an article's pages as one document: the first page, with the body of each
+    further page appended to its body, declared as UTF-8 (what it is re-encoded to)."""
+    import lxml.html
+
+    document = lxml.html.document_fromstring(pages[0])
+    for meta in document.xpath("//meta[@charset or translate(@http-equiv, 'CONTENT-TYPE', 'content-type') = 'content-type']"):
+        meta.getparent().remove(meta)
+    head = document.find("head")
+    if head is None:
+        head = lxml.html.Element("head")
+        document.insert(0, head)
+    head.insert(0, lxml.html.Element("meta", charset="utf-8"))
+    body = document.find("body")
+    for page in pages[1:]:
+        part = lxml.html.document_fromstring(page).find("body")
+        if part is not None and body is not None:
+            section = lxml.html.Element("div", {"class": "article-page"})
+            section.extend(list(part))
+            body.append(section)
+    return lxml.html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def error_reason(failure) -> str | None:
