@@ -389,17 +389,30 @@ def is_subcolumn(link: Link, page_url: str) -> bool:
 MAX_ARTICLE_PAGES = 20  # an article "continued" over more pages than this is a trap
 
 
+# a flip-book's text pages (FlipBuilder and its kind): <book>/files/basic-html/page8.html
+_BOOK_PAGE = re.compile(r"^(.*/files/basic-html/)page(\d{1,4})\.html?$", re.I)
+# a report page's link to the whole report elsewhere on the site (an e-book, a full-text page)
+_READ_ON_TEXT = re.compile(r"^(?:点击|在线)?(?:阅读|查看)(?:全文|原文|电子书)?$|^(?:点击)?阅读全文|^电子书|^在线阅读|^点击阅读")
+
+
 def continuation_pages(links: list[Link], page_url: str) -> list[str]:
     """The further pages of an article split over several: TRS writes t20250115_3101.html,
     then t20250115_3101_1.html, _2.html … in the same directory, linked from the page
-    (2, 3, 下一页). [] for a page that is itself a continuation, or has none."""
+    (2, 3, 下一页); a flip-book's text pages are page1.html, page2.html … of its
+    files/basic-html/ directory. [] for a page that is a TRS continuation itself."""
     parts = urlsplit(page_url)
+    book = _BOOK_PAGE.match(parts.path)
+    if book:
+        found = {int(m.group(2)): link.url for link in links for m in [_BOOK_PAGE.match(urlsplit(link.url).path)]
+                 if m and m.group(1) == book.group(1) and int(m.group(2)) > int(book.group(2))
+                 and urlsplit(link.url).netloc == parts.netloc}
+        return [found[n] for n in sorted(found)][:MAX_ARTICLE_PAGES]
     directory, _, name = parts.path.rpartition("/")
     stem, dot, extension = name.rpartition(".")
     if not dot or not stem or re.search(r"_\d{1,2}$", stem):
         return []
     pattern = re.compile(rf"{re.escape(stem)}_(\d{{1,2}})\.{re.escape(extension)}")
-    found: dict[int, str] = {}
+    found = {}
     for link in links:
         other = urlsplit(link.url)
         there, _, other_name = other.path.rpartition("/")
@@ -407,6 +420,26 @@ def continuation_pages(links: list[Link], page_url: str) -> list[str]:
         if m and there == directory and other.netloc == parts.netloc and not other.query:
             found[int(m.group(1))] = link.url
     return [found[n] for n in sorted(found)][:MAX_ARTICLE_PAGES]
+
+
+def book_first_page(links: list[Link], page_url: str) -> str | None:
+    """The first text page of a flip-book this page links to (its <noscript> link, a
+    contents page, any of its pages), unless this page is one of the book's pages."""
+    if _BOOK_PAGE.match(urlsplit(page_url).path):
+        return None
+    for link in links:
+        parts = urlsplit(link.url)
+        m = _BOOK_PAGE.match(parts.path)
+        if m:
+            return urlunsplit((parts.scheme, parts.netloc, f"{m.group(1)}page1.html", "", ""))
+    return None
+
+
+def read_on_links(links: list[Link], page_url: str) -> list[Link]:
+    """A report page's links to the report's full text elsewhere on the site: 点击阅读,
+    阅读全文, 在线阅读, 电子书 (an e-book's page, a full-text page). Files are attachments."""
+    return [link for link in links if _READ_ON_TEXT.search(link.text) and same_site(link.url, page_url)
+            and is_page_url(link.url) and link.url != page_url]
 
 
 def is_pagination(link: Link, page_url: str) -> bool:

@@ -74,3 +74,53 @@ def test_a_page_of_the_article_that_cannot_be_read_leaves_the_report_of_the_othe
     assert {k: v for k, v in cells.items() if not k.startswith("review.")} == \
         {k: v for k, v in truth["cells"].items() if not k.startswith("review.")}
     assert not any(k.startswith("review.") for k in cells)
+
+
+def flip_book_pages() -> tuple[dict[str, tuple[str, bytes]], dict]:
+    """A report published as a flip-book: the article says 点击阅读, the book's viewer is a
+    script, and its text is on files/basic-html/page1.html … page3.html, each linking the next."""
+    chrome = Chrome(ORGAN, site_code="1301000001", icp="冀ICP备05001234号", phone="0311-8888888",
+                    nav={"首页": "/index.html", "政务公开": COLUMN})
+    report = generate(ORGAN, 2023, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+    body = report_body(report)
+    cut = [body.rindex("<", 0, body.index(h)) for h in ("三、收到和处理", "四、政府信息公开行政复议")]
+    chunks = [body[:cut[0]], body[cut[0]:cut[1]], body[cut[1]:]]
+    book = f"{COLUMN}202401/ebook2023/"
+    pages = {f"{COLUMN}202401/t20240118_2901.html": article(
+        chrome, report.title, at(report.published),
+        f'<p>{report.title}已制作成电子书，<a href="./ebook2023/index.html">点击阅读</a>。</p>'),
+        f"{book}index.html": ("<html><head><title>" + report.title + "</title><script src='javascript/config.js'></script>"
+                              "</head><body><div id='loading'>正在加载……</div><noscript>"
+                              "<a href='files/basic-html/page1.html'>" + report.title + "</a></noscript></body></html>")}
+    for n, chunk in enumerate(chunks, 1):
+        pager = '<a href="index.html">Contents</a>' + (f' <a href="page{n + 1}.html">Next Page</a>' if n < 3 else "")
+        pages[f"{book}files/basic-html/page{n}.html"] = (
+            f"<html><head><meta charset='utf-8'><title>{report.title} - Page {n}</title></head>"
+            f"<body><div class='pager'>{pager}</div><div class='text'>{chunk}</div></body></html>")
+    pages[COLUMN] = chrome.page("政府信息公开年报", link_list([(f"{COLUMN}202401/t20240118_2901.html", report.title,
+                                                                 report.published)]))
+    return {path: (HTML, html.encode("utf-8")) for path, html in pages.items()}, \
+        {"url": f"{book}files/basic-html/page1.html", "cells": report.cells}
+
+
+def test_a_report_published_as_a_flip_book_is_read_from_its_text_pages(tmp_path):
+    pages, truth = flip_book_pages()
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + COLUMN, tmp_path)
+    assert [r["url"] for r in records] == [base + truth["url"]]
+    assert records[0]["year"] == 2023 and records[0]["cells"] == truth["cells"]
+
+
+def test_a_flip_books_pages_and_read_on_links():
+    book = "http://a.gov.cn/book/2022dzs/xinfang/files/basic-html/"
+    viewer = "http://a.gov.cn/book/2022dzs/xinfang/index.html"
+    assert discovery.book_first_page([Link(book + "page8.html", "x")], viewer) == book + "page1.html"
+    assert discovery.book_first_page([Link(book + "page3.html", "Next Page")], book + "page2.html") is None
+    assert discovery.continuation_pages([Link(book + "page1.html", "Previous Page"), Link(book + "page3.html", "Next Page"),
+                                         Link(book + "index.html", "Contents")], book + "page2.html") == [book + "page3.html"]
+    article = "http://a.gov.cn/xxgk/nb/t1.html"
+    links = [Link("http://a.gov.cn/xxgk/nb/ebook/index.html", "点击阅读"), Link("http://a.gov.cn/xxgk/nb/t2.html", "阅读全文"),
+             Link("http://a.gov.cn/xxgk/nb/t1.pdf", "点击查看"), Link("http://b.gov.cn/x.html", "在线阅读"),
+             Link("http://a.gov.cn/index.html", "首页")]
+    assert [link.url for link in discovery.read_on_links(links, article)] == \
+        ["http://a.gov.cn/xxgk/nb/ebook/index.html", "http://a.gov.cn/xxgk/nb/t2.html"]

@@ -169,6 +169,17 @@ class ReportsSpider(scrapy.Spider):
             yield self._report_item(response)
             yield from self._archived_attachments(response)
             return
+        links = self._links(response) if isinstance(response, TextResponse) else []
+        book = discovery.book_first_page(links, response.url)
+        short = isinstance(response, TextResponse) and self._own_text_chars(response) < MIN_REPORT_TEXT
+        if book or short:
+            # the report's text is elsewhere: a flip-book's pages (its script-built viewer is
+            # no page to render), or a full-text page linked as 点击阅读 / 阅读全文
+            targets = [book] if book else [link.url for link in discovery.read_on_links(links, response.url)]
+            for url in targets:
+                yield self._request(url, response.meta["seed"], "article", response, page_url=response.url)
+            if book and short:
+                return
         if isinstance(response, TextResponse) and self._may_render(response) and jsapp.needs_browser(response.text):
             yield self._through_browser(response)
             return
@@ -178,7 +189,6 @@ class ReportsSpider(scrapy.Spider):
             response.meta["role"] = "list"
             yield from self.parse(response)
             return
-        links = self._links(response) if isinstance(response, TextResponse) else []
         parts = discovery.continuation_pages(links, response.url)
         if parts:  # the article goes on over further pages: read them all, then the report is whole
             yield self._part_request(response, parts, [response.body])
@@ -204,8 +214,11 @@ class ReportsSpider(scrapy.Spider):
         try:
             bodies = [*response.meta["parts_read"], response.body]
             links = self._links(response) if isinstance(response, TextResponse) else []
-            if response.meta["parts_left"]:
-                yield self._part_request(response, response.meta["parts_left"], bodies)
+            left = response.meta["parts_left"]
+            # a flip-book links only its next page: the chain grows as it is read
+            left = left + [url for url in discovery.continuation_pages(links, response.url) if url not in left]
+            if left and len(bodies) < discovery.MAX_ARTICLE_PAGES:
+                yield self._part_request(response, left, bodies)
             else:
                 yield self._whole_article(response.meta, bodies)
             for link in discovery.report_attachments(links):
@@ -340,12 +353,15 @@ class ReportsSpider(scrapy.Spider):
     def _is_column_not_article(self, response) -> bool:
         """A page reached as a report whose URL is a column's and whose text, links aside,
         is too short for a report, with no attachment to hold one: a column of links."""
-        if not discovery.is_column_url(response.url):
-            return False
-        own = "".join(response.xpath("//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]").getall())
-        if len("".join(own.split())) >= MIN_REPORT_TEXT:
+        if not discovery.is_column_url(response.url) or self._own_text_chars(response) >= MIN_REPORT_TEXT:
             return False
         return not discovery.report_attachments(self._links(response))
+
+    @staticmethod
+    def _own_text_chars(response) -> int:
+        """Characters of the page's text outside links, scripts and styles (whitespace aside)."""
+        own = "".join(response.xpath("//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]").getall())
+        return len("".join(own.split()))
 
     def _is_own_report(self, response) -> bool:
         """Whether the page's own title, or its heading, is a yearly report that names this
