@@ -167,21 +167,25 @@ class Link:
     embedded: bool = False
 
 
-def links_in(html: str, base_url: str, root=None) -> list[Link]:
+def links_in(html: str, base_url: str, root=None, templates: dict | None = None) -> list[Link]:
     """Every anchor of a page (and inside Hanweb `<datastore>` records), canonical and once each.
 
     `root`: the page already parsed (a Scrapy response's `selector.root`), so that a page is
     parsed once. The anchors are walked with lxml itself, not through parsel selectors: one
     selector object per anchor and per text node was a tenth of a worker's CPU.
+    `templates`: URL templates of the site's script functions read from its script files
+    (`crawler.cms.scriptcalls`), for links written as `openArticle('2371')`; the page's
+    own inline scripts are read here.
     """
     from parsel import Selector
 
-    from crawler.cms import hanweb
+    from crawler.cms import hanweb, scriptcalls
 
     roots = [root if root is not None else Selector(text=html).root]
     roots += [Selector(text=f).root for f in hanweb.record_fragments(html)]
     base_url = _declared_base(roots[0], base_url)
     links, seen = [], set()
+    known = None
     for tree in roots:
         if not hasattr(tree, "iter"):  # parsel's root of an empty page is no element
             continue
@@ -193,6 +197,13 @@ def links_in(html: str, base_url: str, root=None) -> list[Link]:
                     url = _scripted_target(f"{href or ''} {element.get('onclick') or ''}", base_url)
                 if url is None:  # <a href="javascript:void(0)" data-url="/content/…html">: the script reads it
                     url = next((canonical_url(element.get(a), base_url) for a in _DATA_URL_ATTRIBUTES if element.get(a)), None)
+                if url is None and scriptcalls.call(f"{href or ''} {element.get('onclick') or ''}"):
+                    if known is None:  # the page's own functions, read once, before the site's files
+                        inline = " ".join(t for script in tree.iter("script") if not script.get("src")
+                                          for t in [script.text or ""])
+                        known = {**(templates or {}), **scriptcalls.templates(inline)}
+                    made = scriptcalls.resolve(f"{href or ''} {element.get('onclick') or ''}", known)
+                    url = canonical_url(made, base_url) if made else None
                 url = url and _viewed_file(url)
                 if url is None or url in seen:
                     continue

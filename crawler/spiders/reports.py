@@ -27,13 +27,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
 from crawler.browser import BROWSER_WANTED, browser_meta, shell_key
-from crawler.cms import hanweb, jsapp, trs
+from crawler.cms import hanweb, jsapp, scriptcalls, trs
 from crawler.discovery import Link
 from crawler.items import GoneItem, ReportItem
 from crawler.seeds import Seed, read_seeds
 from crawler.sitestats import seed_of, site_stats_for
 
 MAX_NAV_DEPTH = 3  # seed → 政府信息公开 → 部门 → …: deeper than this the column is not there
+MAX_SCRIPT_FILES = 4  # of one page's own script files, read for a link function's template
 # Characters outside links that even the shortest report page prints (its 总体情况 alone is
 # longer); a column page has its site's name and footer
 MIN_REPORT_TEXT = 300
@@ -63,6 +64,8 @@ class ReportsSpider(scrapy.Spider):
         # the same shape go to the browser at once (crawler.browser.LazyPlaywrightDownloadHandler)
         self.shells: dict[tuple[str, str], str] = {}
         self._rendered_routes: set[str] = set()  # page#route rendered for its report column
+        self._script_templates: dict[str, dict] = {}  # site -> URL templates of its script functions
+        self._scripts_read: set[str] = set()
 
     async def start(self):
         stats = site_stats_for(self.crawler)
@@ -147,6 +150,7 @@ class ReportsSpider(scrapy.Spider):
                 found.append(request)
         found.extend(self._cms_pages(response, "list" if in_column else role))
         found.extend(self._routes(response))
+        found.extend(self._script_files(response))
         if not found and len(links) < jsapp.MIN_LINKS:
             # nothing here but a script that sends the visitor on: follow it without the browser
             target = discovery.script_redirect(" ".join(response.xpath("//script[not(@src)]/text()").getall()), response.url)
@@ -329,7 +333,53 @@ class ReportsSpider(scrapy.Spider):
     def _links(self, response) -> list[Link]:
         """Every anchor of the page, plus those inside Hanweb's `<datastore>` records."""
         selector = response.selector  # parsed once for the spider's other questions too
-        return discovery.links_in(response.text, response.url, root=selector.root if selector.type == "html" else None)
+        return discovery.links_in(response.text, response.url, root=selector.root if selector.type == "html" else None,
+                                  templates=self._script_templates.get(discovery.site_key(response.url)))
+
+    # --- links written as calls to the site's script functions --------------------------------
+
+    def _script_files(self, response):
+        """The site's own script files, when this page lists a report of the organ as a call
+        to a function none of its inline scripts defines (`openArticle('2371')`): the
+        function, and so the link, is in one of them (crawler.cms.scriptcalls). Each file is
+        read once a crawl; the page is read again once it has come."""
+        site = discovery.site_key(response.url)
+        known = self._script_templates.get(site, {})
+        organ = response.meta["seed"]["name"]
+        missing = False
+        for anchor in response.xpath("//a[@onclick or starts-with(normalize-space(@href), 'javascript')]"):
+            made = scriptcalls.call(f"{anchor.attrib.get('href', '')} {anchor.attrib.get('onclick', '')}")
+            text = discovery.link_title(" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title"))
+            if made and made[0] not in known and discovery.is_report_title(text, in_report_column=True) \
+                    and discovery.names_this_organ(text, organ):
+                missing = True
+                break
+        if not missing:
+            return
+        listing = {"url": response.url, "body": response.body,
+                   "headers": {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}}
+        sources = [response.urljoin(src) for src in response.xpath("//script/@src").getall()]
+        for url in [u for u in dict.fromkeys(sources) if discovery.same_site(u, response.url)
+                    and not scriptcalls.LIBRARY.search(u.rsplit("/", 1)[-1])][:MAX_SCRIPT_FILES]:
+            if url in self._scripts_read:
+                continue
+            self._scripts_read.add(url)
+            request = self._request(url, response.meta["seed"], "list", response)
+            yield request.replace(callback=self.parse_script, meta={**request.meta, "listing": listing})
+
+    def parse_script(self, response):
+        """A script file of the site: its URL templates learnt, the page that needed them read again."""
+        try:
+            script = response.body.decode(getattr(response, "encoding", None) or "utf-8", errors="replace")
+            site = discovery.site_key(response.url)
+            self._script_templates.setdefault(site, {}).update(scriptcalls.templates(script))
+            listing = response.meta["listing"]
+            meta = {key: response.meta[key] for key in OWN_META if key in response.meta}
+            page = HtmlResponse(listing["url"], body=listing["body"], headers=listing["headers"],
+                                request=scrapy.Request(listing["url"], meta=meta))
+            yield from self._parse_listing(page)
+        finally:
+            site_stats_for(self.crawler).settled(seed_of(response.request))
 
     def _routes(self, response):
         """On a page the browser built, the report column as one of its script's routes
