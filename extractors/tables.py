@@ -370,6 +370,7 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
             values = padded + [None] * (width - len(padded))
             if len(core) + pad_after + pad_before < width:
                 reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns")
+                inferred = True  # where the figures sit is a guess: the layout lost the blanks' places
     for k, v in zip(keys, values):
         reading.cells[k] = v
         if inferred:

@@ -419,3 +419,14 @@ def test_full_width_thousands_commas_and_decimal_points_inside_figures():
     # a full-width comma in prose between figures is punctuation, not a thousands separator
     from extractors.tables import _spaced_cells
     assert _spaced_cells("共收到５件，办结３件") == ["共收到５件，办结３件"]
+
+
+def test_figures_placed_by_a_guess_in_a_short_row_are_reported_as_inferred():
+    # 3 figures for 7 columns with nothing to say where the 4 blanks were: they fill the
+    # first columns, and the record says those places were inferred
+    record = extract(_requests_table(["（一）予以公开 5 1 6", "（七）总计 5 1 0 0 0 0 6"]))
+    granted = [f"requests.granted.{c}" for c in ("natural", "commercial", "research", "nonprofit", "legal",
+                                                  "other_org", "total")]
+    assert [record["cells"][k] for k in granted] == [5, 1, 6, None, None, None, None]
+    assert set(granted) <= set(record["inferred"])
+    assert not any(k.startswith("requests.total_handled.") for k in record["inferred"])
