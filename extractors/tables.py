@@ -420,12 +420,33 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
     for i, row in enumerate(rows):
         if not row.labels or not row.cells:
             continue
+        row = _with_label_tail(row, rows[i + 1] if i + 1 < len(rows) else None, labels.request_row)
         key, _ = _match(row, labels.request_row)
         if key is None:
             continue
         cells = _wrapped_figures(row.cells, rows[i + 1] if i + 1 < len(rows) else None, width)
         _figures(LogicalRow(row.labels, cells, lead_cells=row.lead_cells), width, "row_total", f"requests.{key}",
                  codebook.REQUEST_COLUMNS, reading)
+
+
+_NUMBERED_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])")
+
+
+def _with_label_tail(row: LogicalRow, following: LogicalRow | None, matcher) -> LogicalRow:
+    """The row with its label completed by the next row's, when the label broke off.
+
+    Word and LibreOffice let a table row break across a page: the rest of its label opens
+    the next page as a row of its own, with no figures ("5.属于" | 0 1 0 2 0 1 4, then
+    "三类内部事务信息"). The row's last label names no codebook row on its own (its group
+    label may: "（六）其他处理"), and joined with the next row's it does."""
+    if following is None or not following.labels or any(t.kind != BLANK for t in following.cells):
+        return row
+    if matcher(row.labels[-1]) is not None or _NUMBERED_LABEL.match(following.labels[0]):
+        return row  # a label complete on its own, or a next row of its own (2.…, （四）…) that lost its figures
+    joined = row.labels[-1] + "".join(following.labels)
+    if matcher(joined) is None:
+        return row
+    return LogicalRow(row.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells)
 
 
 def _wrapped_figures(cells: list[Token], following: LogicalRow | None, width: int) -> list[Token]:

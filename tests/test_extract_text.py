@@ -430,3 +430,25 @@ def test_figures_placed_by_a_guess_in_a_short_row_are_reported_as_inferred():
     assert [record["cells"][k] for k in granted] == [5, 1, 6, None, None, None, None]
     assert set(granted) <= set(record["inferred"])
     assert not any(k.startswith("requests.total_handled.") for k in record["inferred"])
+
+
+def test_a_row_whose_label_broke_across_a_page_is_joined_to_its_tail():
+    # Word/LibreOffice let a ruled row break across a page: the label's tail opens the
+    # next page as a row with no figures
+    from extractors.document import Document
+    from extractors.tables import read_tables
+
+    blank = [None] * 7
+    rows = [["三、收到和处理政府信息公开申请情况"],
+            ["三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益", "28", "2", "2", "0", "1", "0", "33"],
+            ["三、本年度办理结果", "（三）不予公开", "5.属于", "0", "1", "0", "2", "0", "1", "4"],
+            [None, None, "三类内部事务信息"] + blank,
+            [None, "（六）其他处理", "2.申请人逾期", "0", "0", "2", "0", "1", "1", "4"],
+            [None, None, "未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"] + blank,
+            [None, "（六）其他处理", "3.其他", "1", "0", "0", "0", "0", "0", "1"],
+            [None, None, "4.无正当理由大量反复申请"] + blank, []]   # a next row of its own, all blank: no tail
+    cells = read_tables(Document(rows=rows, text="", kind="pdf", cell_rows=True)).cells
+    assert cells["requests.denied.third_party.total"] == 33
+    assert [cells[f"requests.denied.internal_affairs.{c}"] for c in ("natural", "commercial", "total")] == [0, 1, 4]
+    assert cells["requests.other.no_fee.total"] == 4 and cells["requests.other.other.total"] == 1
+    assert not any(k.startswith("requests.other.natural") for k in cells)  # not the 2019 format's 其他处理 row
