@@ -30,6 +30,9 @@ _FIGURE = r"[+\-−－]?\d+(?:,\d{3})*(?:\.\d+)?"
 _DASH = r"(?:[-－—–]{1,3}|[/／])"
 _SPACED_FIGURES = re.compile(
     rf"^(.*?[^\s\d.,+\-−－—–/／]\s+|\s*)((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)*(?:{_FIGURE}|{_DASH}))[\s\u3000\u00a0]*$")
+# a row printed figures first, label last: 1366 28 23 13 18 26 1474 一、本年新收政府信息公开申请数量
+_LEADING_FIGURES = re.compile(
+    rf"^\s*((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)+)([^\s\d+\-−－—–/／][^\d]*?)[\s\u3000\u00a0]*$")
 # full-width separators inside full-width figures (１，２３４ and ２．５), read as ASCII before splitting
 _FULLWIDTH_SEPARATOR = re.compile(r"(?<=[０-９])(?:，(?=[０-９]{3}(?![０-９]))|．(?=[０-９]))")
 _LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
@@ -129,6 +132,12 @@ def _spaced_cells(cell) -> list:
     m = _SPACED_FIGURES.match(cell)
     if m and not re.search(r"\d", m.group(2)):
         m = None  # dashes alone are no row of figures (— — — after a label, a rule of dashes)
+    if not m:
+        lead = _LEADING_FIGURES.match(cell)
+        if lead and len(lead.group(1).split()) >= 3 and re.search(r"\d", lead.group(1)):
+            # figures first, then the label (text copied out of some PDF viewers): the row
+            # as a table prints it, label first
+            return [p for p in _LABEL_GAP.split(lead.group(2).strip()) if p] + lead.group(1).split()
     if not m or not re.search(r"\s", cell.strip()):
         return [p for p in _LABEL_GAP.split(cell) if p.strip()] or [cell]
     head = m.group(1).strip()

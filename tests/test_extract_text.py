@@ -452,3 +452,15 @@ def test_a_row_whose_label_broke_across_a_page_is_joined_to_its_tail():
     assert [cells[f"requests.denied.internal_affairs.{c}"] for c in ("natural", "commercial", "total")] == [0, 1, 4]
     assert cells["requests.other.no_fee.total"] == 4 and cells["requests.other.other.total"] == 1
     assert not any(k.startswith("requests.other.natural") for k in cells)  # not the 2019 format's 其他处理 row
+
+
+def test_rows_printed_figures_first_and_label_last():
+    # text copied out of some PDF viewers puts a row's figures before its label
+    cells = extract(_requests_table(["1366 28 23 13 18 26 1474 一、本年新收政府信息公开申请数量",
+                                     "74 3 0 2 1 0 80 二、上年结转政府信息公开申请数量"]))["cells"]
+    assert (cells["requests.new_requests.natural"], cells["requests.new_requests.total"]) == (1366, 1474)
+    assert cells["requests.carried_over.total"] == 80
+    # a year before a title, or figures inside prose, are no such row
+    from extractors.tables import _spaced_cells
+    assert _spaced_cells("2024 年政府信息公开工作年度报告") == ["2024 年政府信息公开工作年度报告"]
+    assert _spaced_cells("3 5 7 件申请，办结9件") == ["3 5 7 件申请，办结9件"]
