@@ -31,8 +31,10 @@ _DASH = r"(?:[-－—–]{1,3}|[/／])"
 _SPACED_FIGURES = re.compile(
     rf"^(.*?[^\s\d.,+\-−－—–/／]\s+|\s*)((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)*(?:{_FIGURE}|{_DASH}))[\s\u3000\u00a0]*$")
 # a row printed figures first, label last: 1366 28 23 13 18 26 1474 一、本年新收政府信息公开申请数量
+# (digits in the label only as its numbering: 1.属于国家秘密)
 _LEADING_FIGURES = re.compile(
-    rf"^\s*((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)+)([^\s\d+\-−－—–/／][^\d]*?)[\s\u3000\u00a0]*$")
+    rf"^\s*((?:(?:{_FIGURE}|{_DASH})[\s\u3000\u00a0]+)+)((?:\d{{1,2}}[.．、]|[^\s\d+\-−－—–/／])(?:[^\d]|\d{{1,2}}[.．、])*?)"
+    rf"[\s\u3000\u00a0]*$")
 # full-width separators inside full-width figures (１，２３４ and ２．５), read as ASCII before splitting
 _FULLWIDTH_SEPARATOR = re.compile(r"(?<=[０-９])(?:，(?=[０-９]{3}(?![０-９]))|．(?=[０-９]))")
 _LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
@@ -134,7 +136,7 @@ def _spaced_cells(cell) -> list:
         m = None  # dashes alone are no row of figures (— — — after a label, a rule of dashes)
     if not m:
         lead = _LEADING_FIGURES.match(cell)
-        if lead and len(lead.group(1).split()) >= 3 and re.search(r"\d", lead.group(1)):
+        if lead and re.search(r"\d", lead.group(1)) and (len(lead.group(1).split()) >= 3 or _names_a_row(lead.group(2))):
             # figures first, then the label (text copied out of some PDF viewers): the row
             # as a table prints it, label first
             return [p for p in _LABEL_GAP.split(lead.group(2).strip()) if p] + lead.group(1).split()
@@ -146,6 +148,12 @@ def _spaced_cells(cell) -> list:
         return [cell]
     parts = [p for p in _LABEL_GAP.split(head) if p] if head else []
     return parts + figures
+
+
+def _names_a_row(label: str) -> bool:
+    """Whether a label names a row of the codebook's tables (行政许可, 1.属于国家秘密)."""
+    text = labels.normalise(labels.to_simplified(label))
+    return bool(labels.active_row(text) or labels.request_row(text) or labels.review_row(text))
 
 
 def _tokens(cell) -> list[Token]:

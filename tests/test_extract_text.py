@@ -460,6 +460,11 @@ def test_rows_printed_figures_first_and_label_last():
                                      "74 3 0 2 1 0 80 二、上年结转政府信息公开申请数量"]))["cells"]
     assert (cells["requests.new_requests.natural"], cells["requests.new_requests.total"]) == (1366, 1474)
     assert cells["requests.carried_over.total"] == 80
+    numbered = extract(_requests_table(["10 1 0 1 0 1 13 （三）不予公开 1.属于国家秘密"]))["cells"]
+    assert numbered["requests.denied.state_secret.total"] == 13
+    # one figure before a label that names a row: 1520 行政许可
+    active = extract("二、主动公开政府信息情况\n1520 行政许可\n2.5 行政事业性收费\n".encode("utf-8"))["cells"]
+    assert (active["active.licensing.decisions"], active["active.fees.amount"]) == (1520, 2.5)
     # a year before a title, or figures inside prose, are no such row
     from extractors.tables import _spaced_cells
     assert _spaced_cells("2024 年政府信息公开工作年度报告") == ["2024 年政府信息公开工作年度报告"]
