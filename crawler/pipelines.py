@@ -446,13 +446,26 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
         status = "failed"
         if finish_reason == "finished" and reachable:
             status = "partial" if walk_failed else "ok"
-        shaped[site["url"]] = {
+        this = {
             "name": name, "pages": site["pages"], "reports": site["reports"],
             "errors": sum(errors.values()), "reasons": dict(errors), "status": status,
             **({"failed": failed} if failed else {}),
             **({"browser_shapes": site["browser_shapes"]} if site.get("browser_shapes") else {}),
         }
+        # two organs seeded at one URL (a portal column both are listed on) share the
+        # archive's site row: its statistics are theirs together, judged as the worse
+        shaped[site["url"]] = _together(shaped[site["url"]], this) if site["url"] in shaped else this
     return shaped
+
+
+def _together(one: dict, other: dict) -> dict:
+    worse = max(one["status"], other["status"], key=("ok", "partial", "failed").index)
+    reasons = Counter(one["reasons"]) + Counter(other["reasons"])
+    failed = {**one.get("failed", {}), **other.get("failed", {})}
+    shapes = {**one.get("browser_shapes", {}), **other.get("browser_shapes", {})}
+    return {"name": one["name"], "pages": one["pages"] + other["pages"], "reports": one["reports"] + other["reports"],
+            "errors": one["errors"] + other["errors"], "reasons": dict(reasons), "status": worse,
+            **({"failed": failed} if failed else {}), **({"browser_shapes": shapes} if shapes else {})}
 
 
 # Pages on the way to the reports, and failures that say for sure what a page is (there

@@ -139,3 +139,4 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.CrawlLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.SeedRequestFingerprinter"  # a page is seen per seed

@@ -50,13 +50,14 @@ def serve(pages: dict[str, tuple[str, bytes]]):
         server.server_close()
 
 
-def crawl(organ: str, seed_url: str, work: Path) -> list[dict]:
-    """`nianbao crawl` of one seed with politeness off; the report records it wrote."""
+def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (), db: Path | None = None) -> list[dict]:
+    """`nianbao crawl` of a seed (and `more` seeds) with politeness off; the report records it wrote."""
     seeds = work / "seeds.csv"
-    seeds.write_text(f"name,url\n{organ},{seed_url}\n", encoding="utf-8")
+    seeds.write_text("name,url\n" + "".join(f"{n},{u}\n" for n, u in [(organ, seed_url), *more]), encoding="utf-8")
     out = work / "reports.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
+                             *(["--db", str(db)] if db else []),
                              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
                              "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)

@@ -1,0 +1,61 @@
+"""Seeds that meet: two departments of a county reach the portal's shared report column.
+
+Found by a blind test: crawled together, the second seed to reach the shared column found
+it already "seen" (Scrapy's duplicate filter) and stored nothing, where crawled alone it
+found all its reports; two organs seeded at the same URL lost the second the same way.
+Each seed now walks its own pages (crawler/fingerprint.py).
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from static_site import HTML, crawl, serve
+
+from localweb.render.html import report_body
+from localweb.report import Contacts, generate
+from localweb.sites.base import Chrome, article, at, link_list
+
+pytestmark = pytest.mark.slow
+
+PORTAL = "青山市人民政府"
+OFFICES = ("青山市自然资源和规划局", "青山市财政局")
+COLUMN = "/zwgk/bmnb/"
+
+
+def portal() -> tuple[dict[str, tuple[str, bytes]], dict[str, set]]:
+    chrome = Chrome(PORTAL, site_code="3301000001", icp="浙ICP备05001234号", phone="0571-8888888",
+                    nav={"首页": "/index.html", "政府信息公开": "/zwgk/index.html"})
+    pages, ours, items = {}, {organ: set() for organ in OFFICES}, []
+    for n, organ in enumerate(OFFICES):
+        for year in (2023, 2024):
+            report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+            path = f"{COLUMN}{report.published:%Y%m}/t{report.published:%Y%m%d}_{n}{year}.html"
+            pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+            items.append((path, report.title, report.published))
+            ours[organ].add((year, path))
+    pages[COLUMN] = (HTML, chrome.page("部门信息公开年报", link_list(items)).encode())
+    pages["/zwgk/index.html"] = (HTML, chrome.page("政府信息公开", f'<a href="{COLUMN}">部门信息公开年报</a>').encode())
+    pages["/index.html"] = (HTML, chrome.page(PORTAL, '<a href="/zwgk/index.html">政府信息公开</a>').encode())
+    return pages, ours
+
+
+def test_two_seeds_that_reach_the_same_column_each_get_their_reports(tmp_path):
+    pages, ours = portal()
+    with serve(pages) as base:
+        records = crawl(OFFICES[0], base + COLUMN, tmp_path, more=[(OFFICES[1], base + "/index.html")])
+    for organ in OFFICES:
+        assert {(r["year"], r["url"]) for r in records if r["organ"] == organ} == \
+            {(year, base + path) for year, path in ours[organ]}
+
+
+def test_two_organs_seeded_at_the_same_url_each_get_their_reports(tmp_path):
+    pages, ours = portal()
+    db = tmp_path / "archive.db"
+    with serve(pages) as base:
+        records = crawl(OFFICES[0], base + COLUMN, tmp_path, more=[(OFFICES[1], base + COLUMN)], db=db)
+    for organ in OFFICES:
+        assert {(r["year"], r["url"]) for r in records if r["organ"] == organ} == \
+            {(year, base + path) for year, path in ours[organ]}
+    with sqlite3.connect(db) as archive:  # one site row for the URL: its statistics are both organs'
+        assert archive.execute("SELECT status, reports FROM crawl_sites").fetchall() == [("ok", 4)]
