@@ -75,6 +75,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.revisit.RevisitPolicyMiddleware": 565,             # before the budget: a skip costs nothing
     "crawler.middlewares.SiteBudgetMiddleware": 570,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
+    "crawler.middlewares.CharsetMiddleware": 590,        # its response first: the text the rest read
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees a redirect before RedirectMiddleware (600)
     "crawler.resume.ResumeCacheMiddleware": 900,
 }

@@ -35,16 +35,32 @@ def declared_in_html(data: bytes) -> str | None:
 
 def decode(data: bytes, declared: str | None = None) -> str:
     """Decode bytes to str, never raising; see the module docstring for the order tried."""
+    encoding = charset_of(data, declared)
+    return data[len(_bom(data)[0]):].decode(encoding, errors="replace")
+
+
+def _bom(data: bytes) -> tuple[bytes, str | None]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
+            return bom, enc
+    return b"", None
+
+
+def charset_of(data: bytes, declared: str | None = None) -> str:
+    """The encoding `decode` reads these bytes in: a BOM's, else the first of the declared
+    charset, the <meta> one, UTF-8 and GB18030 that decodes them cleanly, else
+    charset-normalizer's guess, else GB18030."""
+    bom, enc = _bom(data)
+    if enc:
+        return enc
     tried = []
     for enc in (normalise_charset(declared), declared_in_html(data), "utf-8", "gb18030"):
         if not enc or enc in tried:
             continue
         tried.append(enc)
         try:
-            return data.decode(enc)
+            data.decode(enc)
+            return enc
         except (UnicodeDecodeError, LookupError):
             continue
     try:
@@ -52,7 +68,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
         best = from_bytes(data[:200_000]).best()
         if best is not None and best.encoding:
-            return data.decode(best.encoding, errors="replace")
+            codecs.lookup(best.encoding)
+            return best.encoding
     except Exception:  # charset-normalizer is a last resort only
         pass
-    return data.decode("gb18030", errors="replace")
+    return "gb18030"

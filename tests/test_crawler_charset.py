@@ -1,0 +1,39 @@
+"""An old server that names the wrong charset: `Content-Type: text/html; charset=utf-8` on
+GBK pages whose <meta> says gb2312. Scrapy trusts the header, so every link title read as
+U+FFFD and no report was recognised (a blind test: 0 of 5 found, the site "ok")."""
+from __future__ import annotations
+
+import pytest
+from static_site import crawl, serve
+
+from localweb.render.html import report_body
+from localweb.report import Contacts, generate
+from localweb.sites.base import Chrome, article, at, link_list
+
+pytestmark = pytest.mark.slow
+
+ORGAN = "清河县民政局"
+WRONG = "text/html; charset=utf-8"
+
+
+def gbk_site() -> tuple[dict[str, tuple[str, bytes]], set]:
+    chrome = Chrome(ORGAN, site_code="1305000001", icp="冀ICP备05001234号", phone="0319-8888888",
+                    nav={"首页": "/index.asp", "信息公开": "/list.asp"})
+    pages, ours, items = {}, set(), []
+    for n, year in enumerate((2023, 2024)):
+        report = generate(ORGAN, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        path = f"/show{n}.html"
+        html = article(chrome, report.title, at(report.published), report_body(report), charset="gb2312")
+        pages[path] = (WRONG, html.encode("gb18030"))
+        items.append((path, report.title, report.published))
+        ours.add((year, path))
+    pages["/list.asp"] = (WRONG, chrome.page("政府信息公开年报", link_list(items), charset="gb2312").encode("gb18030"))
+    return pages, ours
+
+
+def test_pages_served_with_the_wrong_charset_are_read_in_their_own(tmp_path):
+    pages, ours = gbk_site()
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + "/list.asp", tmp_path)
+    assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours}
+    assert all(len(r["cells"]) > 100 for r in records)
