@@ -153,7 +153,10 @@ class ExtractPipeline:
             if not record.get("is_report"):
                 item["verdict"] = "not a report"
                 raise DropItem(f"not a report: {item['url']} ({record.get('title')!r})", log_level="INFO")
-            if is_page and not record.get("cells") and self._links_attachments(item):
+            # (cells all blank are no figures: a sentence "…予以公开，详见附件" beside a
+            # "浏览次数：37" reads as a row of blanks, and must not stand for the attachment)
+            figures = any(v is not None for v in (record.get("cells") or {}).values())
+            if is_page and not figures and self._links_attachments(item):
                 item["verdict"] = "points to its attachments"
                 raise DropItem(f"{item['url']} only points to its attachments: the report is there", log_level="INFO")
             record["url"] = item["url"]
@@ -193,8 +196,9 @@ class ExtractPipeline:
     def _links_attachments(item) -> bool:
         """Whether a page links report attachments (the one-sentence 详见附件 article)."""
         from crawler.discovery import links_in, report_attachments
+        from extractors.encoding import decode
 
-        text = item["body"].decode(_charset(item.get("content_type")) or "utf-8", "replace")
+        text = decode(item["body"], _charset(item.get("content_type")))
         return bool(report_attachments(links_in(text, item["url"])))
 
 

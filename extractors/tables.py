@@ -317,6 +317,8 @@ def _match(row: LogicalRow, matcher) -> tuple[str | None, str]:
     are headings or group labels), then the last two, three joined (wrapped labels)."""
     for n in range(1, min(3, len(row.labels)) + 1):
         label = "".join(row.labels[-n:])
+        if "。" in label:
+            break  # a sentence (现将…予以公开，详见附件。) is prose, never a table's row label
         key = matcher(label)
         if key:
             context = "".join(row.labels[:-n])

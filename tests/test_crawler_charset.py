@@ -37,3 +37,25 @@ def test_pages_served_with_the_wrong_charset_are_read_in_their_own(tmp_path):
         records = crawl(ORGAN, base + "/list.asp", tmp_path)
     assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours}
     assert all(len(r["cells"]) > 100 for r in records)
+
+
+def test_a_page_whose_sentence_reads_as_a_row_of_blanks_does_not_stand_for_its_attachment(tmp_path):
+    # "…予以公开，详见附件" matches the 予以公开 row, and "浏览次数：37" beside it gave that
+    # row seven blank cells: the page was kept as the report and the PDF dropped as its copy
+    from localweb.render.pdf import render
+
+    organ = "石泉县卫生健康局"
+    chrome = Chrome(organ, site_code="6109000001", icp="陕ICP备05001234号", phone="0915-6666666",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/"})
+    report = generate(organ, 2021, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+    page = article(chrome, report.title, at(report.published),
+                   f"<p>现将{report.title}予以公开，详见附件。</p><p>附件：<a href='/files/nb2021.pdf'>{report.title}.pdf</a></p>",
+                   views=37)
+    pages = {"/xxgk/": ("text/html; charset=utf-8", chrome.page("政府信息公开年报", link_list(
+                 [("/xxgk/t1.html", report.title, report.published)])).encode()),
+             "/xxgk/t1.html": ("text/html; charset=utf-8", page.encode()),
+             "/files/nb2021.pdf": ("application/pdf", render(report))}
+    with serve(pages) as base:
+        records = crawl(organ, base + "/xxgk/", tmp_path)
+    assert [r["url"] for r in records] == [base + "/files/nb2021.pdf"]
+    assert records[0]["cells"] == report.cells

@@ -469,3 +469,10 @@ def test_rows_printed_figures_first_and_label_last():
     from extractors.tables import _spaced_cells
     assert _spaced_cells("2024 年政府信息公开工作年度报告") == ["2024 年政府信息公开工作年度报告"]
     assert _spaced_cells("3 5 7 件申请，办结9件") == ["3 5 7 件申请，办结9件"]
+
+
+def test_a_sentence_that_names_a_row_is_no_row():
+    # "现将…予以公开，详见附件。" then "浏览次数：37": before, seven blank 予以公开 cells
+    text = ("某某县卫生健康局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "现将某某县卫生健康局2021年政府信息公开工作年度报告予以公开，详见附件。\n浏览次数：37\n")
+    assert not any(k.startswith("requests.granted") for k in extract(text.encode("utf-8"))["cells"])
