@@ -189,7 +189,19 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
     for tree in roots:
         if not hasattr(tree, "iter"):  # parsel's root of an empty page is no element
             continue
-        for element in tree.iter("a", "iframe", "frame", "embed", "object"):
+        for element in tree.iter("a", "area", "option", "iframe", "frame", "embed", "object"):
+            if element.tag in ("area", "option"):
+                # an image map's areas, and a drop-down of departments or pages
+                # (<select onchange="location=this.value">) whose values are addresses
+                value = element.get("href") if element.tag == "area" else element.get("value")
+                if element.tag == "option" and not _OPTION_URL.match(value or ""):
+                    continue
+                url = canonical_url(value, base_url) if value else None
+                if url is None or url in seen:
+                    continue
+                seen.add(url)
+                links.append(Link(url, clean_title(element.get("alt") or element.get("title") or " ".join(element.itertext()))))
+                continue
             if element.tag == "a":
                 href = element.get("href")
                 url = canonical_url(href, base_url) if href is not None else None
@@ -209,6 +221,8 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
                     continue
                 seen.add(url)
                 text = link_title(" ".join(element.itertext()), element.get("title"))
+                if not text:  # an image link (a banner): its picture's alt text names it
+                    text = clean_title(" ".join(img.get("alt") or img.get("title") or "" for img in element.iter("img")))
                 if _GENERIC_TEXT.match(text):  # 查看, 详情, 更多>>: the row around the link names it
                     text = _row_text(element) or text
                 links.append(Link(url, text))
@@ -222,6 +236,8 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
     return links
 
 
+# an <option> whose value is an address, not a code: /xxgk/mzj/, ./index_2.html, http://…
+_OPTION_URL = re.compile(r"^\s*(?:https?://|/|\./|\.\./|[\w\-./]+\.(?:s?html?|jhtml|jsp|aspx?|php)(?:[?#]|$))", re.I)
 # where a script-driven link keeps its address
 _DATA_URL_ATTRIBUTES = ("data-url", "data-href", "data-link", "data-src")
 # a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
@@ -368,6 +384,13 @@ def is_disclosure_section(link: Link) -> bool:
         return False
     parts = urlsplit(link.url)
     return bool(_DISCLOSURE_TEXT.search(link.text) or _DISCLOSURE_URL.search(parts.path + "?" + parts.query))
+
+
+def is_organ_link(link: Link, organ: str) -> bool:
+    """A link named after the seed's organ (县民政局 in a portal's list of departments, an
+    image map's area, a drop-down's option): the way to its pages on the portal."""
+    return len(link.text) <= 20 and not _NEVER_FOLLOW_TEXT.search(link.text) \
+        and any(form in link.text for form in organ_forms(organ))
 
 
 def is_year_subcolumn(link: Link, page_url: str) -> bool:

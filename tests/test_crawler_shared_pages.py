@@ -59,3 +59,40 @@ def test_two_organs_seeded_at_the_same_url_each_get_their_reports(tmp_path):
             {(year, base + path) for year, path in ours[organ]}
     with sqlite3.connect(db) as archive:  # one site row for the URL: its statistics are both organs'
         assert archive.execute("SELECT status, reports FROM crawl_sites").fetchall() == [("ok", 4)]
+
+
+def departments_portal() -> tuple[dict[str, tuple[str, bytes]], dict[str, set]]:
+    """A county's 部门公开 page that offers its departments only in an image map and a
+    drop-down (<select onchange>), each department's pages with a report column; the
+    portal's banner to 政府信息公开 is an image whose alt text names it."""
+    chrome = Chrome("柏树县人民政府", site_code="3502000001", icp="闽ICP备05001234号", phone="0598-8888888",
+                    nav={"首页": "/index.html"})
+    offices = {"mzj": "柏树县民政局", "slj": "柏树县水利局"}
+    pages, ours = {}, {organ: set() for organ in offices.values()}
+    for key, organ in offices.items():
+        items = []
+        for year in (2023, 2024):
+            report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+            path = f"/bm/{key}/nb/t{year}.html"
+            pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+            items.append((path, report.title, report.published))
+            ours[organ].add((year, path))
+        pages[f"/bm/{key}/nb/"] = (HTML, chrome.page("信息公开年报", link_list(items)).encode())
+        pages[f"/bm/{key}/"] = (HTML, chrome.page(organ, f'<a href="/bm/{key}/nb/">信息公开年报</a>').encode())
+    map_and_menu = ('<img src="/map.png" usemap="#bm"><map name="bm">'
+                    '<area shape="rect" coords="0,0,50,50" href="/bm/mzj/" alt="县民政局"></map>'
+                    '<select onchange="location=this.value"><option value="">请选择部门</option>'
+                    '<option value="/bm/slj/">县水利局</option></select>')
+    pages["/bmgk/"] = (HTML, chrome.page("部门公开", map_and_menu).encode())
+    pages["/index.html"] = (HTML, chrome.page("柏树县人民政府", '<a href="/bmgk/"><img src="/b.png" alt="部门信息公开"></a>').encode())
+    return pages, ours
+
+
+def test_departments_offered_in_an_image_map_or_a_drop_down_are_reached(tmp_path):
+    pages, ours = departments_portal()
+    (one, two) = ours
+    with serve(pages) as base:
+        records = crawl(one, base + "/index.html", tmp_path, more=[(two, base + "/bmgk/")])
+    for organ in ours:
+        assert {(r["year"], r["url"]) for r in records if r["organ"] == organ} == \
+            {(year, base + path) for year, path in ours[organ]}

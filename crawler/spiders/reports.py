@@ -287,7 +287,8 @@ class ReportsSpider(scrapy.Spider):
                           or discovery.is_subcolumn(link, response.url)):
             return self._request(link.url, seed, "list", response)
         nav_depth = response.meta.get("nav_depth", 0)
-        if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link):
+        if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH \
+                and (discovery.is_disclosure_section(link) or discovery.is_organ_link(link, organ)):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
         return None
 
