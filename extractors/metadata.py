@@ -19,24 +19,26 @@ from extractors.labels import to_simplified
 REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工作报告|情况报告|的报告)|信息公开(?:工作)?年度报告"
                           r"|政务公开.{0,6}年度报告|信息公开(?:工作)?(?:情况)?报告")
 # Pages that look like a report but are not one.
-NOT_A_REPORT = re.compile(r"解读|图解|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录")
+NOT_A_REPORT = re.compile(r"解读|图解|一图|读懂|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录"
+                          r"|的函$|通报|公示|评议")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 # the end of the period the figures cover: 至2024年12月31日止, or with 年 and 月 lost in the
 # page text as some sites print it (到20241231日, 至202412月31 日)
 _PERIOD_END = re.compile(r"(?:至|到|~|～|—|－|-)\s*((?:19|20)\d{2})\s*年?\s*12\s*月?\s*31\s*日")
-_ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队)$")
+_ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队|社)$")
 # a date after its label: 发布时间：2025-01-07, or, in an article's metadata table, the label
 # and the date in cells side by side (发布日期 | 2025-01-15) with no colon between them (only
 # for the labels that name a document's date: 统计时间 2024年1月1日 in prose is no such label)
 _DATE_LABEL = re.compile(
-    r"(?:(?:发布时间|发布日期|发文日期|成文日期|公开日期)(?:\s*[:：]\s*|[\s|]+)|(?:生成日期|更新时间|时间|日期)\s*[:：]\s*)"
+    r"(?:(?:[发發]布[时時][间間]|[发發]布日期|[发發]文日期|成文日期|公[开開]日期)(?:\s*[:：]\s*|[\s|]+)"
+    r"|(?:生成日期|更新[时時][间間]|(?<![\u4e00-\u9fff])(?:[时時][间間]|日期))\s*[:：]\s*)"
     r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
 )
-_PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期")
+_PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期", "發布時間", "發布日期", "公開日期")
 # A date alone on one of the last lines, or after the organ's name (a PDF line often
 # carries both): 鞍山市民政局 2025年1月7日
 _SIGNATURE_DATE = re.compile(
-    r"^\s*(?:[\u4e00-\u9fff（）()]{2,30}\s+)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
+    r"^\s*(?:[\u4e00-\u9fff（）()]{2,30}(?<=局|委|会|办|厅|院|府|心|所|处|部|署|馆|站|镇|乡|队|社)\s+)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
 )
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -45,6 +47,11 @@ _PHONE_WITH_AREA = re.compile(r"(?<![\d\-])(?:[(（]0\d{2,3}[)）]\s?\d{7,8}|0\d
 _PHONE_BARE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11}|\d{7,8})(?!\d)")
 # Cue words in simplified and traditional characters (the values are kept as printed).
 _PHONE_CUE = re.compile(r"(?:电话|電話|联系方式|聯繫方式|咨询|諮詢|热线|熱線|手机|手機|Tel|TEL|tel)[^。；;\n]{0,12}$")
+_FAX_CUE = re.compile(r"传真|傳真|[Ff]ax|FAX")
+# further numbers sharing the area code just read: 、5570187 / 或5570188
+_MORE_NUMBERS = re.compile(r"(?:\s*[、/，,或和]\s*\d{7,8}(?!\d))+")
+# a label typeset with a space inside (地　址, 邮　编, 电　话, 邮　箱)
+_SPACED_LABEL = re.compile(r"([地邮电传])[ \t]+([址编话箱真])")
 _POSTCODE = re.compile(r"(?:邮编|郵編|邮政编码|郵政編碼)\s*[:：]?\s*(\d{6})(?!\d)")
 _ADDRESS = re.compile(
     r"(?:通讯地址|通訊地址|联系地址|聯繫地址|办公地址|辦公地址|通信地址|地址)\s*(?:为|是|為)?\s*[:：]?\s*"
@@ -69,17 +76,32 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def title(text: str, declared: str | None = None) -> str | None:
-    """The title as printed, whitespace removed; a declared (metadata) title wins when it
-    names a report, else the first short line near the top that does."""
-    if declared and REPORT_TITLE.search(clean(to_simplified(declared))):
+def title(text: str, declared: str | None = None, *, trust_declared: bool = True) -> str | None:
+    """The title as printed, whitespace removed. A declared title (a page's ArticleTitle)
+    wins when it names a report and its year; else the first short line near the top that
+    names a report. A document's own metadata (`trust_declared=False`: a DOCX's or PDF's
+    title property, often last year's file's, or a bare 政府信息公开工作年度报告) only
+    stands in when nothing printed names the report."""
+    declared_names = bool(declared and REPORT_TITLE.search(clean(to_simplified(declared))))
+    if declared_names and trust_declared and _YEAR.search(unicodedata.normalize("NFKC", declared)):
         return re.sub(r"[\s\u3000\u00a0]+", "", declared.strip())
+    printed = _printed_title(text)
+    if printed or not declared_names:
+        return printed
+    return re.sub(r"[\s\u3000\u00a0]+", "", declared.strip())
+
+
+def _printed_title(text: str) -> str | None:
+    """The first short line near the top that names a report (joined with the lines its
+    title wrapped onto, and the organ's line above a title that starts with the year)."""
     lines = _lines(text)[:60]
     for i, line in enumerate(lines):
         simple = clean(to_simplified(line))
         if not simple or len(simple) > 60 or "。" in simple:
             continue
-        if not (REPORT_TITLE.search(simple) or re.search(r"政府信息公开工作$", simple)):
+        # a title wrapped anywhere: 某某市自然资源局2024年度政府信息 / 公开工作年度报告
+        wrapped = len(simple) <= 40 and _YEAR.search(simple) and re.search(r"政府|政务|信息", simple)
+        if not (REPORT_TITLE.search(simple) or wrapped):
             continue
         parts = [line]
         joined = simple
@@ -101,10 +123,6 @@ def title(text: str, declared: str | None = None) -> str | None:
                         parts.insert(0, lines[k])
                     break
         return re.sub(r"[\s\u3000\u00a0]+", "", "".join(parts))
-    if declared:
-        simple = clean(to_simplified(declared))
-        if REPORT_TITLE.search(simple):
-            return re.sub(r"[\s\u3000\u00a0]+", "", declared)
     return None
 
 
@@ -117,6 +135,9 @@ def organ_from_title(title_text: str | None) -> str | None:
         return m.group(1)
     m = re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?(.{2,40}?)政府信息公开", title_text)
     if m and _ORGAN_END.search(to_simplified(m.group(1))):
+        return m.group(1)
+    m = re.match(r"^(?:关于)?(.{3,40}?)(?:政府信息公开|政务公开|信息公开)", title_text)  # the year last, in brackets
+    if m and _ORGAN_END.search(to_simplified(m.group(1))) and not re.search(r"\d{4}|年", m.group(1)):
         return m.group(1)
     return None
 
@@ -176,9 +197,18 @@ def _unique(items):
 
 
 def contacts(text: str) -> dict:
-    """Phone, email, address and postcode as printed in the report text."""
+    """Phone, email, address and postcode as printed in the report text (a fax number is
+    no phone; a second number after a shared area code, 0412-5570186、5570187, is)."""
     simple = text.replace("\u00a0", " ").replace("\u3000", " ")
-    phones = [m.group(0).strip() for m in _PHONE_WITH_AREA.finditer(simple)]
+    simple = _SPACED_LABEL.sub(lambda m: m.group(1) + m.group(2), simple)  # 地　址 / 电　话 as typeset
+    phones = []
+    for m in _PHONE_WITH_AREA.finditer(simple):
+        if _FAX_CUE.search(simple[max(0, m.start() - 8):m.start()]):
+            continue
+        phones.append(m.group(0).strip())
+        more = _MORE_NUMBERS.match(simple, m.end())
+        if more:
+            phones += re.findall(r"\d{7,8}", more.group(0))
     for m in _PHONE_BARE.finditer(simple):
         before = simple[max(0, m.start() - 16):m.start()]
         if _PHONE_CUE.search(before) and not any(m.group(0) in p for p in phones):

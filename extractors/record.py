@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from extractors import checks, metadata, tables
+from extractors.labels import to_simplified
 from extractors.document import Document
 
 # A document with this many figures is a report's tables even when it has no title.
@@ -21,7 +22,7 @@ _REPORT_BODY = re.compile(r"总体情况|主动公开|依申请公开|政府信�
 def build_record(document: Document, *, url: str | None = None, organ: str | None = None) -> dict:
     text = document.text or "\n".join("\t".join(c or "" for c in row) for row in document.rows)
     reading = tables.read_tables(document)
-    title = metadata.title(text, document.title)
+    title = metadata.title(text, document.title, trust_declared=document.kind == "html")
     published = metadata.published(text, document.published)
     looks_like_report = (metadata.is_report_title(title) and (reading.cells or document.images > 0 or _has_report_body(text, title))) \
         or (title is None and len(reading.cells) >= MIN_CELLS_FOR_REPORT)
@@ -53,4 +54,4 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
 
 def _has_report_body(text: str, title: str | None) -> bool:
     """Whether the text beyond the title reads like a report's body (its sections' words)."""
-    return bool(_REPORT_BODY.search(text.replace(title or "", "", 1) if title else text))
+    return bool(_REPORT_BODY.search(to_simplified(text.replace(title or "", "", 1) if title else text)))

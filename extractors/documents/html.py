@@ -63,13 +63,23 @@ _CONTAINERS = {"html", "body", "div", "section", "article", "main", "center", "f
 _MAX_LOOSE_CELL = 80  # a cell of a div-drawn row outside a table is a label or a figure
 _CJK_CHAR = re.compile(rf"[{grid.CJK}]")
 _REPORT_TITLE = re.compile(r"年度?报告|年报")
+_YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}")
+# a title's element by its class or id: title, art_title, tit, bt, biaoti, headline
+_TITLE_CLASS = re.compile(r"title|(?:^|[\s_\-])(?:tit|bt|biaoti|headline)(?:$|[\s_\-\d])")
 _TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—－]{1,2}|——)\s*")
 _PUBLISHED_METAS = ("pubdate", "publishdate", "publish_date", "publishtime", "article:published_time",
                     "og:published_time", "firstpublishedtime", "datepublished", "dc.date.issued",
                     "dcterms.issued", "dc.date", "releasedate", "createdate")
+_DATE_IN_PAGE = r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+# a labelled date: 发布日期：…, or in a metadata table's cells with no colon (发布日期 | 2025-01-15);
+# a bare 日期/时间 label only on its own, not the end of 截止日期 / 统计时间
 _PUBLISHED_IN_PAGE = re.compile(
-    r"(?:发布(?:时间|日期)|成文日期|发文日期|日期)\s*[:：]\s*"
-    r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
+    r"([发發]布(?:[时時][间間]|日期)|公[开開]日期)\s*[:：]?\s*" + _DATE_IN_PAGE
+    + r"|([发發]文日期|(?<![\u4e00-\u9fff])(?:日期|[时時][间間]))\s*[:：]\s*" + _DATE_IN_PAGE
+    + r"|(成文日期)\s*[:：]?\s*" + _DATE_IN_PAGE)  # (traditional characters too: 發布日期)
+# an unlabelled date in the article's information bar (<span>2025-01-15 10:23</span>)
+_INFO_BAR = re.compile(r"info|date|time|pub|fbsj|rq|source|attr|property|xx", re.I)
+_BARE_DATE = re.compile(r"^\D{0,6}(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
 _ICON_SRC = re.compile(r"logo|icon|print|share|close|wza|arrow|bullet|spacer|blank|pixel|qrcode|ewm|weixin|weibo", re.I)
 
 
@@ -123,31 +133,54 @@ def _meta(page, *names: str) -> str | None:
 
 
 def _title(page) -> str | None:
-    """ArticleTitle / og:title, else a heading that names a report, else <title> minus the site."""
+    """ArticleTitle / og:title (minus a site name appended), else a heading that names a
+    report and its year, else <title> minus the site."""
     meta = _meta(page, "articletitle", "og:title", "title")
-    if meta:
-        return meta
+    if meta and _YEAR_IN_TITLE.search(meta):
+        return _report_part(meta)
     for element in page.iter("h1", "h2", "h3", "div", "p", "span", "td"):
-        if element.tag.startswith("h") or "title" in (element.get("class") or "").lower():
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if element.tag.startswith("h") or _TITLE_CLASS.search(marker):
             text = _collapse(element.text_content())
-            if 6 <= len(text) <= 80 and _REPORT_TITLE.search(text):
+            # a column's heading (政府信息公开年报) names no year: not this report's title
+            if 6 <= len(text) <= 80 and _REPORT_TITLE.search(text) and _YEAR_IN_TITLE.search(text):
                 return text
+    if meta:
+        return _report_part(meta)
     head_title = page.find(".//title")
     if head_title is None:
         return None
-    parts = [p for p in _TITLE_SUFFIX.split(_collapse(head_title.text_content())) if p]
+    return _report_part(_collapse(head_title.text_content()))
+
+
+def _report_part(title: str) -> str | None:
+    """The part of "report title_site name" that names the report."""
+    parts = [p for p in _TITLE_SUFFIX.split(title) if p]
     if not parts:
         return None
     return next((p for p in parts if _REPORT_TITLE.search(p)), parts[0])
 
 
 def _published(page) -> str | None:
-    """Raw date string: a <meta> first, else a 发布时间：... line anywhere on the page."""
+    """Raw date string: a <meta> first, else a labelled date anywhere on the page (发布日期
+    before 发文日期 or a bare 日期/时间, 成文日期 last: a gkmlpt metadata table lists 成文日期
+    first), else an unlabelled date in the article's information bar."""
     meta = _meta(page, *_PUBLISHED_METAS)
     if meta:
         return meta
-    match = _PUBLISHED_IN_PAGE.search(page.text_content())
-    return _collapse(match.group(1)) if match else None
+    found = {}
+    for match in _PUBLISHED_IN_PAGE.finditer(page.text_content()):
+        rank = next(i for i in range(3) if match.group(2 * i + 1))
+        found.setdefault(rank, match.group(2 * rank + 2))
+    if found:
+        return _collapse(found[min(found)])
+    for element in page.iter("div", "span", "p", "td", "li", "em", "i", "font"):
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _INFO_BAR.search(marker):
+            bare = _BARE_DATE.match(_collapse(element.text_content()))
+            if bare and len(_collapse(element.text_content())) <= 120:
+                return bare.group(1)
+    return None
 
 
 # ---------------------------------------------------------------- finding the body
