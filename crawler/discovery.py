@@ -325,6 +325,18 @@ def report_attachments(links: list[Link]) -> list[Link]:
             and (is_attachment_url(link.url, link.text) or _is_download_link(link))]
 
 
+_PAGE_PATH = re.compile(r"(?:/|\.(?:s?html?|jhtml|jsp|aspx?|php|cgi|do|action))$", re.I)
+
+
+def titled_downloads(links: list[Link], organ: str, page_url: str) -> list[Link]:
+    """On a report's page, links named with the organ's report title whose address names no
+    page or file type (/oss/file?fid=88): the report's file, served with its name only in
+    Content-Disposition. Pages (上一篇 / 下一篇, the page itself) and known files aside."""
+    return [link for link in links if link.url != page_url and not is_attachment_url(link.url, link.text)
+            and not _PAGE_PATH.search(urlsplit(link.url).path) and not _NOT_HTML.search(urlsplit(link.url).path)
+            and is_report_title(link.text) and names_this_organ(link.text, organ) and same_site(link.url, page_url)]
+
+
 def _is_download_link(link: Link) -> bool:
     parts = urlsplit(link.url)
     return bool(_DOWNLOAD_TEXT.search(link.text) and _DOWNLOAD_URL.search(f"{parts.path}?{parts.query}")

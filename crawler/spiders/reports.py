@@ -198,7 +198,8 @@ class ReportsSpider(scrapy.Spider):
             yield self._part_request(response, parts, [response.body])
         else:
             yield self._report_item(response)
-        for link in discovery.report_attachments(links):
+        files = discovery.report_attachments(links) + discovery.titled_downloads(links, response.meta["seed"]["name"], response.url)
+        for link in files:
             yield self._request(link.url, response.meta["seed"], "attachment", response, page_url=response.url)
 
     # --- articles over several pages ----------------------------------------------------------
@@ -265,7 +266,8 @@ class ReportsSpider(scrapy.Spider):
         body, content_type = held
         page = HtmlResponse(response.url, body=body, headers={"Content-Type": content_type or "text/html"},
                             request=response.request)
-        for link in discovery.report_attachments(self._links(page)):
+        links = self._links(page)
+        for link in discovery.report_attachments(links) + discovery.titled_downloads(links, response.meta["seed"]["name"], page.url):
             yield self._request(link.url, response.meta["seed"], "attachment", page, page_url=response.url)
 
     def _follow(self, link: Link, response, in_column: bool):

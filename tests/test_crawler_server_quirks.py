@@ -1,6 +1,11 @@
-"""An old server that names the wrong charset: `Content-Type: text/html; charset=utf-8` on
-GBK pages whose <meta> says gb2312. Scrapy trusts the header, so every link title read as
-U+FFFD and no report was recognised (a blind test: 0 of 5 found, the site "ok")."""
+"""What a blind test of servers and pages the crawler had not seen found it mishandling.
+
+- An old server that names the wrong charset: `Content-Type: text/html; charset=utf-8` on
+  GBK pages whose <meta> says gb2312. Scrapy trusts the header, so every link title read
+  as U+FFFD and no report was recognised (0 of 5 found, the site "ok").
+- A one-sentence page (…予以公开，详见附件。) that stood for its attachment.
+- A report file behind an address that names no file type and a link with no 附件 words.
+"""
 from __future__ import annotations
 
 import pytest
@@ -58,4 +63,24 @@ def test_a_page_whose_sentence_reads_as_a_row_of_blanks_does_not_stand_for_its_a
     with serve(pages) as base:
         records = crawl(organ, base + "/xxgk/", tmp_path)
     assert [r["url"] for r in records] == [base + "/files/nb2021.pdf"]
+    assert records[0]["cells"] == report.cells
+
+
+def test_a_report_file_behind_an_address_that_names_no_file_type_is_fetched(tmp_path):
+    # <a href="/oss/file?fid=88">金川县应急管理局2022年…年度报告</a>: no extension, no 附件/下载
+    # words; its name is only in the answer's Content-Disposition
+    from localweb.render.docx import render
+
+    organ = "金川县应急管理局"
+    chrome = Chrome(organ, site_code="5132000001", icp="川ICP备05001234号", phone="0837-2222222",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/"})
+    report = generate(organ, 2022, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+    page = article(chrome, report.title, at(report.published), f'<p><a href="/oss/file?fid=88">{report.title}</a></p>')
+    pages = {"/xxgk/": ("text/html; charset=utf-8", chrome.page("政府信息公开年报", link_list(
+                 [("/xxgk/t1.html", report.title, report.published)])).encode()),
+             "/xxgk/t1.html": ("text/html; charset=utf-8", page.encode()),
+             "/oss/file": ("application/octet-stream", render(report))}
+    with serve(pages) as base:
+        records = crawl(organ, base + "/xxgk/", tmp_path)
+    assert [r["url"] for r in records] == [base + "/oss/file?fid=88"]
     assert records[0]["cells"] == report.cells
