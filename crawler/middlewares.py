@@ -351,6 +351,16 @@ class PrivateAddressMiddleware:
         return self.addresses[host]
 
 
+def set_crawl_delay(crawler, slot_key: str, delay: float) -> None:
+    """Remember a site's robots.txt Crawl-delay and apply it to its download slot now (the
+    throttle keeps the slot's delay from going under it later: crawler.throttle)."""
+    delays = crawler.__dict__.setdefault("nianbao_crawl_delays", {})
+    delays[slot_key] = delay
+    slot = crawler.engine.downloader.slots.get(slot_key) if crawler.engine else None
+    if slot is not None and slot.delay < delay:
+        slot.delay = delay
+
+
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with one fetch a night per site for all workers.
 
@@ -373,6 +383,25 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
                 self._stats.inc_value("robotstxt/shared")
         return await super().robot_parser(request, *args)
+
+    def process_request_2(self, rp, request) -> None:
+        """Scrapy's check, then the site's `Crawl-delay` (which Scrapy reads but never applies):
+        the least time between two requests to the site, capped at NIANBAO_MAX_CRAWL_DELAY."""
+        super().process_request_2(rp, request)
+        protego = getattr(rp, "rp", None)
+        if protego is None or not hasattr(protego, "crawl_delay"):
+            return
+        agent = self._robotstxt_useragent or request.headers.get(b"User-Agent", self._default_useragent)
+        if isinstance(agent, bytes):
+            agent = agent.decode("latin-1")
+        try:
+            asked = protego.crawl_delay(agent)
+        except Exception:  # a malformed Crawl-delay line is no delay
+            return
+        if asked:
+            delay = min(float(asked), self.crawler.settings.getfloat("NIANBAO_MAX_CRAWL_DELAY", 10.0))
+            slot_key = request.meta.get("download_slot") or urlsplit(request.url).netloc
+            set_crawl_delay(self.crawler, slot_key, delay)
 
     async def _parse_robots(self, response, netloc, *args):
         store = getattr(self.crawler, "nianbao_robots", None)

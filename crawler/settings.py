@@ -26,6 +26,7 @@ RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
+NIANBAO_MAX_CRAWL_DELAY = 10.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = True                   # some JSP portals loop without their session cookie
 TELNETCONSOLE_ENABLED = False

@@ -7,7 +7,8 @@ quiet night it is most of what a site answers (every report asked with If-None-M
 Counted as an error, one slow early answer pins the site's delay at its worst for the
 rest of the night: on the local web, 209 ms between requests where 50 ms was allowed,
 for every report of the site. Here a 304 adjusts the delay like a 200. The floor stays
-DOWNLOAD_DELAY and the ceiling AUTOTHROTTLE_MAX_DELAY, so politeness is unchanged.
+DOWNLOAD_DELAY and the ceiling AUTOTHROTTLE_MAX_DELAY, so politeness is unchanged; a
+site's robots.txt Crawl-delay (crawler.middlewares.set_crawl_delay) is a floor of its own.
 """
 from __future__ import annotations
 
@@ -21,3 +22,8 @@ class ConditionalAutoThrottle(AutoThrottle):
         if response.status == 304:
             response = response.replace(status=200)
         super()._adjust_delay(slot, latency, response)
+        request = response.request
+        key = request.meta.get("download_slot") if request is not None else None
+        floor = getattr(self.crawler, "nianbao_crawl_delays", {}).get(key)
+        if floor and slot.delay < floor:
+            slot.delay = floor

@@ -14,6 +14,7 @@ import socketserver
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -21,11 +22,14 @@ HTML = "text/html; charset=utf-8"
 
 
 @contextlib.contextmanager
-def serve(pages: dict[str, tuple[str, bytes]]):
-    """Serve {path: (content type, body)} (query strings ignored; 404 elsewhere); yields the base URL."""
+def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None):
+    """Serve {path: (content type, body)} (query strings ignored; 404 elsewhere); yields the
+    base URL. `log`, if given, gets (time.monotonic(), path) for every request."""
 
     class Static(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if log is not None:
+                log.append((time.monotonic(), self.path))
             found = pages.get(self.path.split("?", 1)[0])
             if found is None:
                 self.send_response(404)
@@ -50,15 +54,17 @@ def serve(pages: dict[str, tuple[str, bytes]]):
         server.server_close()
 
 
-def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (), db: Path | None = None) -> list[dict]:
-    """`nianbao crawl` of a seed (and `more` seeds) with politeness off; the report records it wrote."""
+def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (), db: Path | None = None,
+          robots: bool = False) -> list[dict]:
+    """`nianbao crawl` of a seed (and `more` seeds) with politeness off (robots.txt too,
+    unless `robots`); the report records it wrote."""
     seeds = work / "seeds.csv"
     seeds.write_text("name,url\n" + "".join(f"{n},{u}\n" for n, u in [(organ, seed_url), *more]), encoding="utf-8")
     out = work / "reports.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
                              *(["--db", str(db)] if db else []),
-                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
+                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"ROBOTSTXT_OBEY={robots}",
                              "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

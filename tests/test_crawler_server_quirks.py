@@ -84,3 +84,24 @@ def test_a_report_file_behind_an_address_that_names_no_file_type_is_fetched(tmp_
         records = crawl(organ, base + "/xxgk/", tmp_path)
     assert [r["url"] for r in records] == [base + "/oss/file?fid=88"]
     assert records[0]["cells"] == report.cells
+
+
+def test_a_robots_txt_crawl_delay_spaces_the_requests_to_its_site(tmp_path):
+    # Scrapy reads Crawl-delay but never applies it: here the site asks for 1 s between
+    # requests, with the crawl's own delay at 0 (randomised, a gap is 0.5-1.5 times it)
+    organ = "丰乐县司法局"
+    chrome = Chrome(organ, site_code="3401000001", icp="皖ICP备05001234号", phone="0551-5555555",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/"})
+    items, pages = [], {"/robots.txt": ("text/plain", b"User-agent: *\nCrawl-delay: 1\nDisallow: /admin/\n")}
+    for year in (2022, 2023, 2024):
+        report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        pages[f"/xxgk/t{year}.html"] = ("text/html; charset=utf-8",
+                                        article(chrome, report.title, at(report.published), report_body(report)).encode())
+        items.append((f"/xxgk/t{year}.html", report.title, report.published))
+    pages["/xxgk/"] = ("text/html; charset=utf-8", chrome.page("政府信息公开年报", link_list(items)).encode())
+    log: list = []
+    with serve(pages, log) as base:
+        records = crawl(organ, base + "/xxgk/", tmp_path, robots=True)
+    assert len(records) == 3
+    times = [t for t, path in log if path != "/robots.txt"]
+    assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:])) >= 0.45
