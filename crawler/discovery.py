@@ -400,9 +400,15 @@ def is_disclosure_section(link: Link) -> bool:
 
 def is_organ_link(link: Link, organ: str) -> bool:
     """A link named after the seed's organ (县民政局 in a portal's list of departments, an
-    image map's area, a drop-down's option): the way to its pages on the portal."""
-    return len(link.text) <= 20 and not _NEVER_FOLLOW_TEXT.search(link.text) \
-        and any(form in link.text for form in organ_forms(organ))
+    image map's area, a drop-down's option): the way to its pages on the portal. The name
+    and little else: a news title that mentions the organ (县民政局召开…) is no such link."""
+    if len(link.text) > 20 or _NEVER_FOLLOW_TEXT.search(link.text):
+        return False
+    for form in organ_forms(organ):
+        if form in link.text:
+            rest = link.text.replace(form, "", 1)
+            return len(rest) <= 2 or bool(_DISCLOSURE_TEXT.fullmatch(rest))
+    return False
 
 
 def is_year_subcolumn(link: Link, page_url: str) -> bool:

@@ -289,3 +289,11 @@ def test_a_shell_whose_list_says_loading_needs_the_browser_beside_its_own_links(
 ])
 def test_a_department_named_by_its_short_name_is_the_seed_organ(title, ours):
     assert discovery.names_this_organ(title, "柳溪县人力资源和社会保障局") is ours
+
+
+def test_a_link_named_after_the_organ_but_not_a_news_title_that_mentions_it():
+    organ = "柏树县民政局"
+    assert discovery.is_organ_link(Link("http://a.gov.cn/bm/mzj/", "县民政局"), organ)
+    assert discovery.is_organ_link(Link("http://a.gov.cn/bm/mzj/", "柏树县民政局信息公开"), organ)
+    assert not discovery.is_organ_link(Link("http://a.gov.cn/xwdt/t1.html", "县民政局召开冬季救助工作会议"), organ)
+    assert not discovery.is_organ_link(Link("http://a.gov.cn/bm/slj/", "县水利局"), organ)
