@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 
 from extractors import codebook, digits, labels
 from extractors.document import Document
+from extractors.documents.grid import BOX_DRAWING
 
 _NUMBER = re.compile(r"^([+\-−－]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|条|次|人|万元|元)?$")
+# a figure dressed up: bracketed, (0) as some offices print a zero, or with a footnote
+# marker, 1234* / 12※ (cells are normalised: （０） is (0) here)
+_DRESSED = re.compile(r"^\((.+)\)$|^(.*\d)(?:[*※]+|[①-⑩])$")
 _BLANKISH = re.compile(r"^[-－—–/／\\、.·…_]+$|^(?:无|空|/)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
 _MAX_LABEL = 80
@@ -124,7 +128,7 @@ def _spaced_cells(cell) -> list:
     """
     if cell is None:
         return [None]
-    cell = _FULLWIDTH_SEPARATOR.sub(lambda m: "," if m.group() == "，" else ".", cell)
+    cell = _FULLWIDTH_SEPARATOR.sub(lambda m: "," if m.group() == "，" else ".", cell).translate(BOX_DRAWING)
     if cell.count("|") >= 2 or ("|" in cell and all(_NUMBER.match(p.strip()) for p in cell.split("|") if p.strip())):
         # a pipe table that reached us as lines of text (a PDF of a text report)
         parts = cell.split("|")
@@ -159,7 +163,7 @@ def _names_a_row(label: str) -> bool:
 def _tokens(cell) -> list[Token]:
     if cell is None or _BLANKISH.match(cell):
         return [Token(BLANK)]
-    m = _NUMBER.match(cell)
+    m = _NUMBER.match(cell) or _NUMBER.match(_DRESSED.sub(lambda d: d.group(1) or d.group(2), cell))
     if m:
         return [Token(VALUE, cell, _number(m.group(1), m.group(2)))]
     m = _TRAILING_DIGITS.match(cell)

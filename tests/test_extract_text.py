@@ -476,3 +476,20 @@ def test_a_sentence_that_names_a_row_is_no_row():
     text = ("某某县卫生健康局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
             "现将某某县卫生健康局2021年政府信息公开工作年度报告予以公开，详见附件。\n浏览次数：37\n")
     assert not any(k.startswith("requests.granted") for k in extract(text.encode("utf-8"))["cells"])
+
+
+def test_figures_bracketed_or_with_a_footnote_marker():
+    cells = extract(_requests_table(["（一）予以公开\t1234*\t（0）\t（0）\t0\t0\t1※\t1235"]))["cells"]
+    assert [cells[f"requests.granted.{c}"] for c in ("natural", "commercial", "research", "other_org", "total")] == \
+        [1234, 0, 0, 1, 1235]
+
+
+def test_a_table_drawn_with_box_drawing_characters():
+    text = "\n".join(["三、收到和处理政府信息公开申请情况",
+                      "┌────────────┬───┬───┬───┬───┬───┬───┬───┐",
+                      "│（一）予以公开│1234│4│0│0│0│1│1239│",
+                      "├────────────┼───┼───┼───┼───┼───┼───┼───┤",
+                      "│（七）总计│1234│4│0│0│0│1│1239│",
+                      "└────────────┴───┴───┴───┴───┴───┴───┴───┘"])
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert (cells["requests.granted.natural"], cells["requests.total_handled.total"]) == (1234, 1239)

@@ -581,3 +581,73 @@ def test_docx_tables_nested_in_a_layout_table_are_read_as_tables():
     cells = extract(data.getvalue(), filename="report.docx")["cells"]
     assert (cells["active.rules.issued"], cells["active.rules.in_force"]) == (0, 3)
     assert [cells[f"requests.granted.{c}"] for c in ("natural", "commercial", "total")] == [1234, 4, 1239]
+
+
+def test_pdf_figures_letter_spaced_to_fill_their_ruled_cells_are_one_figure_each():
+    # 分散对齐: "1520" drawn as 1 5 2 0 across its cell; a ruled cell holds one figure
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    sheet.setFont("STSong-Light", 10)
+    x, top, widths = 60, 700, [200, 60, 60]
+    for k in range(4):  # the grid: 3 columns, 1 row
+        sheet.line(x + sum(widths[:k]), top, x + sum(widths[:k]), top - 20)
+    sheet.line(x, top, x + sum(widths), top)
+    sheet.line(x, top - 20, x + sum(widths), top - 20)
+    sheet.drawString(x + 4, top - 14, "一、本年新收政府信息公开申请数量")
+    for k, figure in ((1, "1520"), (2, "36")):
+        text = sheet.beginText(x + sum(widths[:k]) + 4, top - 14)
+        text.setFont("STSong-Light", 10)
+        text.setCharSpace(9)
+        text.textOut(figure)
+        sheet.drawText(text)
+    sheet.showPage()
+    sheet.save()
+    document = pdf.read(buffer.getvalue(), deadline=_deadline())
+    assert document.rows[0] == ["一、本年新收政府信息公开申请数量", "1520", "36"]
+
+
+def test_pdf_text_mapped_to_kangxi_radicals_reads_as_the_characters():
+    # some Word/WPS exports map 二 to ⼆ (U+2F06) and 行 to ⾏ (U+2F8F) in the ToUnicode table
+    assert pdf.radicals_as_characters("⼆、主动公开政府信息情况 ⾏政许可") == "二、主动公开政府信息情况 行政许可"
+
+
+def test_docx_cells_inside_content_controls_and_a_text_box_title_read_once():
+    import io
+
+    import docx as python_docx
+    from lxml import etree
+
+    from extractors import extract
+
+    document = python_docx.Document()
+    box = document.add_paragraph()
+    table = document.add_table(rows=1, cols=8)
+    for i, text in enumerate(["（一）予以公开", "1234", "4", "0", "0", "0", "1", "1239"]):
+        table.cell(0, i).text = text
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    tr = table._tbl.tr_lst[0]
+    for tc in list(tr.tc_lst)[1:]:  # the figure cells, each in a content control (as WPS writes them)
+        sdt = etree.SubElement(tr, f"{{{w}}}sdt")
+        content = etree.SubElement(sdt, f"{{{w}}}sdtContent")
+        tr.remove(tc)
+        content.append(tc)
+    title = "某某市民政局2024年政府信息公开工作年度报告"
+    run = etree.SubElement(box._p, f"{{{w}}}r")
+    alternate = etree.SubElement(run, f"{{{mc}}}AlternateContent")
+    for part in ("Choice", "Fallback"):  # a text box, written for Word and again for older readers
+        holder = etree.SubElement(alternate, f"{{{mc}}}{part}")
+        paragraph = etree.SubElement(etree.SubElement(holder, f"{{{w}}}txbxContent"), f"{{{w}}}p")
+        etree.SubElement(etree.SubElement(paragraph, f"{{{w}}}r"), f"{{{w}}}t").text = title
+    data = io.BytesIO()
+    document.save(data)
+    record = extract(data.getvalue(), filename="report.docx")
+    assert record["title"] == title
+    assert [record["cells"][f"requests.granted.{c}"] for c in ("natural", "commercial", "total")] == [1234, 4, 1239]

@@ -97,7 +97,7 @@ def _blocks(body):
     for child in body:
         if child.tag == _TBL and any(t is not child for t in child.iter(_TBL)):
             for tr in (tr for tr in child.iter(_TR) if _owner_table(tr) is child):
-                for tc in tr.iterchildren(_TC):
+                for tc in _cells(tr):
                     yield from _blocks(tc)
         elif child.tag in (_P, _TBL):
             yield child
@@ -107,9 +107,29 @@ def _blocks(body):
                 break
 
 
+def _cells(tr):
+    """A row's cells, also those a content control wraps (<w:tr><w:sdt><w:sdtContent><w:tc>,
+    as WPS and form templates write them)."""
+    for child in tr:
+        if child.tag == _TC:
+            yield child
+        elif child.tag == _SDT:
+            for content in child.iter(f"{_W}sdtContent"):
+                yield from (tc for tc in content if tc.tag == _TC)
+                break
+
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _paragraph_text(paragraph) -> str:
+    """A paragraph's text; a text box is written twice (mc:Choice for Word, mc:Fallback for
+    older readers), and read once."""
+    copies = paragraph.find(f".//{_FALLBACK}") is not None
     parts = []
     for node in paragraph.iter(_T, _TAB, _BR, _CR):
+        if copies and next(node.iterancestors(_FALLBACK), None) is not None:
+            continue
         if node.tag == _T:
             parts.append(node.text or "")
         elif node.tag == _TAB:
@@ -158,7 +178,7 @@ def _table_rows(table) -> list[Row]:
     rows = [tr for tr in table.iter(_TR) if _owner_table(tr) is table]
     for r, tr in enumerate(rows):
         col = grid.span(_val(tr, f"{_W}trPr/{_W}gridBefore"), grid.MAX_COLUMNS) if _val(tr, f"{_W}trPr/{_W}gridBefore") else 0
-        for tc in tr.iterchildren(_TC):
+        for tc in _cells(tr):
             colspan = grid.span(_val(tc, f"{_W}tcPr/{_W}gridSpan"), grid.MAX_COLUMNS)
             merge = _val(tc, f"{_W}tcPr/{_W}vMerge")
             if merge is not None and merge != "restart" and col in open_above:

@@ -124,3 +124,10 @@ def rows_text(rows: list[Row]) -> str:
     """Rows as plain text: a line per row, cells tab-separated (the text of a PDF or DOCX,
     whose wrapped lines the readers have already joined, so a phone number reads whole)."""
     return "\n".join("\t".join(cell for cell in row if cell) for row in rows if row).strip()
+
+
+# Box-drawing characters (│ ─ ┼ ├ ┌ ═ ║ …, U+2500–U+257F) as the ASCII a text table is
+# drawn with (| - +): a table typed with them reads as the ASCII-art one it is.
+BOX_DRAWING = {c: ("|" if c in (0x2502, 0x2503, 0x2506, 0x2507, 0x250A, 0x250B, 0x2551, 0x254E, 0x254F)
+                   else "-" if c in (0x2500, 0x2501, 0x2504, 0x2505, 0x2508, 0x2509, 0x2550, 0x254C, 0x254D)
+                   else "+") for c in range(0x2500, 0x2580)}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import time
 from dataclasses import dataclass, field
 
@@ -152,7 +153,7 @@ def _page_items(page, number: int) -> list:
         for row, row_texts in zip(table.rows, texts):
             for bbox, text in zip(row.cells, row_texts):
                 if bbox is not None:
-                    part.cells.append((*bbox, text))
+                    part.cells.append((*bbox, _cell_text(text)))
         parts.append(part)
     boxes = [t.bbox for t in tables]
 
@@ -161,7 +162,8 @@ def _page_items(page, number: int) -> list:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside_tables) if boxes else page
-    lines = [line for line in text_page.extract_text_lines(return_chars=False) if line["text"].strip()]
+    lines = [{**line, "text": radicals_as_characters(line["text"])}
+             for line in text_page.extract_text_lines(return_chars=False) if line["text"].strip()]
     # a page number is the page's first or last line; a lone figure inside the page is a
     # table row's figure that wrapped onto a line of its own
     ends = [i for i in (0, len(lines) - 1) if lines and _PAGE_NUMBER.match(lines[i]["text"].strip())]
@@ -170,6 +172,26 @@ def _page_items(page, number: int) -> list:
     items += [("line", number, top, text) for top, text in _paragraphs(lines)]
     items.sort(key=lambda item: item[2])
     return items
+
+
+# Kangxi radicals and CJK radical supplements (⼆ U+2F06, ⾏ U+2F8F) that some Word/WPS
+# exports map their glyphs to in a PDF's ToUnicode table: the characters they stand for
+_RADICALS = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0x2E80, 0x2EFF), *range(0x2F00, 0x2FD6)]
+             if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
+_LETTER_SPACED = re.compile(r"^\s*\d(?:[ \u00a0]\d)+\s*$")
+
+
+def radicals_as_characters(text: str | None) -> str | None:
+    return text.translate(_RADICALS) if text else text
+
+
+def _cell_text(text: str | None) -> str | None:
+    """A ruled cell's text: radicals as characters, and a figure letter-spaced to fill its
+    cell (分散对齐: "1 5 2 0") as the one figure a ruled cell holds."""
+    text = radicals_as_characters(text)
+    if text and _LETTER_SPACED.match(text):
+        return re.sub(r"[ \u00a0]", "", text)
+    return text
 
 
 def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:

@@ -2,7 +2,8 @@
 
 Copied-out reports flatten the statistical tables in a few ways (see ../shared/reports):
 cells separated by tabs or by pipes (bare, or a Markdown / ASCII-art table with a border
-pipe at each end of a row and rule lines between rows), by commas (a table saved as CSV
+pipe at each end of a row and rule lines between rows; box-drawing characters │ ─ ┼ are
+read as the | - + they draw), by commas (a table saved as CSV
 and pasted in), one cell per line (a tab-only line is a blank cell, an empty line ends a
 row), or cells run together with no separator at all. Tab, pipe and comma text keeps real
 table rows; the other two leave row-building to the interpreter, which regroups cells by
@@ -15,6 +16,7 @@ import csv
 import re
 
 from extractors.document import Document
+from extractors.documents import grid
 
 _PIPE_ROW = re.compile(r"\|")
 # a rule between table rows: |---|:--:|, +-----+-----+, ======
@@ -24,7 +26,7 @@ _MAX_CELL = 80
 
 
 def read(text: str) -> Document:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").translate(grid.BOX_DRAWING).split("\n")
     style = flattening(lines)
     bordered = style == "pipe" and _bordered(lines)
     rows = [_row(line, style, bordered) for line in lines]
