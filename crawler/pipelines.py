@@ -445,8 +445,7 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
         errors = site["errors"]
         failed = site.get("failed") or {}
         reachable = site["pages"] > 0 and not (site["blocks"] and not site["reports"])
-        walk_failed = any(why.get("role") in WALK_ROLES and why.get("reason") not in CERTAIN_FAILURES
-                          for why in failed.values())
+        walk_failed = bool(walk_failures(site))
         status = "failed"
         if finish_reason == "finished" and reachable:
             status = "partial" if walk_failed else "ok"
@@ -470,6 +469,13 @@ def _together(one: dict, other: dict) -> dict:
     return {"name": one["name"], "pages": one["pages"] + other["pages"], "reports": one["reports"] + other["reports"],
             "errors": one["errors"] + other["errors"], "reasons": dict(reasons), "status": worse,
             **({"failed": failed} if failed else {}), **({"browser_shapes": shapes} if shapes else {})}
+
+
+def walk_failures(site: dict) -> dict:
+    """{url: why} of the pages on the way to a site's reports that failed uncertainly (a
+    list page that timed out): the site's reports were not all checked tonight."""
+    return {url: why for url, why in (site.get("failed") or {}).items()
+            if why.get("role") in WALK_ROLES and why.get("reason") not in CERTAIN_FAILURES}
 
 
 # Pages on the way to the reports, and failures that say for sure what a page is (there

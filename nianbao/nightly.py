@@ -51,13 +51,22 @@ def holder(path: Path) -> str:
 
 
 def failed_sites(sites: dict) -> list[str]:
-    """Sites the night did not reach: no page fetched, or a WAF block."""
+    """Sites the night did not reach (no page fetched, a WAF block), or reached only in part:
+    a page on the way to the reports failed (a list that timed out), so the reports it
+    lists were not checked ("partial" in the archive's crawl_sites)."""
+    from crawler.pipelines import walk_failures
+
     failed = []
     for name, stats in sites.items():
         if not stats.get("pages"):
             failed.append(f"{name}: no page could be fetched ({_reasons(stats) or 'no reason recorded'})")
         elif stats.get("blocks"):
             failed.append(f"{name}: blocked {stats['blocks']} times ({_reasons(stats)})")
+        elif walk_failures(stats):
+            pages = walk_failures(stats)
+            first, why = next(iter(pages.items()))
+            failed.append(f"{name}: partial, {len(pages)} page(s) on the way to its reports failed "
+                          f"({why.get('reason')} at {first}); the reports they list were not checked")
     return failed
 
 

@@ -129,3 +129,17 @@ def test_a_javascript_site_sends_known_shells_to_the_browser_and_a_quiet_night_s
     assert paths.count("/index.html") == 1 and paths.count("/list.html?column=ndbg") == 1, paths
     assert not [p for p in paths if p.startswith(("/detail.html", "/api/articles"))], paths
     assert second.stderr.count("(revisit, not read again)") == reports
+
+
+def test_a_site_whose_report_list_failed_counts_as_failed_tonight():
+    # the home page answered, the report column timed out: the reports were not checked,
+    # and the night's exit status and summary must say so (before: "1 of 1 sites crawled", exit 0)
+    sites = {
+        "partial": {"pages": 3, "blocks": 0, "errors": {"timeout": 2},
+                    "failed": {"http://a.gov.cn/xxgk/ndbg/": {"reason": "timeout", "role": "list"}}},
+        "fine": {"pages": 9, "blocks": 0, "errors": {"http 404": 1},
+                 "failed": {"http://b.gov.cn/xxgk/ndbg/old.html": {"reason": "http 404", "role": "list"},
+                            "http://b.gov.cn/t1.html": {"reason": "timeout", "role": "article"}}},
+    }
+    failed = failed_sites(sites)
+    assert len(failed) == 1 and failed[0].startswith("partial: partial, 1 page(s) on the way to its reports failed")
