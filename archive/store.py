@@ -97,19 +97,27 @@ class Archive:
                     [site_id, crawl_id],
                 ).fetchall()
                 for report_id, version, url, page_url in unseen:
-                    if url in failed or page_url in failed:
+                    why = failed.get(url) or failed.get(page_url)
+                    reason = _GONE_ANSWERS.get((why or {}).get("reason")) if why else "not_seen"
+                    if reason is None:
                         continue  # not seen because fetching it (or its article) failed: unknown, not gone
-                    self._gone(crawl_id, report_id, version, started_at, "not_seen")
+                    # (a 404 or 410 of the report or of its article is no failure: it is gone)
+                    self._gone(crawl_id, report_id, version, started_at, reason)
                     gone.append(report_id)
             self.db.execute("UPDATE crawls SET ended_at = ? WHERE id = ?", [ended_at, crawl_id])
         return gone
 
     def mark_gone(self, crawl_id: int, url: str, reason: str) -> list[int]:
-        """A report URL now answers 404/410 (reason e.g. "http_404"): its reports are gone."""
+        """A report URL, or the article page a report was published on, now answers 404/410
+        (reason e.g. "http_404"): its reports are gone."""
         with schema.transaction(self.db, "mark_gone"):
             started_at = self._crawl_started(crawl_id)
+            # the report at that URL, or a report (a PDF) that was published on that page
             rows = self.db.execute(
-                "SELECT id, latest_version FROM reports WHERE url = ? AND gone_since IS NULL", [url]
+                "SELECT r.id, r.latest_version FROM reports r"
+                " LEFT JOIN report_versions v ON v.id = r.latest_version_id"
+                " LEFT JOIN captures c ON c.id = v.capture_id"
+                " WHERE (r.url = ? OR c.page_url = ?) AND r.gone_since IS NULL", [url, url]
             ).fetchall()
             for report_id, version in rows:
                 self._gone(crawl_id, report_id, version, started_at, reason)
@@ -405,6 +413,10 @@ class Archive:
         if row is None:
             raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
         return row[0]
+
+
+# the answers that say a report (or the page it was published on) is no longer there
+_GONE_ANSWERS = {"http 404": "http_404", "http 410": "http_410"}
 
 
 def _record_json(record: dict) -> str:

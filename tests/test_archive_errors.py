@@ -100,3 +100,27 @@ def test_a_version_1_archive_gains_crawl_errors_and_keeps_its_reports(tmp_path):
         assert db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == 4
         assert db.execute("SELECT url, role, reason FROM crawl_errors").fetchall() == [(SEED["url"], "home", "timeout")]
+
+
+def test_a_pdf_report_whose_article_page_answers_404_is_gone(tmp_path):
+    # the column still links the article; the article is 404: the report was withdrawn
+    # (before: its page's failure kept it "unknown" every night, and the 404 notice named the
+    # article's URL, which no report had)
+    path = tmp_path / "a.db"
+    first_night(path)
+    with Archive(path) as archive:
+        crawl_id = archive.begin_crawl([SEED])
+        for year in (2022, 2023, 2024):
+            stored(archive, crawl_id, year)
+        failed = {ARTICLE.format(year=2021): {"reason": "http 404", "role": "article"}}
+        archive.end_crawl(crawl_id, {SEED["url"]: {"name": SEED["name"], "pages": 7, "status": "ok", "failed": failed}})
+    assert gone(path) == {2021: "http_404"}
+
+
+def test_a_404_notice_for_the_article_of_a_pdf_report_marks_the_report_gone(tmp_path):
+    path = tmp_path / "a.db"
+    first_night(path)
+    with Archive(path) as archive:
+        crawl_id = archive.begin_crawl([SEED])
+        archive.mark_gone(crawl_id, ARTICLE.format(year=2021), "http_404")
+    assert gone(path) == {2021: "http_404"}
