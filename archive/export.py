@@ -18,7 +18,8 @@ ARCHIVE_FIELDS = ("version", "first_seen", "last_seen", "gone_since", "capture_s
 RECORD_FIELDS = ("url",) + SPEC_FIELDS
 
 _RECORDS_SQL = """
-SELECT v.id, v.record, v.url, v.version, v.first_seen, r.last_seen, r.gone_since, c.sha256
+SELECT v.id, v.record, CASE WHEN v.id = r.latest_version_id THEN coalesce(r.url, v.url) ELSE v.url END,
+       v.version, v.first_seen, r.last_seen, r.gone_since, c.sha256
 FROM report_versions v
 JOIN reports r ON r.id = v.report_id
 LEFT JOIN captures c ON c.id = v.capture_id
@@ -75,14 +76,15 @@ def changes(db, since: str | None = None) -> dict:
     """What the last crawl (or every crawl since a date, YYYY-MM-DD) found.
 
     {"crawls": [ids], "new": [...], "revised": [... with "changes": [cell/field diffs]],
-     "gone": [...], "returned": [...]}; each entry has organ, year, version, url.
+     "gone": [...], "returned": [...], "moved": [... with "from": the URL it was at]};
+    each entry has organ, year, version, url.
     """
     if since:
         crawl_ids = [r[0] for r in db.execute("SELECT id FROM crawls WHERE started_at >= ? ORDER BY id", [since])]
     else:
         last = db.execute("SELECT max(id) FROM crawls").fetchone()[0]
         crawl_ids = [last] if last is not None else []
-    result = {"crawls": crawl_ids, "new": [], "revised": [], "gone": [], "returned": []}
+    result = {"crawls": crawl_ids, "new": [], "revised": [], "gone": [], "returned": [], "moved": []}
     if not crawl_ids:
         return result
     marks = ",".join("?" * len(crawl_ids))
@@ -96,6 +98,8 @@ def changes(db, since: str | None = None) -> dict:
         entry = {"organ": organ, "year": year, "version": version, "url": url, "crawl": crawl_id, "at": at}
         if kind == "gone":
             entry["reason"] = reason
+        if kind == "moved":
+            entry["from"] = reason
         if kind == "revised":
             entry["changes"] = [
                 {"key": key, "change": change, "old": old, "new": new}
@@ -110,10 +114,10 @@ def changes(db, since: str | None = None) -> dict:
 def format_changes(result: dict) -> str:
     """The changes as text for a person: one line per report, one indented line per diff."""
     lines = [f"crawls: {', '.join(map(str, result['crawls'])) or 'none'}"]
-    for kind in ("new", "revised", "gone", "returned"):
-        lines.append(f"{kind}: {len(result[kind])}")
-        for e in result[kind]:
-            extra = f" ({e['reason']})" if kind == "gone" else ""
+    for kind in ("new", "revised", "gone", "returned", "moved"):
+        lines.append(f"{kind}: {len(result.get(kind, []))}")
+        for e in result.get(kind, []):
+            extra = f" ({e['reason']})" if kind == "gone" else f" (from {e['from']})" if kind == "moved" else ""
             lines.append(f"  {e['organ']} {e['year']} v{e['version']}{extra} {e['url'] or ''}".rstrip())
             for c in e.get("changes", []):
                 lines.append(f"    {c['key']}: {c['old']} -> {c['new']}" + ("" if c["change"] == "changed" else f" ({c['change']})"))

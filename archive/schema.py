@@ -134,10 +134,10 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     crawl_id INTEGER REFERENCES crawls(id),
     report_id INTEGER NOT NULL REFERENCES reports(id),
-    kind TEXT NOT NULL,                -- new | revised | gone | returned
+    kind TEXT NOT NULL,                -- new | revised | gone | returned | moved
     version INTEGER,                   -- the version made (new, revised) or current
     at TEXT NOT NULL,
-    reason TEXT                        -- gone: not_seen, http_404, ...
+    reason TEXT                        -- gone: not_seen, http_404, ...; moved: the URL it was at
 );
 CREATE INDEX events_crawl ON events(crawl_id, kind);
 CREATE TABLE changes (

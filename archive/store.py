@@ -253,7 +253,7 @@ class Archive:
     def _report(self, crawl_id, site_id, capture_id, url, fetched_at, record, text) -> str:
         digest = records.record_hash(record)
         row = self.db.execute(
-            "SELECT id, latest_version, latest_version_id, gone_since FROM reports WHERE organ = ? AND year = ?",
+            "SELECT id, latest_version, latest_version_id, gone_since, url FROM reports WHERE organ = ? AND year = ?",
             [record["organ"], int(record["year"])],
         ).fetchone()
         if row is None:
@@ -270,15 +270,18 @@ class Archive:
             self._move_totals(record["organ"], int(record["year"]), None, version_id)
             self._event(crawl_id, report_id, "new", 1, fetched_at)
             return "new"
-        report_id, version, old_version_id, gone_since = row
+        report_id, version, old_version_id, gone_since, old_url = row
         old_hash = self.db.execute("SELECT record_hash FROM report_versions WHERE id = ?", [old_version_id]).fetchone()[0]
         seen = "UPDATE reports SET last_seen = ?, last_crawl = ?, url = ?, gone_since = NULL, gone_crawl = NULL, gone_reason = NULL"
+        if url and old_url and url != old_url:
+            # the same report at another address (a site rebuilt, a report moved to the
+            # portal): where it is now is part of what researchers must be able to follow
+            self._event(crawl_id, report_id, "moved", version, fetched_at, old_url)
+        if gone_since is not None:
+            self._event(crawl_id, report_id, "returned", version, fetched_at)
         if old_hash == digest:
             self.db.execute(seen + " WHERE id = ?", [fetched_at, crawl_id, url, report_id])
-            if gone_since is not None:
-                self._event(crawl_id, report_id, "returned", version, fetched_at)
-                return "returned"
-            return "unchanged"
+            return "returned" if gone_since is not None else "unchanged"
         version += 1
         version_id = self._version(report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text)
         self.db.execute(

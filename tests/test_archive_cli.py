@@ -51,6 +51,7 @@ def test_changes_command_prints_the_cell_diff(tmp_path):
         "gone: 1",
         f"  鞍山市民政局 2024 v1 (http_404) {days.url_of('鞍山市民政局', 2024, 'pdf')}",
         "returned: 0",
+        "moved: 0",
     ]
 
 

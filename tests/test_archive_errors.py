@@ -124,3 +124,46 @@ def test_a_404_notice_for_the_article_of_a_pdf_report_marks_the_report_gone(tmp_
         crawl_id = archive.begin_crawl([SEED])
         archive.mark_gone(crawl_id, ARTICLE.format(year=2021), "http_404")
     assert gone(path) == {2021: "http_404"}
+
+
+def test_a_report_moved_to_another_url_is_an_event_and_exports_where_it_is_now(tmp_path):
+    from archive import export, schema
+
+    path = tmp_path / "a.db"
+    first_night(path)
+    moved = "http://tc.gov.cn/xxgk/ndbg/2023.html"
+    with Archive(path) as archive:
+        crawl_id = archive.begin_crawl([SEED])
+        archive.store(crawl_id, {
+            "seed_name": SEED["name"], "seed_url": SEED["url"], "url": moved, "page_url": moved,
+            "fetched_at": "2026-11-22T10:00:00Z", "status": 200, "body": b"report 2023",
+            "record": {"organ": SEED["name"], "year": 2023, "title": f"{SEED['name']}2023年政府信息公开工作年度报告",
+                       "cells": {}, "is_report": True},
+        })
+    db = schema.connect(path, readonly=True)
+    found = export.changes(db)
+    assert [(e["year"], e["from"], e["url"]) for e in found["moved"]] == [(2023, ARTICLE.format(year=2023), moved)]
+    assert f"(from {ARTICLE.format(year=2023)})" in export.format_changes(found)
+    latest = {r["year"]: r["url"] for r in export.report_records(db)}
+    assert latest[2023] == moved
+
+
+def test_a_gone_report_that_comes_back_revised_is_returned_and_revised(tmp_path):
+    from archive import export, schema
+
+    path = tmp_path / "a.db"
+    first_night(path)
+    with Archive(path) as archive:
+        crawl_id = archive.begin_crawl([SEED])
+        archive.mark_gone(crawl_id, ARTICLE.format(year=2022), "http_404")
+        archive.end_crawl(crawl_id, {})
+        crawl_id = archive.begin_crawl([SEED])
+        archive.store(crawl_id, {
+            "seed_name": SEED["name"], "seed_url": SEED["url"], "url": ARTICLE.format(year=2022),
+            "page_url": ARTICLE.format(year=2022), "fetched_at": "2026-11-23T10:00:00Z", "status": 200,
+            "body": b"report 2022 corrected",
+            "record": {"organ": SEED["name"], "year": 2022, "title": f"{SEED['name']}2022年政府信息公开工作年度报告",
+                       "cells": {"active.rules.issued": 1}, "is_report": True},
+        })
+    found = export.changes(schema.connect(path, readonly=True))
+    assert [e["year"] for e in found["returned"]] == [2022] and [e["year"] for e in found["revised"]] == [2022]
