@@ -30,6 +30,9 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
     notes = list(document.notes) + reading.notes
     if tables_as_images:
         notes.append("the report's tables are images: figures need a person (or OCR) to read them")
+    elif not text.strip() and document.images > 0:
+        # a scan with no text layer says nothing, not even its title: say what it is
+        notes.append(f"no text, {document.images} image(s): a scanned document needs OCR to be read")
     cells = reading.cells
     return {
         "url": url,

@@ -651,3 +651,24 @@ def test_docx_cells_inside_content_controls_and_a_text_box_title_read_once():
     record = extract(data.getvalue(), filename="report.docx")
     assert record["title"] == title
     assert [record["cells"][f"requests.granted.{c}"] for c in ("natural", "commercial", "total")] == [1234, 4, 1239]
+
+
+def test_a_scanned_pdf_without_a_text_layer_or_title_says_so():
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    from PIL import Image
+
+    from extractors import extract
+
+    picture = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(picture, format="PNG")
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    sheet.drawImage(ImageReader(io.BytesIO(picture.getvalue())), 50, 500, 400, 200)
+    sheet.showPage()
+    sheet.save()
+    record = extract(buffer.getvalue(), filename="scan.pdf")
+    assert not record["is_report"]
+    assert any("scanned document needs OCR" in note for note in record["notes"])
