@@ -36,7 +36,10 @@ TELNETCONSOLE_ENABLED = False
 CONCURRENT_ITEMS = 8
 
 # --- scope and limits -----------------------------------------------------------------------
-DEPTH_LIMIT = 10                         # seed → section → column → pages … → article → attachment
+# seed → section → column → page 2 … page N → article → attachment: every list page is a
+# level, and a column of 300 items at 10 a page is 30 of them (a blind test lost the oldest
+# years of such a column at 10); traps are held by the per-shape and per-site budgets below
+DEPTH_LIMIT = 60
 DEPTH_PRIORITY = 0
 SITE_MAX_PAGES = 3000                    # requests per seed
 SITE_MAX_BYTES = 1024 * 1024 * 1024      # bytes downloaded per seed

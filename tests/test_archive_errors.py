@@ -15,13 +15,14 @@ ARTICLE = "http://tc.gov.cn/ndbg/{year}.html"
 ATTACHMENT = "http://tc.gov.cn/ndbg/{year}.pdf"
 
 
-def stored(archive, crawl_id, year, attachment=False):
-    url = (ATTACHMENT if attachment else ARTICLE).format(year=year)
+def stored(archive, crawl_id, year, attachment=False, url=None, cells=None, body=None, fetched_at="2026-11-21T10:00:00Z"):
+    url = url or (ATTACHMENT if attachment else ARTICLE).format(year=year)
     return archive.store(crawl_id, {
-        "seed_name": SEED["name"], "seed_url": SEED["url"], "url": url, "page_url": ARTICLE.format(year=year),
-        "fetched_at": "2026-11-21T10:00:00Z", "status": 200, "body": f"report {year}".encode(),
+        "seed_name": SEED["name"], "seed_url": SEED["url"], "url": url,
+        "page_url": url if url not in (ATTACHMENT.format(year=year),) else ARTICLE.format(year=year),
+        "fetched_at": fetched_at, "status": 200, "body": body or f"report {year}".encode(),
         "record": {"organ": SEED["name"], "year": year, "title": f"{SEED['name']}{year}年政府信息公开工作年度报告",
-                   "cells": {}, "is_report": True},
+                   "cells": cells or {}, "is_report": True},
     })
 
 
@@ -134,12 +135,7 @@ def test_a_report_moved_to_another_url_is_an_event_and_exports_where_it_is_now(t
     moved = "http://tc.gov.cn/xxgk/ndbg/2023.html"
     with Archive(path) as archive:
         crawl_id = archive.begin_crawl([SEED])
-        archive.store(crawl_id, {
-            "seed_name": SEED["name"], "seed_url": SEED["url"], "url": moved, "page_url": moved,
-            "fetched_at": "2026-11-22T10:00:00Z", "status": 200, "body": b"report 2023",
-            "record": {"organ": SEED["name"], "year": 2023, "title": f"{SEED['name']}2023年政府信息公开工作年度报告",
-                       "cells": {}, "is_report": True},
-        })
+        stored(archive, crawl_id, 2023, url=moved, fetched_at="2026-11-22T10:00:00Z")
     db = schema.connect(path, readonly=True)
     found = export.changes(db)
     assert [(e["year"], e["from"], e["url"]) for e in found["moved"]] == [(2023, ARTICLE.format(year=2023), moved)]
@@ -158,12 +154,7 @@ def test_a_gone_report_that_comes_back_revised_is_returned_and_revised(tmp_path)
         archive.mark_gone(crawl_id, ARTICLE.format(year=2022), "http_404")
         archive.end_crawl(crawl_id, {})
         crawl_id = archive.begin_crawl([SEED])
-        archive.store(crawl_id, {
-            "seed_name": SEED["name"], "seed_url": SEED["url"], "url": ARTICLE.format(year=2022),
-            "page_url": ARTICLE.format(year=2022), "fetched_at": "2026-11-23T10:00:00Z", "status": 200,
-            "body": b"report 2022 corrected",
-            "record": {"organ": SEED["name"], "year": 2022, "title": f"{SEED['name']}2022年政府信息公开工作年度报告",
-                       "cells": {"active.rules.issued": 1}, "is_report": True},
-        })
+        stored(archive, crawl_id, 2022, cells={"active.rules.issued": 1}, body=b"report 2022 corrected",
+               fetched_at="2026-11-23T10:00:00Z")
     found = export.changes(schema.connect(path, readonly=True))
     assert [e["year"] for e in found["returned"]] == [2022] and [e["year"] for e in found["revised"]] == [2022]

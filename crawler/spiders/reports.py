@@ -135,7 +135,9 @@ class ReportsSpider(scrapy.Spider):
     # --- pages -----------------------------------------------------------------------------------
 
     def _parse_listing(self, response):
-        if not isinstance(response, TextResponse):
+        if not _is_page(response):
+            if response.meta.get("role") == "home":  # a seed that is the report's file itself
+                yield self._report_item(response)
             return
         meta = response.meta
         seed, role = meta["seed"], meta["role"]
@@ -151,16 +153,22 @@ class ReportsSpider(scrapy.Spider):
         found.extend(self._cms_pages(response, "list" if in_column else role))
         found.extend(self._routes(response))
         found.extend(self._script_files(response))
-        if not found and len(links) < jsapp.MIN_LINKS:
-            # nothing here but a script that sends the visitor on: follow it without the browser
+        if (not found and len(links) < jsapp.MIN_LINKS) or \
+                (in_column and not any(r.meta["role"] in ("article", "attachment") for r in found)):
+            # nothing here but a script that sends the visitor on (or a report column whose
+            # script sends it to the real list: location.replace('list_new.html')): follow
+            # it without the browser
             target = discovery.script_redirect(" ".join(response.xpath("//script[not(@src)]/text()").getall()), response.url)
             if target and target != response.url and self._on_site(target, response):
                 found.append(self._request(target, seed, role, response, nav_depth=meta.get("nav_depth", 0)))
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
         if not has_reports and self._is_own_report(response):
             # reached as a list (a year link in the column: 2022年), the page is the report
-            # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022)
+            # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022);
+            # a seed that is a report article also leads to the column its breadcrumb links
             yield from self._parse_article(response)
+            if role == "home":
+                yield from found
             return
         if self._may_render(response) and not has_reports and (in_column or not found or jsapp.is_loading(response.text)) \
                 and jsapp.needs_browser(response.text):
@@ -172,6 +180,9 @@ class ReportsSpider(scrapy.Spider):
         if response.status == 304:  # unchanged since the archive's capture: its links are those of our copy
             yield self._report_item(response)
             yield from self._archived_attachments(response)
+            return
+        if not _is_page(response):  # a report link that answers with the document itself
+            yield self._report_item(response)
             return
         links = self._links(response) if isinstance(response, TextResponse) else []
         book = discovery.book_first_page(links, response.url)
@@ -503,6 +514,17 @@ class ReportsSpider(scrapy.Spider):
             sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
             unchanged=unchanged,
         )
+
+
+def _is_page(response) -> bool:
+    """Whether a response is a page to read links from, not a document (Scrapy makes a
+    TextResponse of a PDF too: its bytes say what it is)."""
+    from extractors.sniff import sniff
+
+    if not isinstance(response, TextResponse):
+        return False
+    return sniff(response.body[:2048], response.headers.get("Content-Type", b"").decode("latin-1"), response.url) \
+        in ("html", "text")
 
 
 def combine_pages(pages: list[str]) -> str:

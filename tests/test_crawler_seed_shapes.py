@@ -1,0 +1,77 @@
+"""Seeds and columns of other shapes, found by a blind test on sites the crawler had not seen:
+a seed that is a report article or a report's PDF, a report column whose script sends the
+visitor to the real list, and a column paged 30 deep. Each lost reports silently before."""
+from __future__ import annotations
+
+import pytest
+from static_site import HTML, crawl, serve
+
+from localweb.render.html import report_body
+from localweb.render.pdf import render
+from localweb.report import Contacts, generate
+from localweb.sites.base import Chrome, article, at, link_list
+
+pytestmark = pytest.mark.slow
+
+ORGAN = "东湖县民政局"
+NOBODY = Contacts(phone=[], email=[], address=[], postcode=[])
+
+
+def site(years=(2022, 2023, 2024), column_page=None, per_page=None, news=0):
+    """{path: (type, body)}, {year: path}: reports as articles in /xxgk/ndbg/, each with a
+    breadcrumb to the column, and a PDF copy of the newest one."""
+    chrome = Chrome(ORGAN, site_code="3301000002", icp="浙ICP备05001235号", phone="0571-7777777",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/"})
+    pages, ours, items = {}, {}, []
+    for year in years:
+        report = generate(ORGAN, year, contacts=NOBODY)
+        path = f"/xxgk/ndbg/t{year}.html"
+        crumb = '<div class="crumb"><a href="/xxgk/ndbg/">政府信息公开年报</a></div>'
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), crumb + report_body(report)).encode())
+        items.append((path, report.title, report.published))
+        ours[year] = path
+    pages["/files/newest.pdf"] = ("application/pdf", render(generate(ORGAN, years[-1], contacts=NOBODY)))
+    items += [(f"/xwdt/n{n}.html", f"关于做好第{n}批民政资金发放工作的通知", generate(ORGAN, 2024).published) for n in range(news)]
+    items.sort(key=lambda item: (item[2], item[0]), reverse=True)
+    if per_page:
+        chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)]
+        for n, chunk in enumerate(chunks):
+            name = "index.html" if n == 0 else f"index_{n}.html"
+            pager = f'<a href="index_{n + 1}.html">下一页</a>' if n + 1 < len(chunks) else ""
+            pages[f"/xxgk/ndbg/{name}"] = (HTML, chrome.page("政府信息公开年报", link_list(chunk) + pager).encode())
+        pages["/xxgk/ndbg/"] = pages["/xxgk/ndbg/index.html"]
+    else:
+        pages[column_page or "/xxgk/ndbg/"] = (HTML, chrome.page("政府信息公开年报", link_list(items)).encode())
+    return pages, ours
+
+
+def test_a_seed_that_is_a_report_article_leads_to_the_column_and_its_other_reports(tmp_path):
+    pages, ours = site()
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + ours[2023], tmp_path)
+    assert {r["year"] for r in records} == {2022, 2023, 2024}
+
+
+def test_a_seed_that_is_a_reports_pdf_is_stored(tmp_path):
+    pages, ours = site()
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + "/files/newest.pdf", tmp_path)
+    assert [(r["year"], r["url"]) for r in records] == [(2024, base + "/files/newest.pdf")]
+
+
+def test_a_column_whose_script_sends_the_visitor_to_the_real_list(tmp_path):
+    pages, ours = site(column_page="/xxgk/ndbg/list_new.html")
+    chrome = Chrome(ORGAN, site_code="3301000002", icp="x", phone="0571-7777777",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/", "互动交流": "/hdjl/"})
+    pages["/xxgk/ndbg/"] = (HTML, chrome.page("政府信息公开年报", "<p>页面跳转中…</p>",
+                                              head="<script>window.location.replace('list_new.html');</script>").encode())
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + "/xxgk/ndbg/", tmp_path)
+    assert {r["year"] for r in records} == {2022, 2023, 2024}
+
+
+def test_the_oldest_reports_of_a_column_paged_thirty_deep(tmp_path):
+    pages, ours = site(years=(2008, 2016, 2024), per_page=10, news=290)
+    with serve(pages) as base:
+        records = crawl(ORGAN, base + "/xxgk/ndbg/", tmp_path)
+    assert {r["year"] for r in records} == {2008, 2016, 2024}
