@@ -72,18 +72,31 @@ def remember_ambiguous(reading, keys, text, width, rule):
 
 
 def resolve_ambiguous(reading):
-    """Settle ambiguous rows of section 三 with the column checks, one row at a time."""
+    """Settle ambiguous rows of section 三 with the column checks, one row at a time, and
+    again while a pass settles any: a row settled can be what the column check of another
+    needed (总计 settled first lets 本年新收 be settled next)."""
     from extractors.checks import column_checks_hold
 
-    for keys, found in reading.ambiguous:
-        fitting = []
-        for values in found:
-            trial = dict(reading.cells)
-            trial.update(zip(keys, values))
-            if column_checks_hold(trial, keys):
-                fitting.append(values)
-        if len(fitting) == 1:
+    pending = list(reading.ambiguous)
+    while pending:
+        left = []
+        for keys, found in pending:
+            fitting = []
+            for values in found:
+                trial = dict(reading.cells)
+                trial.update(zip(keys, values))
+                if column_checks_hold(trial, keys):
+                    fitting.append(values)
+            if len(fitting) != 1:
+                left.append((keys, found))
+                continue
+            row = keys[0].rsplit(".", 1)[0]
             reading.cells.update(zip(keys, fitting[0]))
             reading.inferred.update(keys)
-            reading.notes.append(f"{keys[0].rsplit('.', 1)[0]}: run-together digits split by the column checks")
+            # the row is read now: its "cannot be split" note is no longer true
+            reading.notes[:] = [n for n in reading.notes if not (n.startswith(f"{row}: digits ") and "cannot be split" in n)]
+            reading.notes.append(f"{row}: run-together digits split by the column checks")
+        if len(left) == len(pending):
+            break
+        pending = left
 

@@ -130,6 +130,7 @@ def organ_from_title(title_text: str | None) -> str | None:
     """鞍山市民政局2024年政府信息公开工作年度报告 → 鞍山市民政局."""
     if not title_text:
         return None
+    title_text = re.sub(r"^(?:关于)?[《〈“\"]", "", title_text)  # 关于《…》的解读: the title quoted
     m = re.match(r"^(.{2,40}?)(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", title_text)
     if m and _ORGAN_END.search(to_simplified(m.group(1))):
         return m.group(1)

@@ -81,6 +81,8 @@ def read_tables(document: Document) -> TableReading:
     rows = _normalised_rows(document.rows)
     sections = _split_sections(rows)
     reading = TableReading(cell_rows=document.cell_rows)
+    if sections.pop("_after_end", False):
+        reading.notes.append("tables after the report's end (another report or a 解读 on the same page) not read")
     reading.template = _template(sections, rows)
     for name in ("active", "requests", "review"):
         logical = _logical_rows(sections.get(name, []), document.cell_rows)
@@ -207,19 +209,33 @@ def _row_heading(row) -> tuple[str | None, list]:
 
 
 def _split_sections(rows) -> dict[str, list]:
+    """The rows of each table section, by its heading. A heading of a section already read
+    that comes after the report's end (五、存在的主要问题 / 六、其他需要报告的事项) opens
+    another document on the same page (the next department's report, the report's 解读):
+    its rows are not this report's, and must not fill the rows this report did not print."""
     sections: dict[str, list] = {}
     current = None
+    ended = False
     for row in rows:
         heading, rest = _row_heading(row) if row else (None, [])
         if heading:
-            current = None if heading == "end" else heading
+            if heading == "end":
+                ended = bool(sections)
+                current = None
+                continue
+            if ended and heading in sections:
+                current = None
+                sections["_after_end"] = True
+                continue
+            current = heading
             # a second heading of the same section (a repeated caption) keeps adding to it
-            sections.setdefault(current, []) if current else None
-            if current and rest:
+            sections.setdefault(current, [])
+            if rest:
                 sections[current].append(rest)
             continue
         if current:
             sections[current].append(row)
+
     if not sections:
         # No headings (a bare table, a page that prints only the grids): let the
         # labels sort the rows out; section 四's unlabeled figure row is recognised
@@ -348,7 +364,10 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         trail += 1
     keys = [f"{key_prefix}.{c}" for c in columns]
     if not core:
-        if trail >= width and not any(k in reading.cells for k in keys):
+        # a printed row whose cells are all blank: its blanks were all counted as leading
+        # ones when nothing came after them
+        blanks = lead + trail if key_prefix.startswith("requests.") else trail
+        if blanks >= width and not any(k in reading.cells for k in keys):
             for k in keys:
                 reading.cells[k] = None  # a printed row whose cells are all blank
             return True
@@ -441,13 +460,18 @@ def _read_active(rows: list[LogicalRow], reading: TableReading):
 def _read_requests(rows: list[LogicalRow], reading: TableReading):
     width = len(codebook.REQUEST_COLUMNS)
     for i, row in enumerate(rows):
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if row.labels and not row.cells and following is not None and not following.labels \
+                and len([t for t in following.lead_cells if t.kind in (VALUE, RUN)]) == width:
+            # the label on one line, the row's figures on the next (each a row of its own)
+            row = LogicalRow(row.labels, list(following.lead_cells))
         if not row.labels or not row.cells:
             continue
-        row = _with_label_tail(row, rows[i + 1] if i + 1 < len(rows) else None, labels.request_row)
+        row = _with_label_tail(row, following, labels.request_row)
         key, _ = _match(row, labels.request_row)
         if key is None:
             continue
-        cells = _wrapped_figures(row.cells, rows[i + 1] if i + 1 < len(rows) else None, width)
+        cells = _wrapped_figures(row.cells, following, width)
         _figures(LogicalRow(row.labels, cells, lead_cells=row.lead_cells), width, "row_total", f"requests.{key}",
                  codebook.REQUEST_COLUMNS, reading)
 

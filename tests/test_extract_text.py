@@ -493,3 +493,66 @@ def test_a_table_drawn_with_box_drawing_characters():
                       "└────────────┴───┴───┴───┴───┴───┴───┴───┘"])
     cells = extract(text.encode("utf-8"))["cells"]
     assert (cells["requests.granted.natural"], cells["requests.total_handled.total"]) == (1234, 1239)
+
+
+HEAD3 = "某县民政局2024年政府信息公开工作年度报告\n\n一、总体情况\n\n略。\n\n"
+S4_ZEROS = "\n四、政府信息公开行政复议、行政诉讼情况\n\n" + "\t".join(["0"] * 15) + "\n"
+S5_END = "\n五、存在的主要问题及改进情况\n\n无。\n"
+
+
+def test_a_second_report_or_a_jiedu_after_the_end_does_not_fill_rows_this_report_left_out():
+    first = (HEAD3 + "二、主动公开政府信息情况\n\n行政许可\t3\n\n三、收到和处理政府信息公开申请情况\n\n"
+             "一、本年新收政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2\n" + S4_ZEROS + S5_END)
+    jiedu = ("\n关于《某县民政局2024年政府信息公开工作年度报告》的解读\n二、主动公开政府信息情况\n行政处罚\t40\n"
+             "三、收到和处理政府信息公开申请情况\n二、上年结转政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5\n")
+    record = extract((first + jiedu).encode("utf-8"))
+    assert "active.penalty.decisions" not in record["cells"] and "requests.carried_over.total" not in record["cells"]
+    assert record["cells"]["active.licensing.decisions"] == 3
+    assert any("after the report's end" in note for note in record["notes"])
+
+
+def test_a_printed_request_row_whose_cells_are_all_blank_is_null_not_missing():
+    record = extract(_requests_table(["（一）予以公开\t2\t0\t0\t0\t0\t0\t2",
+                                      "\t（三）不予公开\t2. 其他法律行政法规禁止公开\t—\t—\t—\t—\t—\t—\t—"]))
+    assert record["cells"]["requests.denied.prohibited.natural"] is None
+    assert record["cells"]["requests.denied.prohibited.total"] is None
+
+
+def test_run_together_rows_settled_one_after_another_by_the_column_checks():
+    # cells run together: 本年新收 and 总计 print the same ambiguous run (12 2 0 1 3 0 18 or
+    # 1 2 20 1 3 0 18 …); 总计 is settled by its column checks first, and then, on a second
+    # pass, 本年新收 (before: one pass, and 本年新收 stayed blank with a stale note)
+    figures = {"一、本年新收政府信息公开申请数量": "122013018", "二、上年结转政府信息公开申请数量": "1000102",
+               "三、本年度办理结果(一)予以公开": "4100106", "(二)部分公开(区分处理的,只计这一情形,不计其他情形)": "2000002",
+               "4.保护第三方合法权益": "1000001", "(四)无法提供1.本机关不掌握相关政府信息": "3101106",
+               "2.重复申请": "1000001", "(六)其他处理": "1000102", "(七)总计": "122013018", "四、结转下年度继续办理": "1000102"}
+    rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(三)不予公开1.属于国家秘密", "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
+            "8.属于行政查询事项", "(四)无法提供1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+            "(五)不予处理1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+            "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理", "(七)总计", "四、结转下年度继续办理"]
+    text = ("某市民政局2024年政府信息公开工作年度报告\n\n    三、收到和处理政府信息公开申请情况\n\n"
+            "    自然人法人或其他组织总计\n    商业企业科研机构社会公益组织法律服务机构其他\n"
+            + "".join(f"    {label}{figures.get(label, '0000000')}\n" for label in rows)
+            + "\n    五、存在的主要问题及改进情况\n    无。\n")
+    record = extract(text.encode("utf-8"))
+    cells = record["cells"]
+    assert (cells["requests.total_handled.natural"], cells["requests.new_requests.natural"],
+            cells["requests.new_requests.total"]) == (12, 12, 18)
+    assert not any("requests.new_requests: digits" in n for n in record["notes"])
+
+
+def test_a_label_line_then_its_figures_line_in_a_tabbed_document():
+    # (tabs in five or more lines of section 二 make it a tab-separated document: a line is a row)
+    text = (HEAD3 + "二、主动公开政府信息情况\n\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n"
+            "行政规范性文件\t1\t0\t3\n信息内容\t本年处理决定数量\n行政许可\t3\n行政处罚\t0\n\n"
+            "三、收到和处理政府信息公开申请情况\n\n一、本年新收政府信息公开申请数量\n2 0 0 0 0 0 2\n"
+            "（七）总计\n2 0 0 0 0 0 2\n" + S4_ZEROS + S5_END)
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert (cells["requests.new_requests.natural"], cells["requests.total_handled.total"]) == (2, 2)
+
+
+def test_the_organ_of_a_jiedu_title_is_the_reports_organ_unquoted():
+    text = "关于《惠济区民政局2024年政府信息公开工作年度报告》的解读\n\n近日，惠济区民政局发布了年度报告。\n"
+    assert extract(text.encode("utf-8"))["organ"] in (None, "惠济区民政局")
