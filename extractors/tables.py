@@ -398,8 +398,17 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                 reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; empty cells between "
                                      f"the {width} figures dropped")
             else:
-                values = _best_window(core, width, rule)
-                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
+                fitting = _fitting_readings(core, width, rule)
+                if len(fitting) > 1:
+                    # an extra column (a 合计 of the 法人 columns, a 备注) can be dropped more
+                    # than one way that adds up: which is which is not printed, so nothing is
+                    # guessed (a shifted row once put the subtotal under 总计 without a word)
+                    values = [None] * width
+                    reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns, and {len(fitting)} ways "
+                                         "to drop the extra ones add up: left blank")
+                else:
+                    values = fitting[0] if fitting else _best_window(core, width, rule)
+                    reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
         elif len(core) == 1 and core[0].value == 0:
             values = [0] * width  # one printed 0 spanning a merged row
             inferred = True
@@ -418,6 +427,23 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         if inferred:
             reading.inferred.add(k)
     return True
+
+
+def _fitting_readings(core, width, rule) -> list[list]:
+    """The distinct ways of reading `width` cells out of more that satisfy the row's rule:
+    a run of consecutive cells (extra cells before or after), or all cells but one (an
+    extra column inside the row). [] without a rule to check them by."""
+    if not rule:
+        return []
+    values = [t.value if t.kind == VALUE else None for t in core]
+    ways = [values[i:i + width] for i in range(len(values) - width + 1)]
+    if len(values) == width + 1:
+        ways += [values[:i] + values[i + 1:] for i in range(len(values))]
+    fitting = []
+    for way in ways:
+        if digits.satisfies(way, rule) and way not in fitting:
+            fitting.append(way)
+    return fitting
 
 
 def _best_window(core, width, rule):

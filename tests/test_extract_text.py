@@ -556,3 +556,15 @@ def test_a_label_line_then_its_figures_line_in_a_tabbed_document():
 def test_the_organ_of_a_jiedu_title_is_the_reports_organ_unquoted():
     text = "关于《惠济区民政局2024年政府信息公开工作年度报告》的解读\n\n近日，惠济区民政局发布了年度报告。\n"
     assert extract(text.encode("utf-8"))["organ"] in (None, "惠济区民政局")
+
+
+def test_an_extra_subtotal_column_that_can_be_dropped_more_than_one_way_is_never_guessed():
+    # 法人或其他组织 with a 合计 column of its own: 8 figures for 7 columns, and both "drop the
+    # 合计" and "shift by one" add up; before, the shifted reading put the subtotal under 总计
+    rows = ["\t\t自然人\t法人或其他组织\t\t\t\t\t\t总计", "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t合计\t",
+            "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t1\t0\t1\t2",
+            "（七）总计\t\t1\t0\t0\t0\t1\t0\t1\t2"]
+    record = extract(_requests_table(rows))
+    new = [record["cells"].get(f"requests.new_requests.{c}") for c in ("natural", "legal", "total")]
+    assert new in ([1, 1, 2], [None, None, None])  # right, or blank with a note: never a shifted row
+    assert new == [1, 1, 2] or any("ways to drop the extra ones add up" in n for n in record["notes"])
