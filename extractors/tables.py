@@ -539,12 +539,65 @@ def _wrapped_figures(cells: list[Token], following: LogicalRow | None, width: in
 
 
 _REVIEW_HEADER = re.compile(r"复议|诉讼|维持|纠正|审结")
+_LITIGATION = re.compile(r"(?:\d[.、]?|[(（][一二三][)）])?行政诉讼")
+# section 四's columns by their words, as a figure's own label ("维持 1", "结果维持：1")
+_REVIEW_WORDS = (("upheld", re.compile(r"维持")), ("corrected", re.compile(r"纠正")), ("other", re.compile(r"其他")),
+                 ("pending", re.compile(r"审结")), ("total", re.compile(r"^(?:总计|合计)")))
+
+
+def _review_group(label: str) -> str | None:
+    if "直接起诉" in label or "未经复议" in label:
+        return "suit_direct"
+    if "复议后起诉" in label:
+        return "suit_after_review"
+    if "行政复议" in label and "起诉" not in label and len(label) <= 14:
+        return "review"
+    return None
+
+
+def _review_by_words(rows: list[LogicalRow], reading: TableReading) -> bool:
+    """Section 四 printed with each figure beside its column's word: in a row ("维持 1
+    纠正 1 … 总计 3", three groups of five in order), or as a list under the group headings
+    ("（一）行政复议" / "结果维持：1" …). True when it was read so (15 figures, or each
+    under a group heading)."""
+    group, found = None, []
+    for row in rows:
+        if row.labels and not row.cells and _review_group(row.label):
+            group = _review_group(row.label)
+            continue
+        figures = [t for t in row.cells if t.kind in (VALUE, RUN)]
+        if not row.labels or len(figures) != 1 or len(row.cells) != 1:
+            continue
+        column = next((name for name, word in _REVIEW_WORDS if word.search(row.labels[-1])), None)
+        if column is None or len(row.labels[-1]) > 8:
+            continue
+        token = figures[0]
+        found.append((group, column, token.value if token.kind == VALUE else _number("", token.text)))
+    if len(found) < len(codebook.REVIEW_COLUMNS):
+        return False
+    if any(g is None for g, _, _ in found):
+        if len(found) != len(codebook.REVIEW_ROWS) * len(codebook.REVIEW_COLUMNS):
+            return False
+        # no group headings: the three groups of five in the table's order
+        found = [(codebook.REVIEW_ROWS[i // len(codebook.REVIEW_COLUMNS)], column, value)
+                 for i, (_, column, value) in enumerate(found)]
+    for group, column, value in found:
+        reading.cells.setdefault(f"review.{group}.{column}", value)
+    return True
 
 
 def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: bool = False):
     width = len(codebook.REVIEW_COLUMNS)
     columns = [f"{r}.{c}" for r in codebook.REVIEW_ROWS for c in codebook.REVIEW_COLUMNS]
+    if not headless and _review_by_words(rows, reading):
+        return
     for i, row in enumerate(rows):
+        if row.labels and _LITIGATION.fullmatch(row.labels[-1]) and len(row.cells) == 2 * width:
+            # 行政诉讼 as one row of ten: 未经复议直接起诉, then 复议后起诉, five each
+            for n, kind in enumerate(("suit_direct", "suit_after_review")):
+                _figures(LogicalRow(row.labels, row.cells[n * width:(n + 1) * width]), width, "review_row",
+                         f"review.{kind}", codebook.REVIEW_COLUMNS, reading)
+            continue
         key, _ = _match(row, labels.review_row) if row.labels else (None, "")
         if key and row.cells and len([c for c in row.cells if c.kind != BLANK]) <= width + 1:
             _figures(row, width, "review_row", f"review.{key}", codebook.REVIEW_COLUMNS, reading)

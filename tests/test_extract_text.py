@@ -568,3 +568,20 @@ def test_an_extra_subtotal_column_that_can_be_dropped_more_than_one_way_is_never
     new = [record["cells"].get(f"requests.new_requests.{c}") for c in ("natural", "legal", "total")]
     assert new in ([1, 1, 2], [None, None, None])  # right, or blank with a note: never a shifted row
     assert new == [1, 1, 2] or any("ways to drop the extra ones add up" in n for n in record["notes"])
+
+
+@pytest.mark.parametrize("section", [
+    "行政复议\t1\t0\t0\t0\t1\n行政诉讼\t0\t0\t0\t1\t1\t1\t0\t0\t0\t1\n",                       # two rows: 5, then 10
+    "\t".join(f"{w} {v}" for w, v in zip(["维持", "纠正", "其他", "尚未审结", "总计"] * 3,
+                                          [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1])) + "\n",  # a word in each cell
+    "（一）行政复议\n结果维持：1\n结果纠正：0\n其他结果：0\n尚未审结：0\n总计：1\n"                 # a list under headings
+    "（二）行政诉讼（未经复议直接起诉）\n结果维持：0\n结果纠正：0\n其他结果：0\n尚未审结：1\n总计：1\n"
+    "（三）行政诉讼（复议后起诉）\n结果维持：1\n结果纠正：0\n其他结果：0\n尚未审结：0\n总计：1\n",
+])
+def test_section_four_printed_other_ways(section):
+    text = (HEAD3 + "三、收到和处理政府信息公开申请情况\n\n（七）总计\t1\t0\t0\t0\t0\t0\t1\n"
+            "\n四、政府信息公开行政复议、行政诉讼情况\n\n" + section + S5_END)
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert (cells["review.review.upheld"], cells["review.review.total"]) == (1, 1)
+    assert (cells["review.suit_direct.pending"], cells["review.suit_direct.total"]) == (1, 1)
+    assert (cells["review.suit_after_review.upheld"], cells["review.suit_after_review.total"]) == (1, 1)
