@@ -493,6 +493,7 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
             row = LogicalRow(row.labels, list(following.lead_cells))
         if not row.labels or not row.cells:
             continue
+        row = _with_label_head(row, rows[i - 1] if i else None, labels.request_row)
         row = _with_label_tail(row, following, labels.request_row)
         key, _ = _match(row, labels.request_row)
         if key is None:
@@ -503,6 +504,20 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
 
 
 _NUMBERED_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])")
+
+
+def _with_label_head(row: LogicalRow, previous: LogicalRow | None, matcher) -> LogicalRow:
+    """The row with its label begun on the line above, when a label wrapped over three
+    lines put its figures on the middle one ("1. 本机关不" / "掌握相关政府 1 0 …" / "信息"):
+    the label line above has no figures, and only the two together name a row."""
+    if previous is None or not previous.labels or any(t.kind != BLANK for t in previous.cells):
+        return row
+    if matcher(row.labels[-1]) is not None or matcher(previous.labels[-1]) is not None:
+        return row
+    joined = previous.labels[-1] + row.labels[-1]
+    if matcher(joined) is None:
+        return row
+    return LogicalRow(previous.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells)
 
 
 def _with_label_tail(row: LogicalRow, following: LogicalRow | None, matcher) -> LogicalRow:

@@ -585,3 +585,12 @@ def test_section_four_printed_other_ways(section):
     assert (cells["review.review.upheld"], cells["review.review.total"]) == (1, 1)
     assert (cells["review.suit_direct.pending"], cells["review.suit_direct.total"]) == (1, 1)
     assert (cells["review.suit_after_review.upheld"], cells["review.suit_after_review.total"]) == (1, 1)
+
+
+def test_a_label_wrapped_over_three_lines_with_its_figures_on_the_middle_one():
+    text = (HEAD3 + "三、收到和处理政府信息公开申请情况\n\n"
+            "三、本年度办理结果\t(一) 予以公开\t1\t0\t0\t0\t0\t0\t1\n"
+            "\t(四) 无法提供\t1. 本机关不\t\t\t\t\t\t\t\n\t\t掌握相关政府\t1\t0\t0\t0\t0\t0\t1\n\t\t信息\t\t\t\t\t\t\t\n"
+            "(七) 总计\t\t2\t0\t0\t0\t0\t0\t2\n" + S4_ZEROS + S5_END)
+    cells = extract(text.encode("utf-8"))["cells"]
+    assert (cells["requests.unavailable.not_held.natural"], cells["requests.unavailable.not_held.total"]) == (1, 1)
