@@ -15,6 +15,7 @@ Works on `Document.rows` whatever the reader, in four steps:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors import codebook, digits, labels
@@ -75,6 +76,10 @@ class TableReading:
     ambiguous: list = field(default_factory=list)
     # True when the rows are real table rows, where a lone "12" is twelve, not 1 and 2
     cell_rows: bool = True
+    # rows with more cells than columns: how each row read that fitted one way only dropped
+    # its extra cells (Counter of ways), and the rows that fitted several ways, kept blank
+    extra_ways: Counter = field(default_factory=Counter)
+    extra_pending: list = field(default_factory=list)
 
 
 def read_tables(document: Document) -> TableReading:
@@ -92,6 +97,7 @@ def read_tables(document: Document) -> TableReading:
             _read_requests(logical, reading)
         else:
             _read_review(logical, reading, headless=bool(sections.get("_headless")))
+    settle_extra_columns(reading)
     if reading.cells:
         digits.resolve_ambiguous(reading)
     reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
@@ -399,6 +405,11 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                                      f"the {width} figures dropped")
             else:
                 fitting = _fitting_readings(core, width, rule)
+                ways = _extra_ways(core, width, rule)
+                if len(fitting) == 1:
+                    reading.extra_ways.update(w for w, values in ways if values == fitting[0])
+                elif len(fitting) > 1:
+                    reading.extra_pending.append((keys, ways, len(core)))
                 if len(fitting) > 1:
                     # an extra column (a 合计 of the 法人 columns, a 备注) can be dropped more
                     # than one way that adds up: which is which is not printed, so nothing is
@@ -427,6 +438,36 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         if inferred:
             reading.inferred.add(k)
     return True
+
+
+def _extra_ways(core, width, rule) -> list[tuple[str, list]]:
+    """Every way ("window 1", "drop 6") of reading `width` cells out of more that satisfies
+    the row's rule, with the values it gives."""
+    values = [t.value if t.kind == VALUE else None for t in core]
+    ways = [(f"window {i}", values[i:i + width]) for i in range(len(values) - width + 1)]
+    if len(values) == width + 1:
+        ways += [(f"drop {i}", values[:i] + values[i + 1:]) for i in range(len(values))]
+    return [(name, way) for name, way in ways if rule and digits.satisfies(way, rule)]
+
+
+def settle_extra_columns(reading: TableReading) -> None:
+    """Rows left blank because their extra cells could be dropped several ways: where every
+    row that fitted one way only dropped the same cells (the table's own extra column, a
+    合计 of the 法人 columns), read them that way too."""
+    if not reading.extra_pending or not reading.extra_ways:
+        return
+    way, count = reading.extra_ways.most_common(1)[0]
+    if count < 2 or len([w for w, n in reading.extra_ways.items() if n == count]) > 1:
+        return
+    for keys, ways, cells in reading.extra_pending:
+        chosen = [values for name, values in ways if name == way]
+        if not chosen:
+            continue
+        reading.cells.update(zip(keys, chosen[0]))
+        reading.inferred.update(keys)
+        row = keys[0].rsplit(".", 1)[0]
+        reading.notes[:] = [n for n in reading.notes if not (n.startswith(f"{row}: ") and "ways to drop" in n)]
+        reading.notes.append(f"{row}: {cells} cells for {len(keys)} columns; read as the table's other rows were ({way})")
 
 
 def _fitting_readings(core, width, rule) -> list[list]:

@@ -594,3 +594,18 @@ def test_a_label_wrapped_over_three_lines_with_its_figures_on_the_middle_one():
             "(七) 总计\t\t2\t0\t0\t0\t0\t0\t2\n" + S4_ZEROS + S5_END)
     cells = extract(text.encode("utf-8"))["cells"]
     assert (cells["requests.unavailable.not_held.natural"], cells["requests.unavailable.not_held.total"]) == (1, 1)
+
+
+def test_an_extra_column_is_dropped_where_the_tables_other_rows_show_it():
+    # the 法人 subtotal column (合计) is the 7th figure of every row: rows that fit one way only
+    # show it, and the rows that fit several ways are read the same way
+    rows = ["\t\t自然人\t法人或其他组织\t\t\t\t\t\t总计", "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t合计\t",
+            "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t1\t0\t1\t2",      # fits "drop the 合计" and a shift
+            "三、本年度办理结果\t（一）予以公开\t4\t1\t0\t0\t2\t0\t3\t7",      # these fit "drop the 合计" only
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t3\t0\t1\t0\t0\t1\t2\t5",
+            "（七）总计\t\t8\t1\t1\t0\t3\t1\t6\t14"]
+    record = extract(_requests_table(rows))
+    cells = record["cells"]
+    assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "legal", "total")] == [1, 1, 2]
+    assert cells["requests.granted.total"] == 7 and cells["requests.total_handled.total"] == 14
+    assert "requests.new_requests.total" in record["inferred"]
