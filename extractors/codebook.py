@@ -56,6 +56,13 @@ def request_rows() -> tuple[str, ...]:
     return tuple(load()["sections"]["requests"]["rows"].keys())
 
 
+@functools.lru_cache(maxsize=1)
+def request_row_formats() -> dict[str, tuple[str, ...]]:
+    """Row key of section 三 -> the formats that print it (a row without `formats`: both)."""
+    rows = load()["sections"]["requests"]["rows"]
+    return {row: tuple(str(f) for f in (spec or {}).get("formats", ("2021", "2019"))) for row, spec in rows.items()}
+
+
 def all_keys() -> list[str]:
     """Every cell key of both formats in codebook order (used to order records)."""
     keys: list[str] = []

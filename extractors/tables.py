@@ -373,6 +373,9 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         # a printed row whose cells are all blank: its blanks were all counted as leading
         # ones when nothing came after them
         blanks = lead + trail if key_prefix.startswith("requests.") else trail
+        if key_prefix.startswith("requests.") and reading.template and \
+                reading.template not in codebook.request_row_formats().get(key_prefix.split(".", 1)[1], ("2021", "2019")):
+            return False  # a 2021 table's group label (（六）其他处理) is no 2019 row of blanks
         if blanks >= width and not any(k in reading.cells for k in keys):
             for k in keys:
                 reading.cells[k] = None  # a printed row whose cells are all blank

@@ -609,3 +609,16 @@ def test_an_extra_column_is_dropped_where_the_tables_other_rows_show_it():
     assert [cells[f"requests.new_requests.{c}"] for c in ("natural", "legal", "total")] == [1, 1, 2]
     assert cells["requests.granted.total"] == 7 and cells["requests.total_handled.total"] == 14
     assert "requests.new_requests.total" in record["inferred"]
+
+
+def test_a_2021_group_label_printed_with_blanks_is_no_2019_row():
+    # （六）其他处理 is a row of the 2019 table but only a group label in 2021's
+    text = (HEAD3 + "二、主动公开政府信息情况\n\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n\n"
+            "三、收到和处理政府信息公开申请情况\n\n三、本年度办理结果\t（一）予以公开\t2\t0\t0\t0\t0\t0\t2\n"
+            "\t（六）其他处理\t\t\t\t\t\t\t\t\n"
+            "\t\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\n"
+            "（七）总计\t\t2\t0\t0\t0\t0\t0\t2\n" + S4_ZEROS + S5_END)
+    record = extract(text.encode("utf-8"))
+    assert record["template"] == "2021"
+    assert not any(k.startswith("requests.other.") and k.count(".") == 2 for k in record["cells"])
+    assert record["cells"]["requests.other.no_correction.total"] == 0
