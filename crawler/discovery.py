@@ -411,6 +411,13 @@ def is_organ_link(link: Link, organ: str) -> bool:
     return False
 
 
+def is_other_organ_link(link: Link, organ: str) -> bool:
+    """A link named after another organ (县财政局 in a portal's department list): its
+    pages, and the reports in them that name no organ, are that organ's."""
+    text = link.text
+    return bool(text) and len(text) <= 20 and bool(_ORGAN_LIKE.fullmatch(text)) and not is_organ_link(link, organ)
+
+
 def is_year_subcolumn(link: Link, page_url: str) -> bool:
     """In a report column, per-year sub-columns (2024年, 2024n/) hold the reports."""
     text = link.text

@@ -22,15 +22,18 @@ HTML = "text/html; charset=utf-8"
 
 
 @contextlib.contextmanager
-def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None):
-    """Serve {path: (content type, body)} (query strings ignored; 404 elsewhere); yields the
-    base URL. `log`, if given, gets (time.monotonic(), path) for every request."""
+def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None, query: bool = False):
+    """Serve {path: (content type, body)} (query strings ignored, or with `query` matched as
+    the last parameter: /x.jsp?fbtime=2023 of /x.jsp?area=1&fbtime=2023; 404 elsewhere);
+    yields the base URL. `log`, if given, gets (time.monotonic(), path) for every request."""
 
     class Static(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             if log is not None:
                 log.append((time.monotonic(), self.path))
-            found = pages.get(self.path.split("?", 1)[0])
+            path, _, params = self.path.partition("?")
+            last = params.split("&")[-1] if params else ""
+            found = (pages.get(f"{path}?{last}") if query and last else None) or pages.get(path)
             if found is None:
                 self.send_response(404)
                 self.end_headers()

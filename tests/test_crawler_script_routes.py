@@ -82,3 +82,42 @@ def test_a_catalogue_built_by_script_is_rendered_and_its_report_route_read(catal
     base, ours = catalogue
     records = crawl(ORGAN, base + "/mzj/", tmp_path)
     assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours.items()}
+
+
+HASH_APP_JS = """(function () {
+  var app = document.getElementById('app');
+  function route() {
+    var h = location.hash.slice(1);
+    if (h.indexOf('/detail/') === 0) {
+      fetch('/edu/api/detail/' + h.split('/')[2]).then(function (r) { return r.text(); })
+        .then(function (t) { app.innerHTML = t; });
+      return;
+    }
+    fetch('/edu/api/list').then(function (r) { return r.json(); }).then(function (d) {
+      var s = '<ul class="list">';
+      d.data.list.forEach(function (a) { s += '<li><a href="#/detail/' + a.id + '">' + a.title + '</a></li>'; });
+      app.innerHTML = s + '</ul>';
+    });
+  }
+  window.addEventListener('hashchange', route);
+  route();
+})();
+"""
+
+
+def test_the_reports_of_a_hash_routed_app_are_rendered_at_their_routes(tmp_path):
+    organ = "东城区教育局"
+    chrome = Chrome(organ, site_code="1101010001", icp="京ICP备05001238号", phone="010-66666666",
+                    nav={"首页": "/edu/", "新闻": "/edu/news/", "政务公开": "/edu/#/list/ndbg"})
+    site, items, ours = {"/edu/static/app.js": ("application/javascript", HASH_APP_JS.encode())}, [], {}
+    for n, year in enumerate((2023, 2024), 1):
+        report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        site[f"/edu/api/detail/{n}"] = (HTML, (f"<h1>{report.title}</h1>" + report_body(report)).encode())
+        items.append({"id": n, "title": report.title})
+        ours[year] = f"/edu/#/detail/{n}"
+    site["/edu/api/list"] = ("application/json", json.dumps({"data": {"list": items}}).encode())
+    site["/edu/"] = (HTML, chrome.page(organ, '<div id="app"><div class="loading">加载中…</div></div>',
+                                       head='<script src="/edu/static/app.js" defer></script>').encode())
+    with serve(site) as base:
+        records = crawl(organ, base + "/edu/", tmp_path)
+    assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours.items()}

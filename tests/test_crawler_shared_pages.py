@@ -96,3 +96,48 @@ def test_departments_offered_in_an_image_map_or_a_drop_down_are_reached(tmp_path
     for organ in ours:
         assert {(r["year"], r["url"]) for r in records if r["organ"] == organ} == \
             {(year, base + path) for year, path in ours[organ]}
+
+
+def test_another_departments_pages_on_the_portal_are_not_entered(tmp_path):
+    # the portal's department list links every office under /xxgk/bmxxgk/<dept>/ (a
+    # disclosure-section URL); a report there titled without its organ is that office's
+    chrome = Chrome("云山县人民政府", site_code="3505000001", icp="闽ICP备05001236号", phone="0599-8888888",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/bmxxgk/"})
+    pages, ours = {}, set()
+    for key, organ in (("czj", "云山县财政局"), ("mzj", "云山县民政局")):
+        report = generate(organ, 2021, contacts=Contacts(phone=[], email=[], address=[], postcode=[]),
+                          title="2021年政府信息公开工作年度报告")  # names no organ
+        path = f"/xxgk/bmxxgk/{key}/nb/t2021.html"
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        pages[f"/xxgk/bmxxgk/{key}/nb/"] = (HTML, chrome.page("政府信息公开年报", link_list(
+            [(path, report.title, report.published)])).encode())
+        pages[f"/xxgk/bmxxgk/{key}/"] = (HTML, chrome.page(organ, f'<a href="/xxgk/bmxxgk/{key}/nb/">政府信息公开年报</a>').encode())
+        if key == "mzj":
+            ours.add((2021, path))
+    # the other department first: before, its report was stored as ours and ours dropped as a copy
+    pages["/xxgk/bmxxgk/"] = (HTML, chrome.page("部门信息公开", '<a href="/xxgk/bmxxgk/czj/">县财政局</a> '
+                                                '<a href="/xxgk/bmxxgk/mzj/">县民政局</a>').encode())
+    with serve(pages) as base:
+        records = crawl("云山县民政局", base + "/xxgk/bmxxgk/", tmp_path)
+    assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours}
+
+
+def test_a_report_module_page_that_is_one_years_report_leads_to_the_other_years(tmp_path):
+    # Hanweb's xxgkAnnualReport.jsp shows the newest report and offers the other years
+    # as <option>s of fbtime=…; before, only the page's own year was kept
+    organ = "景宁县民政局"
+    chrome = Chrome(organ, site_code="3311270002", icp="浙ICP备05001237号", phone="0578-5555556",
+                    nav={"首页": "/index.html", "信息公开": "/xxgk/"})
+    years = (2022, 2023, 2024)
+    options = "".join(f'<option value="/module/xxgk/xxgkAnnualReport.jsp?area=1&amp;fbtime={y}">{y}年</option>' for y in years)
+    pages = {}
+    for year in years:
+        report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        body = (f'<select onchange="location=this.value">{options}</select><h1>{report.title}</h1>' + report_body(report))
+        html = chrome.page("政府信息公开年报", body).encode()
+        pages[f"/module/xxgk/xxgkAnnualReport.jsp?fbtime={year}"] = (HTML, html)
+    pages["/xxgk/"] = (HTML, chrome.page("政府信息公开", '<a href="/module/xxgk/xxgkAnnualReport.jsp?area=1">政府信息公开年报</a>').encode())
+    pages["/module/xxgk/xxgkAnnualReport.jsp"] = pages[f"/module/xxgk/xxgkAnnualReport.jsp?fbtime={years[-1]}"]
+    with serve(pages, query=True) as base:
+        records = crawl(organ, base + "/xxgk/", tmp_path)
+    assert {r["year"] for r in records} == set(years)

@@ -164,11 +164,11 @@ class ReportsSpider(scrapy.Spider):
         has_reports = any(r.meta["role"] in ("article", "attachment") for r in found)
         if not has_reports and self._is_own_report(response):
             # reached as a list (a year link in the column: 2022年), the page is the report
-            # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022);
-            # a seed that is a report article also leads to the column its breadcrumb links
+            # itself, as a report module's page is (Hanweb's xxgkAnnualReport.jsp?fbtime=2022)
             yield from self._parse_article(response)
-            if role == "home":
-                yield from found
+            # its other links still lead on: the column a seed's breadcrumb names, the other
+            # years a report module offers (<option> fbtime=2023 …)
+            yield from found
             return
         if self._may_render(response) and not has_reports and (in_column or not found or jsapp.is_loading(response.text)) \
                 and jsapp.needs_browser(response.text):
@@ -294,6 +294,8 @@ class ReportsSpider(scrapy.Spider):
             return None
         if not discovery.is_page_url(link.url) or not self._on_site(link.url, response):
             return None
+        if discovery.is_other_organ_link(link, organ):
+            return None  # another department's pages on the portal: its reports are not ours
         if discovery.is_report_column(link):
             return self._request(link.url, seed, "list", response)
         if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
@@ -397,9 +399,10 @@ class ReportsSpider(scrapy.Spider):
 
     def _routes(self, response):
         """On a page the browser built, the report column as one of its script's routes
-        (`<a href="#2453">政府信息公开年报</a>` in a gkmlpt catalogue tree): the same page
-        rendered again at that route. The plain fetch ignores fragments, so only the
-        browser can read it; each route is rendered once a crawl."""
+        (`<a href="#2453">政府信息公开年报</a>` in a gkmlpt catalogue tree), or a report
+        (`<a href="#/detail/12">…年度报告</a>` in a hash-routed app): the same page rendered
+        again at that route. The plain fetch ignores fragments, so only the browser can
+        read it; each route is rendered once a crawl."""
         if not response.meta.get("playwright") or not isinstance(response, TextResponse):
             return
         page = urldefrag(response.url)[0]
@@ -407,10 +410,17 @@ class ReportsSpider(scrapy.Spider):
             href = anchor.attrib["href"]
             text = discovery.clean_title(" ".join(anchor.xpath(".//text()").getall()))
             route = page + href
-            if route in self._rendered_routes or not discovery.is_report_column(Link(route, text)):
+            if route in self._rendered_routes:
+                continue
+            if discovery.is_report_column(Link(route, text)):
+                role = "list"
+            elif discovery.is_report_title(text, in_report_column=response.meta.get("role") == "list") \
+                    and discovery.names_this_organ(text, response.meta["seed"]["name"]):
+                role = "article"  # a report of a hash-routed app (#/detail/12): built by the script too
+            else:
                 continue
             self._rendered_routes.add(route)
-            request = self._request(route, response.meta["seed"], "list", response)
+            request = self._request(route, response.meta["seed"], role, response)
             yield request.replace(meta={**request.meta, **browser_meta(), "browser_attempts": BROWSER_ATTEMPTS - 1},
                                   dont_filter=True)
 
