@@ -136,8 +136,12 @@ class ReportsSpider(scrapy.Spider):
 
     def _parse_listing(self, response):
         if not _is_page(response):
-            if response.meta.get("role") == "home":  # a seed that is the report's file itself
+            if response.meta.get("role") == "home" and response.meta.get("seed_page"):
+                # a seed that is a report's file: the file, and the site it is on
                 yield self._report_item(response)
+                root = discovery.origin(response.url) + "/"
+                if root != response.url:
+                    yield self._request(root, response.meta["seed"], "home", response)
             return
         meta = response.meta
         seed, role = meta["seed"], meta["role"]
