@@ -264,6 +264,10 @@ def _template(sections, rows) -> str | None:
 def _logical_rows(rows, cell_rows: bool) -> list[LogicalRow]:
     if rows is True or not rows:
         return []
+    if cell_rows and all(len([c for c in row if c]) <= 1 for row in rows):
+        # a table that reached the document one cell per block (a page's <p> per cell, a
+        # WeChat article's flex rows): read as one cell per line, regrouped by its labels
+        return _from_lines(rows)
     return _from_cell_rows(rows) if cell_rows else _from_lines(rows)
 
 

@@ -672,3 +672,23 @@ def test_a_scanned_pdf_without_a_text_layer_or_title_says_so():
     record = extract(buffer.getvalue(), filename="scan.pdf")
     assert not record["is_report"]
     assert any("scanned document needs OCR" in note for note in record["notes"])
+
+
+@pytest.mark.parametrize("cell", ["<p>{}</p>", "<section style='flex:1'>{}</section>"])
+def test_html_table_that_reached_the_page_one_cell_per_block_is_read(cell):
+    # a table lost on paste (a <p> per cell), or a WeChat article's flex rows: each cell a
+    # block of its own, so each "row" of the document one cell; read as one cell per line
+    from extractors import extract
+
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "1", "7"],
+            ["行政规范性文件", "15", "4", "62"]]
+    if cell.startswith("<p>"):
+        body = "".join(cell.format(c) for row in rows for c in row)
+    else:
+        body = "".join("<section style='display:flex'>" + "".join(cell.format(c) for c in row) + "</section>" for row in rows)
+    page = ("<html><head><title>某县民政局2024年政府信息公开工作年度报告</title></head><body><div class='article'>"
+            "<h1>某县民政局2024年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
+            f"<p>第二十条第（一）项</p>{body}<p>三、收到和处理政府信息公开申请情况</p></div></body></html>")
+    cells = extract(page.encode("utf-8"), filename="a.html")["cells"]
+    assert [cells.get(f"active.rules.{c}") for c in ("issued", "repealed", "in_force")] == [3, 1, 7]
+    assert cells.get("active.normative.in_force") == 62
