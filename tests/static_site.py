@@ -45,6 +45,14 @@ def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None, query: b
             self.end_headers()
             self.wfile.write(body)
 
+        def do_POST(self):
+            # a form's POST answered as the GET of its fields: /list.jsp + pageNo=3 is
+            # served from "/list.jsp?pageNo=3" (with `query`)
+            length = int(self.headers.get("Content-Length") or 0)
+            fields = self.rfile.read(length).decode("ascii", "replace")
+            self.path = f"{self.path.split('?', 1)[0]}?{fields}" if fields else self.path
+            self.do_GET()
+
         def log_message(self, *args):
             pass
 

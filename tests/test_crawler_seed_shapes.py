@@ -78,3 +78,29 @@ def test_the_oldest_reports_of_a_column_paged_thirty_deep(tmp_path):
     with serve(pages) as base:
         records = crawl(ORGAN, base + "/xxgk/ndbg/", tmp_path)
     assert {r["year"] for r in records} == {2008, 2016, 2024}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_column_paged_only_by_a_page_form(method, tmp_path):
+    # 转到第 [N] 页 GO (GET), or a 下一页 button posting a hidden pageNo: no <a> to the other pages
+    chrome = Chrome(ORGAN, site_code="3301000002", icp="x", phone="0571-7777777", nav={"首页": "/index.html"})
+    years, pages, items = (2020, 2021, 2022, 2023, 2024), {}, []
+    for year in years:
+        report = generate(ORGAN, year, contacts=NOBODY)
+        path = f"/xxgk/ndbg/t{year}.html"
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        items.append((path, report.title, report.published))
+    items.reverse()
+    for n in range(1, 4):  # 2 reports a page, 3 pages
+        if method == "get":
+            form = (f'<form action="list.jsp" method="get">共5条 第{n}/3页 转到第<input type="text" name="page" value="{n}">页'
+                    '<input type="submit" value="GO"></form>')
+        else:
+            form = (f'<form action="list.jsp" method="post"><input type="hidden" name="pageNo" value="{n + 1}">'
+                    f'<input type="submit" value="下一页"></form>' if n < 3 else "")
+        html = chrome.page("政府信息公开年报", link_list(items[2 * (n - 1):2 * n]) + form).encode()
+        pages[f"/xxgk/ndbg/list.jsp?{'page' if method == 'get' else 'pageNo'}={n}"] = (HTML, html)
+    pages["/xxgk/ndbg/list.jsp"] = pages[f"/xxgk/ndbg/list.jsp?{'page' if method == 'get' else 'pageNo'}=1"]
+    with serve(pages, query=True) as base:
+        records = crawl(ORGAN, base + "/xxgk/ndbg/list.jsp", tmp_path)
+    assert {r["year"] for r in records} == set(years)

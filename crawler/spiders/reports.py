@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
 from crawler.browser import BROWSER_WANTED, browser_meta, shell_key
-from crawler.cms import hanweb, jsapp, scriptcalls, trs
+from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
 from crawler.items import GoneItem, ReportItem
 from crawler.seeds import Seed, read_seeds
@@ -327,11 +327,19 @@ class ReportsSpider(scrapy.Spider):
         return None
 
     def _cms_pages(self, response, role: str):
-        """Further list pages only a CMS's script knows: TRS createPageHTML, Hanweb dataproxy."""
+        """Further list pages only a CMS's script knows: TRS createPageHTML, Hanweb dataproxy,
+        a JSP/ASP portal's page form (crawler.cms.pageforms)."""
         seed = response.meta["seed"]
         text = response.text
         for url in trs.list_page_urls(text, response.url):
             yield self._request(url, seed, role, response)
+        if role == "list":  # a column's page form (转到第 N 页, a 下一页 button): not a search box
+            for method, url, fields in pageforms.page_requests(text, response.url):
+                request = self._request(url, seed, role, response)
+                if method == "POST":
+                    request = scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.on_error,
+                                                 priority=PRIORITY["list"], meta=request.meta)
+                yield request
         paging = hanweb.paging(text, response.url)
         if paging is None:
             return
