@@ -97,12 +97,14 @@ _SHORT_NAMES = {
 }
 
 
-def organ_forms(name: str) -> list[str]:
+def organ_forms(name: str | list[str]) -> list[str]:
     """The ways a title may name an organ, longest first.
 
     通城县民政局 → [通城县民政局, 县民政局, 民政局]: a portal's list writes the full name,
     the bureau's own site often only 县民政局 or 民政局.
     """
+    if not isinstance(name, str):  # the seed's name and its former names (a seed list's aliases)
+        return sorted(dict.fromkeys(form for one in name for form in organ_forms(one)), key=len, reverse=True)
     name = re.sub(r"\s+", "", name)
     forms = [name]
     levels = [m for m in _ADMIN_LEVEL.finditer(name) if len(name) - m.end() >= 2]
@@ -118,13 +120,15 @@ def organ_forms(name: str) -> list[str]:
     return seen
 
 
-def names_this_organ(title: str, organ: str) -> bool:
+def names_this_organ(title: str, organ: str | list[str]) -> bool:
     """Whether a report title belongs to `organ`: it names it, or names no organ at all.
 
     A county portal lists every department's reports; only those naming the seed organ
     (通城县民政局 / 县民政局 / 民政局, not 崇阳县民政局 nor 通城县财政局) are its. A title that
     names no organ (2023年政府信息公开工作年度报告 on the bureau's own site) is kept.
     """
+    if not isinstance(organ, str):  # any of the seed's names (its own, its former ones)
+        return any(names_this_organ(title, one) for one in organ)
     rest = _ATTACHMENT_PREFIX.sub("", clean_title(title))  # 附件1：通城县民政局… is the organ's file
     rest = _YEAR_WORD.sub("", rest)  # 2022年度通城县民政局… is as much the organ's as 通城县民政局2022年…
     rest = re.sub(r"[（）()【】\[\]〔〕:：,，、.。\-—_ 0-9年]", "", rest)

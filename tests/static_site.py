@@ -66,11 +66,13 @@ def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None, query: b
 
 
 def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (), db: Path | None = None,
-          robots: bool = False) -> list[dict]:
+          robots: bool = False, aliases: str = "") -> list[dict]:
     """`nianbao crawl` of a seed (and `more` seeds) with politeness off (robots.txt too,
-    unless `robots`); the report records it wrote."""
+    unless `robots`), the first seed with its `aliases` column if given; the report records
+    it wrote."""
     seeds = work / "seeds.csv"
-    seeds.write_text("name,url\n" + "".join(f"{n},{u}\n" for n, u in [(organ, seed_url), *more]), encoding="utf-8")
+    rows = [(organ, seed_url, aliases), *((n, u, "") for n, u in more)]
+    seeds.write_text("name,url,aliases\n" + "".join(f"{n},{u},{a}\n" for n, u, a in rows), encoding="utf-8")
     out = work / "reports.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "NIANBAO_ALLOW_PRIVATE_HOSTS"}
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),

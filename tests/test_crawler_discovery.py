@@ -297,3 +297,11 @@ def test_a_link_named_after_the_organ_but_not_a_news_title_that_mentions_it():
     assert discovery.is_organ_link(Link("http://a.gov.cn/bm/mzj/", "柏树县民政局信息公开"), organ)
     assert not discovery.is_organ_link(Link("http://a.gov.cn/xwdt/t1.html", "县民政局召开冬季救助工作会议"), organ)
     assert not discovery.is_organ_link(Link("http://a.gov.cn/bm/slj/", "县水利局"), organ)
+
+
+def test_a_seeds_former_names_name_its_reports():
+    names = ["白沙县民政局", "白沙县民政和人力资源社会保障局"]
+    assert discovery.names_this_organ("白沙县民政和人力资源社会保障局2018年政府信息公开工作年度报告", names)
+    assert discovery.names_this_organ("白沙县民政局2023年政府信息公开工作年度报告", names)
+    assert not discovery.names_this_organ("白沙县财政局2018年政府信息公开工作年度报告", names)
+    assert discovery.organ_forms(names)[0] == "白沙县民政和人力资源社会保障局"

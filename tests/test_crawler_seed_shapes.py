@@ -104,3 +104,24 @@ def test_a_column_paged_only_by_a_page_form(method, tmp_path):
     with serve(pages, query=True) as base:
         records = crawl(ORGAN, base + "/xxgk/ndbg/list.jsp", tmp_path)
     assert {r["year"] for r in records} == set(years)
+
+
+def test_reports_published_under_the_organs_former_name_are_its_reports(tmp_path):
+    # 机构改革: 白沙县民政局 was 白沙县民政和人力资源社会保障局 before 2019; on the county's
+    # shared column its old reports carry the old name, beside other offices' reports
+    former = "白沙县民政和人力资源社会保障局"
+    chrome = Chrome("白沙县人民政府", site_code="4601000001", icp="琼ICP备05001239号", phone="0898-2222222",
+                    nav={"首页": "/index.html"})
+    pages, items, ours = {}, [], set()
+    for organ, year in ((former, 2017), (former, 2018), (ORGAN.replace("东湖", "白沙"), 2019), ("白沙县财政局", 2018)):
+        report = generate(organ, year, contacts=NOBODY)
+        path = f"/xxgk/bmnb/t{year}_{len(items)}.html"
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        items.append((path, report.title, report.published))
+        if organ != "白沙县财政局":
+            ours.add((year, path))
+    pages["/xxgk/bmnb/"] = (HTML, chrome.page("部门信息公开年报", link_list(items)).encode())
+    with serve(pages) as base:
+        records = crawl("白沙县民政局", base + "/xxgk/bmnb/", tmp_path, aliases=former)
+    assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours}
+    assert {r["organ"] for r in records} == {"白沙县民政局"}  # archived under the seed's name

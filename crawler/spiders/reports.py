@@ -16,6 +16,7 @@ report, the middlewares keep requests in scope and polite.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 
 from urllib.parse import urldefrag
@@ -71,7 +72,7 @@ class ReportsSpider(scrapy.Spider):
         stats = site_stats_for(self.crawler)
         held = self._held_shells()
         for seed in self.seeds:
-            seed_meta = {"name": seed.name, "url": seed.url}
+            seed_meta = seed_meta_of(seed)
             stats.add_seed(seed_meta)
             for shape, learned in held.get(seed.url, {}).items():
                 self.shells[(seed.url, shape)] = learned
@@ -79,7 +80,7 @@ class ReportsSpider(scrapy.Spider):
         if self.shells:
             self.crawler.signals.send_catch_log(BROWSER_WANTED, schemes={url.split(":")[0] for url, _ in self.shells})
         for seed in self.seeds:
-            yield self._request(seed.url, {"name": seed.name, "url": seed.url}, "home", seed_page=True)
+            yield self._request(seed.url, seed_meta_of(seed), "home", seed_page=True)
 
     def _held_shells(self) -> dict[str, dict[str, str]]:
         """The shell shapes of each site learned on a recent night (archive.Archive.browser_shapes)."""
@@ -213,7 +214,7 @@ class ReportsSpider(scrapy.Spider):
             yield self._part_request(response, parts, [response.body])
         else:
             yield self._report_item(response)
-        files = discovery.report_attachments(links) + discovery.titled_downloads(links, response.meta["seed"]["name"], response.url)
+        files = discovery.report_attachments(links) + discovery.titled_downloads(links, organ_names(response.meta["seed"]), response.url)
         for link in files:
             yield self._request(link.url, response.meta["seed"], "attachment", response, page_url=response.url)
 
@@ -282,13 +283,13 @@ class ReportsSpider(scrapy.Spider):
         page = HtmlResponse(response.url, body=body, headers={"Content-Type": content_type or "text/html"},
                             request=response.request)
         links = self._links(page)
-        for link in discovery.report_attachments(links) + discovery.titled_downloads(links, response.meta["seed"]["name"], page.url):
+        for link in discovery.report_attachments(links) + discovery.titled_downloads(links, organ_names(response.meta["seed"]), page.url):
             yield self._request(link.url, response.meta["seed"], "attachment", page, page_url=response.url)
 
     def _follow(self, link: Link, response, in_column: bool):
         """The request a link deserves from this page, or None."""
         seed, role = response.meta["seed"], response.meta["role"]
-        organ = seed["name"]
+        organ = organ_names(seed)
         if discovery.is_report_title(link.text, in_report_column=in_column) \
                 and discovery.names_this_organ(link.text, organ):
             if discovery.is_attachment_url(link.url, link.text):
@@ -373,7 +374,7 @@ class ReportsSpider(scrapy.Spider):
         read once a crawl; the page is read again once it has come."""
         site = discovery.site_key(response.url)
         known = self._script_templates.get(site, {})
-        organ = response.meta["seed"]["name"]
+        organ = organ_names(response.meta["seed"])
         missing = False
         for anchor in response.xpath("//a[@onclick or starts-with(normalize-space(@href), 'javascript')]"):
             made = scriptcalls.call(f"{anchor.attrib.get('href', '')} {anchor.attrib.get('onclick', '')}")
@@ -427,7 +428,7 @@ class ReportsSpider(scrapy.Spider):
             if discovery.is_report_column(Link(route, text)):
                 role = "list"
             elif discovery.is_report_title(text, in_report_column=response.meta.get("role") == "list") \
-                    and discovery.names_this_organ(text, response.meta["seed"]["name"]):
+                    and discovery.names_this_organ(text, organ_names(response.meta["seed"])):
                 role = "article"  # a report of a hash-routed app (#/detail/12): built by the script too
             else:
                 continue
@@ -453,7 +454,7 @@ class ReportsSpider(scrapy.Spider):
         """Whether the page's own title, or its heading, is a yearly report that names this
         seed's organ. A report module's page may be titled only 政府信息公开年报 and name the
         organ and year in the heading above the report (<h1>…</h1>, a title class)."""
-        organ = response.meta["seed"]["name"]
+        organ = organ_names(response.meta["seed"])
         titles = [response.xpath("//meta[@name='ArticleTitle']/@content").get(), response.xpath("//title/text()").get()]
         titles += response.xpath("(//h1|//h2|//h3|//*[contains(@class, 'title')])[position() <= 8]"
                                  "[not(.//a)]/descendant-or-self::text()").getall()
@@ -536,6 +537,18 @@ class ReportsSpider(scrapy.Spider):
             sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
             unchanged=unchanged,
         )
+
+
+def seed_meta_of(seed: Seed) -> dict:
+    """What requests carry of their seed: its name and URL, and its former names if any."""
+    aliases = [a.strip() for a in re.split(r"[;；|、]", (seed.extra or {}).get("aliases", "")) if a.strip()]
+    return {"name": seed.name, "url": seed.url, **({"aliases": aliases} if aliases else {})}
+
+
+def organ_names(seed: dict) -> list[str]:
+    """The names a seed's reports may give their organ: its own, and the former names a
+    seed list gives in an `aliases` column (机构改革: 某县民政和人力资源社会保障局 before 2019)."""
+    return [seed["name"], *seed.get("aliases", ())]
 
 
 def _is_page(response) -> bool:
