@@ -193,6 +193,22 @@ def published(text: str, declared: str | None = None) -> str | None:
     return None
 
 
+# the rest of an address a PDF line wrap pushed onto the next line: a short run that ends
+# where the address would (the next field, a comma, a bracket)
+_ADDRESS_TAIL = re.compile(r"\n(?![一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
+                           r"([^\n，,；;。、:：()（）]{1,20}?)\s*(?=[，,；;。)）(（]|邮编|郵編|电话|電話|联系电话)")
+
+
+def _address_with_wrap(match, text: str) -> str:
+    """An address as printed; one that ends at a line break (a PDF's line wrap, as in
+    某某县建 / 设路88号，邮编…) goes on with the next line's run up to the next field."""
+    address = match.group(1).strip()
+    tail = _ADDRESS_TAIL.match(text, match.end(1))
+    if tail and match.end(1) < len(text) and text[match.end(1)] == "\n":
+        return address + tail.group(1).strip()
+    return address
+
+
 def _unique(items):
     return list(dict.fromkeys(i for i in items if i))
 
@@ -216,7 +232,7 @@ def contacts(text: str) -> dict:
             phones.append(m.group(0))
     emails = [m.group(0) for m in _EMAIL.finditer(simple)]
     postcodes = [m.group(1) for m in _POSTCODE.finditer(simple)]
-    addresses = [m.group(1).strip() for m in _ADDRESS.finditer(simple)]
+    addresses = [_address_with_wrap(m, simple) for m in _ADDRESS.finditer(simple)]
     return {
         "phone": _unique(phones),
         "email": _unique(emails),

@@ -91,3 +91,14 @@ def test_contacts_a_shared_area_code_spaced_labels_and_no_fax():
     contacts = extract(text.encode("utf-8"))["contacts"]
     assert contacts["phone"] == ["0412-5570186", "5570187"]
     assert (contacts["address"], contacts["postcode"]) == (["某某县建设路88号"], ["114100"])
+
+
+@pytest.mark.parametrize("text,address", [
+    ("请与县民政局联系（地址：某某县建\n设路88号，邮编：114100）", "某某县建设路88号"),  # a PDF's line wrap
+    ("地址：某某县建设路88号\n二、主动公开政府信息情况", "某某县建设路88号"),             # the next line is a heading
+    ("地址：某某县建设路88号\n邮编：114100", "某某县建设路88号"),
+])
+def test_an_address_wrapped_onto_the_next_line(text, address):
+    from extractors import metadata
+
+    assert metadata.contacts(text)["address"] == [address]
