@@ -179,8 +179,11 @@ class CharsetMiddleware:
     (a blind test); the extractor's own decoding (extractors.encoding) decides here too."""
 
     def process_response(self, request, response):
-        if not isinstance(response, TextResponse) or response.body[:1024].lstrip().startswith((b"%PDF", b"PK\x03\x04")) \
-                or b"\x00" in response.body[:1024]:
+        if not isinstance(response, TextResponse):
+            return response
+        from extractors.sniff import sniff
+
+        if sniff(response.body[:2048]) not in ("html", "text"):
             return response  # a document (Scrapy makes a TextResponse of a PDF): its reader decodes it
         garbled = response.text.count("\ufffd")
         if garbled <= max(10, len(response.text) // 100):  # a stray bad byte is no wrong charset

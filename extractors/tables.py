@@ -411,8 +411,8 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                 reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; empty cells between "
                                      f"the {width} figures dropped")
             else:
-                fitting = _fitting_readings(core, width, rule)
                 ways = _extra_ways(core, width, rule)
+                fitting = [values for n, (_, values) in enumerate(ways) if values not in (v for _, v in ways[:n])]
                 if len(fitting) == 1:
                     reading.extra_ways.update(w for w, values in ways if values == fitting[0])
                 elif len(fitting) > 1:
@@ -448,8 +448,9 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
 
 
 def _extra_ways(core, width, rule) -> list[tuple[str, list]]:
-    """Every way ("window 1", "drop 6") of reading `width` cells out of more that satisfies
-    the row's rule, with the values it gives."""
+    """Every way ("window 1": a run of consecutive cells, extra ones before or after; "drop
+    6": all cells but one, an extra column inside the row) of reading `width` cells out of
+    more that satisfies the row's rule, with the values it gives; [] without a rule."""
     values = [t.value if t.kind == VALUE else None for t in core]
     ways = [(f"window {i}", values[i:i + width]) for i in range(len(values) - width + 1)]
     if len(values) == width + 1:
@@ -475,23 +476,6 @@ def settle_extra_columns(reading: TableReading) -> None:
         row = keys[0].rsplit(".", 1)[0]
         reading.notes[:] = [n for n in reading.notes if not (n.startswith(f"{row}: ") and "ways to drop" in n)]
         reading.notes.append(f"{row}: {cells} cells for {len(keys)} columns; read as the table's other rows were ({way})")
-
-
-def _fitting_readings(core, width, rule) -> list[list]:
-    """The distinct ways of reading `width` cells out of more that satisfy the row's rule:
-    a run of consecutive cells (extra cells before or after), or all cells but one (an
-    extra column inside the row). [] without a rule to check them by."""
-    if not rule:
-        return []
-    values = [t.value if t.kind == VALUE else None for t in core]
-    ways = [values[i:i + width] for i in range(len(values) - width + 1)]
-    if len(values) == width + 1:
-        ways += [values[:i] + values[i + 1:] for i in range(len(values))]
-    fitting = []
-    for way in ways:
-        if digits.satisfies(way, rule) and way not in fitting:
-            fitting.append(way)
-    return fitting
 
 
 def _best_window(core, width, rule):
