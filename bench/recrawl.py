@@ -1,6 +1,6 @@
 """What a quiet second night costs: bytes and time of night 2 as ratios of night 1.
 
-    python bench/recrawl.py [--sites trs,hanweb,...] [--keep DIR]
+    python bench/recrawl.py [--sites trs,hanweb,...] [--runs N] [--keep DIR]
 
 Serves the day-1 local web, runs `nianbao nightly` into a fresh archive (night 1), then
 again into the same archive with the same content (night 2: nothing changed overnight;
@@ -8,17 +8,21 @@ the web's per-URL counters are reset, as a new day's server would be). Politenes
 demo's (`nianbao.demo.DEMO_POLITENESS`: robots.txt, retries and AutoThrottle on, short
 delays), so the figures are those of a crawl that waits for servers the way the nightly
 does, only scaled down. Prints, per night: wall time, Scrapy's downloaded bytes
-(`downloader/response_bytes`, headers included), requests the local web served (from its
-access log, browser sub-requests included) and how many of them were 304s; then night
+(`downloader/response_bytes`, headers included; the browser's own requests are not in
+it), the body bytes and requests the local web served (from its access log, the
+browser's requests included) and how many of them were 304s; then night
 2 / night 1 for bytes and time (goals: <= 0.10 and <= 0.25, issue 7), and per site of
 the local web its requests and when it last answered on each night, which shows what a
-quiet night's time is made of. Not part of the test run.
+quiet night's time is made of. A pair of nights is run `--runs` times (3), each pair
+into a fresh archive: one night's wall time on a small VM varies by a second, so the
+ratios are given per pair and as their median. Not part of the test run.
 """
 from __future__ import annotations
 
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,7 +61,7 @@ def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> di
     stats = scrapy_stats(text)
     return {"wall": wall, "elapsed": stats.get("elapsed_time_seconds", 0.0), "sites": per_site(served, started_wall),
             "bytes": stats.get("downloader/response_bytes", 0.0),
-            "requests": len(served), "statuses": Counter(a.status for a in served),
+            "requests": len(served), "statuses": Counter(a.status for a in served), "served": sum(a.size for a in served),
             "scrapy_requests": stats.get("downloader/request_count", 0.0), "exit": result.returncode,
             "read": len(READ.findall(text)), "not_read": text.count("not read again"), "log": text}
 
@@ -98,9 +102,12 @@ def where_time_went(one: dict, two: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", default="", help="Comma-separated site families (default: the whole local web).")
+    parser.add_argument("--runs", type=int, default=3, help="Pairs of nights to run, each into a fresh archive (default 3).")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="Keep the archive, the logs and the access logs (night<N>.access.tsv) in this directory.")
+                        help="Keep the archive, the logs and the access logs (night<N>.access.tsv) of the last pair here.")
     options = parser.parse_args()
+    if options.runs < 1:
+        parser.error("--runs must be at least 1")
 
     sys.path.insert(0, str(REPO))
     from localweb.server import LocalWeb
@@ -111,29 +118,42 @@ def main() -> None:
     work = options.keep or Path(tempfile.mkdtemp(prefix="nianbao-recrawl-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "recrawl.db"
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
     web = build_web(1, [s for s in options.sites.split(",") if s] or None, slow_seconds=1.0)
     from bench.machine import describe
 
     print(describe(), flush=True)
     print(f"serving {len(web.sites)} sites of the day-1 local web; work in {work}", flush=True)
+    pairs = []
     with LocalWeb(web) as server:
         seeds = web.write(work, server.urls)["seeds"]
-        nights = []
-        for n in (1, 2):
-            server.switch(web)  # a new day, same content: the servers' per-URL counters start again
-            nights.append(night(seeds, db, server, settings, work / f"night{n}.log"))
-            m = nights[-1]
-            print(f"night {n}: {m['wall']:6.1f} s (crawl {m['elapsed']:5.1f} s)  {m['bytes'] / 1024:7.0f} KiB  {m['requests']:4d} requests served "
-                  f"({m['statuses'].get(304, 0)} × 304, {m['statuses'].get(200, 0)} × 200)  "
-                  f"{m['scrapy_requests']:.0f} Scrapy requests  {m['read']} documents read, {m['not_read']} not read again  "
-                  f"exit {m['exit']}", flush=True)
-    one, two = nights
-    print(f"night 2 / night 1: bytes {two['bytes'] / one['bytes']:.3f} (goal <= 0.10), "
-          f"time {two['wall'] / one['wall']:.3f} (goal <= 0.25; crawl alone {two['elapsed'] / one['elapsed']:.3f}), "
-          f"requests {two['requests'] / one['requests']:.3f}")
-    print(where_time_went(one, two))
+        for run in range(1, options.runs + 1):
+            for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                stale.unlink(missing_ok=True)
+            nights = []
+            for n in (1, 2):
+                server.switch(web)  # a new day, same content: the servers' per-URL counters start again
+                nights.append(night(seeds, db, server, settings, work / f"night{n}.log"))
+                m = nights[-1]
+                print(f"run {run} night {n}: {m['wall']:6.1f} s (crawl {m['elapsed']:5.1f} s)  {m['bytes'] / 1024:7.0f} KiB "
+                      f"({m['served'] / 1024:.0f} KiB of bodies served, the browser's included)  "
+                      f"{m['requests']:4d} requests served ({m['statuses'].get(304, 0)} × 304, {m['statuses'].get(200, 0)} × 200)  "
+                      f"{m['scrapy_requests']:.0f} Scrapy requests  {m['read']} documents read, {m['not_read']} not read again  "
+                      f"exit {m['exit']}", flush=True)
+            one, two = nights
+            pairs.append((one, two))
+            print(f"run {run}: night 2 / night 1: bytes {two['bytes'] / one['bytes']:.3f} "
+                  f"(served {two['served'] / one['served']:.3f}), time {two['wall'] / one['wall']:.3f} "
+                  f"(crawl alone {two['elapsed'] / one['elapsed']:.3f}), requests {two['requests'] / one['requests']:.3f}",
+                  flush=True)
+    times = sorted(two["wall"] / one["wall"] for one, two in pairs)
+    size = sorted(two["bytes"] / one["bytes"] for one, two in pairs)
+    served = statistics.median(two["served"] / one["served"] for one, two in pairs)
+    print(f"night 2 / night 1 over {len(pairs)} run(s): bytes {statistics.median(size):.3f} (goal <= 0.10; "
+          f"{size[0]:.3f}-{size[-1]:.3f}; bodies the web served {served:.3f}), time {statistics.median(times):.3f} (goal <= 0.25; {times[0]:.3f}-{times[-1]:.3f}); "
+          f"night 1 {statistics.median(o['wall'] for o, _ in pairs):.1f} s, night 2 {statistics.median(t['wall'] for _, t in pairs):.1f} s "
+          f"(medians)")
+    print(f"where the time went, run {len(pairs)}:")
+    print(where_time_went(*pairs[-1]))
     if options.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

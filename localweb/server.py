@@ -34,6 +34,7 @@ class Access:
     path: str       # as requested, with query
     status: int
     referer: str | None = None  # the page that led the client here (benchmarks replay the walk's order)
+    size: int = 0   # body bytes answered (0 for a 304 or a HEAD; an endless body counts as its first chunk)
 
 
 class SiteState:
@@ -99,8 +100,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         status = resource.status
         if status == 200 and resource.validators and self._not_modified(resource):
             status = 304
+        size = 0 if status == 304 or self.command == "HEAD" else (resource.length if resource.chunks else len(resource.body))
         state.log.append(Access(time.time(), state.site.key, self.command, self.path, status,
-                                        self.headers.get("Referer")))
+                                self.headers.get("Referer"), size))
         if resource.delay:
             time.sleep(resource.delay)
         if resource.fault == "reset":
