@@ -1,15 +1,16 @@
-"""scrapy-playwright's download handler, started when a page first needs the browser.
+"""The download handler: plain pages as Scrapy's own, JavaScript pages through chromium.
 
-scrapy-playwright starts Playwright (its Node.js driver) when the engine starts, once
-for the http handler and once for the https one, and the engine waits for both before
-its first request: 2-4 s on a small machine, paid by every crawl, although most nights
-meet no JavaScript-only page and ordinary requests never touch Playwright (the handler
-passes them to Scrapy's own HTTP handler). Here the start is put off until the first
-request with `meta["playwright"]`; the rest is scrapy-playwright's own code.
+Most pages never need a browser, so this is Scrapy's HTTP handler, and chromium
+(scrapy-playwright, crawler.chromium) is imported and started only when the first page
+with `meta["playwright"]` comes. scrapy-playwright would start Playwright with the
+engine, and the engine would wait for it (2-4 s on a small machine) although most nights
+meet no JavaScript-only page.
 
 When the archive says one of tonight's sites needed the browser last time, the spider
-sends `BROWSER_WANTED` as it starts and the browser is launched in the background while
-the first plain pages download, instead of on the JavaScript site's critical path.
+sends `BROWSER_WANTED` as it starts, and the browser is launched in the background while
+the first plain pages download, instead of on the JavaScript site's critical path; not
+when those sites' pages were built recently enough to come from the render cache, where
+a quiet night needs no browser at all.
 
 A page goes straight to the browser when a page of the same shape on the same site was
 an empty shell (tonight, or on a recent night): one plain fetch per shape finds out, not
@@ -17,21 +18,19 @@ one per page. The handler decides, at download time: a request has been through 
 downloader middlewares long before it leaves its site's queue, often before the first
 shell of its shape came back.
 
-It leans on three private methods of scrapy-playwright (`_launch`, `_download_request`,
-`_maybe_launch_browser`); tests/test_crawler_localweb.py (the JavaScript site),
-tests/test_nightly.py (a JavaScript site over two nights) and
-tests/test_crawler_scrapy_cli.py (a crawl with no such page starts no Playwright) fail
-if a new version changes them.
+A page for the browser is first looked up in the render cache (crawler.rendercache):
+when what it was built from answers as before, the page built then is the answer and
+chromium is not asked. Every page chromium builds is kept there for the next night.
 """
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
-from crawler.discovery import url_template
+from crawler.discovery import origin, url_template
+from crawler.rendercache import RenderCache
 
 logger = logging.getLogger(__name__)
 
@@ -62,28 +61,55 @@ def shell_key(seed_url: str, url: str) -> tuple[str, str]:
     return seed_url, url_template(url)
 
 
-class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """Starts Playwright on the first page that needs the browser (see the module docstring)."""
+class BrowserDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, with chromium and the render cache for pages that need them."""
 
+    lazy = False
     scheme = "http"  # the URL scheme this handler is set for in DOWNLOAD_HANDLERS
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._start_lock: asyncio.Lock | None = None
-        self.playwright_started = False
-        self._warm_up: asyncio.Task | None = None
         self._crawler = crawler
+        self._chromium = None        # crawler.chromium.Chromium, made on first need
+        self._warm_up: asyncio.Task | None = None
+        self.renders = RenderCache.from_settings(crawler.settings)
         crawler.signals.connect(self._browser_wanted, signal=BROWSER_WANTED)
 
-    # the same two forms as the parent's, whichever this Scrapy calls
-    if inspect.iscoroutinefunction(ScrapyPlaywrightDownloadHandler.download_request):
-        async def download_request(self, request):
-            self._route(request)
+    async def download_request(self, request):
+        self._route(request)
+        if not request.meta.get("playwright"):
             return await super().download_request(request)
-    else:
-        def download_request(self, request, spider):
-            self._route(request)
-            return super().download_request(request, spider)
+        stats = self._crawler.stats
+        if self.renders is not None:
+            kept = await self.renders.replay(request, super().download_request, _refusal)
+            if kept is not None:
+                stats.inc_value("render_cache/hit")
+                return kept
+            stats.inc_value("render_cache/miss")
+        chromium = self.chromium()
+        try:
+            response = await chromium.download_request(request)
+        finally:
+            recording = chromium.recording_of(request)
+        if self.renders is not None and recording is not None and not recording.failed \
+                and self.renders.keep(request, response, recording.inputs):
+            stats.inc_value("render_cache/kept")
+        return response
+
+    def chromium(self):
+        """scrapy-playwright's handler (crawler.chromium), imported and made on first need."""
+        if self._chromium is None:
+            from crawler.chromium import Chromium
+
+            self._chromium = Chromium(self._crawler)
+        return self._chromium
+
+    async def close(self) -> None:
+        await super().close()
+        if self._chromium is not None:
+            await self._chromium.close()
+        if self.renders is not None:
+            self.renders.close()
 
     def _route(self, request) -> None:
         """A page shaped like a known shell of its site is rendered at once (module docstring)."""
@@ -96,42 +122,26 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if shells and seed and shell_key(seed["url"], request.url) in shells:
             meta.update(browser_meta(), browser_attempts=1)
 
-    def _browser_wanted(self, schemes=()):
+    def _browser_wanted(self, schemes=(), sites=()):
         """Launch Playwright and chromium in the background (see the module docstring)."""
-        if self.scheme in schemes and self._warm_up is None:
-            self._warm_up = asyncio.ensure_future(self._launch_browser())
-
-    async def _launch_browser(self) -> None:
-        try:
-            await self._start_playwright()
-            await self._maybe_launch_browser()
-        except Exception as exc:  # the first page that needs it will try again, and fail for itself
-            logger.warning("could not start the browser ahead of time: %s", exc)
-
-    # connected to engine_started by the parent: do nothing there (one or the other is used,
-    # depending on the Scrapy version)
-    def _engine_started(self):
-        return None
-
-    async def _maybe_launch_in_thread(self) -> None:
-        return None
-
-    async def _download_request(self, request, spider=None):
-        await self._start_playwright()
-        return await super()._download_request(request, spider)
-
-    async def _start_playwright(self) -> None:
-        if self.playwright_started:
+        if self.scheme not in schemes or self._warm_up is not None:
             return
-        if self._start_lock is None:
-            self._start_lock = asyncio.Lock()
-        async with self._start_lock:
-            if not self.playwright_started:
-                await self._launch()
-                self.playwright_started = True
+        if self.renders is not None and sites and self.renders.has_fresh({origin(url) for url in sites}):
+            logger.info("the browser is not started ahead of time: the JavaScript pages of tonight's sites were "
+                        "built recently, and are checked against the render cache first")
+            return
+        self._warm_up = asyncio.ensure_future(self.chromium().launch_in_background())
 
 
-class LazyPlaywrightHttpsDownloadHandler(LazyPlaywrightDownloadHandler):
+class BrowserHttpsDownloadHandler(BrowserDownloadHandler):
     """The same, for https: Scrapy makes one handler per scheme, each with its own browser."""
 
     scheme = "https"
+
+
+async def _refusal(url: str) -> str | None:
+    """Why the SSRF guard would refuse a URL (crawler.middlewares.PrivateAddressMiddleware)."""
+    from crawler.middlewares import PrivateAddressMiddleware
+
+    guard = PrivateAddressMiddleware.current
+    return await guard.refusal(url) if guard is not None else None

@@ -437,8 +437,9 @@ def merge_worker_stats(reports: list[dict]) -> dict:
     for report in reports:
         for name, site in report["sites"].items():
             total = merged.setdefault(name, {**site, "pages": 0, "bytes": 0, "reports": 0, "browser_pages": 0,
-                                             "blocks": 0, "errors": {}, "error_examples": [], "failed": {}})
-            for key in ("pages", "bytes", "reports", "browser_pages", "blocks"):
+                                             "render_cache_pages": 0, "blocks": 0, "errors": {}, "error_examples": [],
+                                             "failed": {}})
+            for key in ("pages", "bytes", "reports", "browser_pages", "render_cache_pages", "blocks"):
                 total[key] += site.get(key, 0)
             total["failed"].update(site.get("failed") or {})  # every worker's failed URLs: not judged gone
             total["browser_shapes"] = dict(total.get("browser_shapes") or {})

@@ -26,6 +26,7 @@ from scrapy.utils.misc import build_from_crawler
 
 from crawler.cms import jsp
 from crawler.discovery import origin, same_site, url_template
+from crawler.rendercache import FLAG as RENDER_CACHE_FLAG
 from crawler.sitestats import seed_of, site_stats_for
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,9 @@ class SiteBudgetMiddleware:
             stats = site_stats_for(self.crawler)
             stats.count(seed, "pages")
             stats.count(seed, "bytes", len(response.body))
-            if request.meta.get("playwright"):
+            if RENDER_CACHE_FLAG in response.flags:
+                stats.count(seed, "render_cache_pages")
+            elif request.meta.get("playwright"):
                 stats.count(seed, "browser_pages")
         return response
 
@@ -226,7 +229,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return self._retry(request, f"HTTP {response.status}") or response
 
     async def process_exception(self, request, exception):
-        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
+        if request.meta.get("dont_retry") or not (isinstance(exception, self.exceptions_to_retry)
+                                                  or is_browser_timeout(exception)):
             return None
         await asyncio.sleep(self.delay(request, None))
         return self._retry(request, exception)
@@ -239,6 +243,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return min(seconds, self.cap)
         attempt = request.meta.get("retry_times", 0)
         return min(self.base * (2 ** attempt), self.cap)
+
+
+def is_browser_timeout(exception) -> bool:
+    """A browser page that did not load in time (Playwright's TimeoutError, known by name:
+    importing Playwright to name its class would cost every night's start)."""
+    kind = type(exception)
+    return kind.__name__ == "TimeoutError" and kind.__module__.startswith("playwright.")
 
 
 def parse_retry_after(value: str) -> float | None:

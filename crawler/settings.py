@@ -59,10 +59,9 @@ NIANBAO_PRIVATE_NETWORKS = []            # CIDRs that count as private instead o
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-RETRY_EXCEPTIONS = [
-    *default_settings.RETRY_EXCEPTIONS,
-    "playwright.async_api.TimeoutError",      # a browser page that did not load in time
-]
+# and a browser page that did not load in time (Playwright's TimeoutError, told by its name
+# in BackoffRetryMiddleware: naming its class here would import Playwright every night)
+RETRY_EXCEPTIONS = default_settings.RETRY_EXCEPTIONS
 RETRY_BACKOFF_BASE = 2.0                 # seconds; doubled per attempt
 RETRY_BACKOFF_MAX = 60.0                 # and a Retry-After longer than this is capped to it
 HTTPERROR_ALLOW_ALL = False
@@ -116,11 +115,16 @@ NIANBAO_REVISIT_DAYS = 7
 # A URL shape whose plain page was an empty shell (a JavaScript site) goes straight to the
 # browser on the next nights; after this many days one plain fetch checks it again.
 NIANBAO_SHELL_DAYS = 7
+# Pages the browser built, kept with what they were built from (crawler/rendercache.py): a
+# page whose inputs all answer as before is not built again. The file (default: beside the
+# archive, <NIANBAO_DB>.renders) and how old a kept page may be (0: no cache).
+NIANBAO_RENDER_CACHE = None
+NIANBAO_RENDER_CACHE_DAYS = 7
 
 # --- the browser, only for pages that need it (see crawler/cms/jsapp.py) -------------------------------
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.LazyPlaywrightDownloadHandler",
-    "https": "crawler.browser.LazyPlaywrightHttpsDownloadHandler",
+    "http": "crawler.browser.BrowserDownloadHandler",
+    "https": "crawler.browser.BrowserHttpsDownloadHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

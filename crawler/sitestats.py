@@ -41,7 +41,7 @@ class SiteStats:
     def _site(self, name: str, url: str | None = None) -> dict:
         if name not in self.sites:
             self.sites[name] = {"seed": name, "url": url, "pages": 0, "bytes": 0, "reports": 0,
-                                "browser_pages": 0, "errors": defaultdict(int), "blocks": 0,
+                                "browser_pages": 0, "render_cache_pages": 0, "errors": defaultdict(int), "blocks": 0,
                                 "error_examples": [], "failed": {}, "browser_shapes": {}}
         return self.sites[name]
 
@@ -104,6 +104,8 @@ class SiteStats:
         status = "BLOCKED " if s["blocks"] and not s["reports"] else ("NO REPORTS " if not s["reports"] else "")
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
+                + (f" ({s['render_cache_pages']} built by the browser before, inputs unchanged)"
+                   if s.get("render_cache_pages") else "")
                 + (f"; errors: {errors}" if errors else "; no errors"))
 
 

@@ -34,3 +34,10 @@ def test_a_crawl_does_not_import_scrapys_remote_control_server(tmp_path):
     # Scrapy's remote-control extension is off, and its module (aiohttp's web server, a
     # tenth of a second or more) is not even imported: crawler/settings.py EXTENSIONS_BASE
     assert "aiohttp" not in modules
+
+
+def test_a_crawl_with_no_javascript_page_does_not_import_the_browser(tmp_path):
+    modules = imported_by_a_crawl(tmp_path)
+    # scrapy-playwright and Playwright are imported when a page first needs the browser
+    # (crawler/browser.py), and not to name a retryable exception either (settings.py)
+    assert not modules & {"scrapy_playwright", "playwright"}, modules & {"scrapy_playwright", "playwright"}

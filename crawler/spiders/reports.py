@@ -62,7 +62,7 @@ class ReportsSpider(scrapy.Spider):
         if not self.seeds:
             self.logger.error("no seeds to crawl: pass -a seeds=FILE.csv (a CSV with the header name,url)")
         # (seed url, URL shape) -> when a plain fetch of that shape was an empty shell: more of
-        # the same shape go to the browser at once (crawler.browser.LazyPlaywrightDownloadHandler)
+        # the same shape go to the browser at once (crawler.browser.BrowserDownloadHandler)
         self.shells: dict[tuple[str, str], str] = {}
         self._rendered_routes: set[str] = set()  # page#route rendered for its report column
         self._script_templates: dict[str, dict] = {}  # site -> URL templates of its script functions
@@ -78,7 +78,8 @@ class ReportsSpider(scrapy.Spider):
                 self.shells[(seed.url, shape)] = learned
                 stats.learned_shell(seed_meta, shape, learned)
         if self.shells:
-            self.crawler.signals.send_catch_log(BROWSER_WANTED, schemes={url.split(":")[0] for url, _ in self.shells})
+            self.crawler.signals.send_catch_log(BROWSER_WANTED, schemes={url.split(":")[0] for url, _ in self.shells},
+                                                sites={url for url, _ in self.shells})
         for seed in self.seeds:
             yield self._request(seed.url, seed_meta_of(seed), "home", seed_page=True)
 

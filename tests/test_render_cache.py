@@ -1,0 +1,93 @@
+"""The render cache (crawler/rendercache.py): a JavaScript report column over three nights.
+
+Night 1 builds the column in chromium and keeps it with what it was built from. Night 2,
+nothing changed: the column's document, script and data are asked for again, without
+the browser, and the kept page is the answer, so no browser starts. Night 3, the data
+lists a new report: the column is built again and the new report is found.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from static_site import HTML, REPO, serve
+
+from localweb.render.html import report_body
+from localweb.report import Contacts, generate
+from localweb.sites.base import Chrome, article, at
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(not (os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium")),
+                                 reason="the JavaScript column needs Debian's chromium")]
+
+ORGAN = "青石县民政局"
+LIST_JS = """fetch('/api/ndbg.json').then(function (r) { return r.json(); }).then(function (d) {
+  var h = '';
+  d.items.forEach(function (a) { h += '<li><a href="' + a.url + '">' + a.title + '</a> <span>' + a.date + '</span></li>'; });
+  document.getElementById('list').innerHTML = h;
+});
+"""
+
+
+def column_site() -> tuple[dict[str, tuple[str, bytes]], list[dict]]:
+    """The site's pages, and the report column's data items of every year (newest first)."""
+    chrome = Chrome(ORGAN, site_code="3301220001", icp="浙ICP备05004321号", phone="0571-6000000",
+                    nav={"首页": "/", "政府信息公开年报": "/xxgk/ndbg/"})
+    pages = {"/": (HTML, chrome.page(ORGAN, '<p><a href="/xxgk/ndbg/">政府信息公开年报</a></p>').encode()),
+             "/static/list.js": ("application/javascript", LIST_JS.encode()),
+             "/xxgk/ndbg/": (HTML, chrome.page("政府信息公开年报", '<ul id="list"><li>加载中…</li></ul>',
+                                               head='<script src="/static/list.js" defer></script>').encode())}
+    items = []
+    for year in (2024, 2023, 2022):
+        report = generate(ORGAN, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        path = f"/xxgk/ndbg/{year}.html"
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        items.append({"url": path, "title": report.title, "date": f"{report.published:%Y-%m-%d}"})
+    return pages, items
+
+
+def listing(items: list[dict]) -> tuple[str, bytes]:
+    return "application/json", json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
+
+
+def night(seeds, db) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
+                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
+                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(tmp_path):
+    pages, items = column_site()
+    pages["/api/ndbg.json"] = listing(items[1:])  # the 2024 report is not published yet
+    log: list = []
+    with serve(pages, log=log) as base:
+        seeds = tmp_path / "seeds.csv"
+        seeds.write_text(f"name,url\n{ORGAN},{base}/\n", encoding="utf-8")
+        db = tmp_path / "archive.db"
+
+        first = night(seeds, db)
+        assert "new: 2" in first.stdout
+        assert "'render_cache/kept': 1" in first.stderr  # the column, built by chromium
+        assert (tmp_path / "archive.db.renders").exists()
+
+        since = len(log)
+        second = night(seeds, db)
+        assert "new: 0" in second.stdout and "gone: 0" in second.stdout
+        assert "'render_cache/hit': 1" in second.stderr and "render_cache/miss" not in second.stderr
+        assert "Launching browser" not in second.stderr  # a quiet night needs no browser
+        asked = [path for _, path in log[since:]]
+        # what the column is built from is still asked for every night, once
+        assert asked.count("/xxgk/ndbg/") == 1 and asked.count("/static/list.js") == 1, asked
+        assert asked.count("/api/ndbg.json") == 1, asked
+
+        pages["/api/ndbg.json"] = listing(items)  # the 2024 report appears in the column's data
+        third = night(seeds, db)
+        assert "'render_cache/miss': 1" in third.stderr and "Launching browser" in third.stderr
+        assert "new: 1" in third.stdout  # found: the kept page did not hide it
