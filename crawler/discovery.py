@@ -158,6 +158,9 @@ _PAGINATION_TEXT = re.compile(r"^(?:下一页|下页|后页|尾页|末页|>|>>|�
 _PAGINATION_URL = re.compile(r"(?:index|list|default)[_-]\d+\.(?:s?html?|jhtml|jsp|aspx?|php)$"
                              r"|[?&](?:page|pageno|page_no|pagenum|pageindex|page_index|curpage|currpage|currentpage|p|pn|"
                              r"pagenumber)=\d+", re.I)
+# an article's file: a name numbered with five digits or more (TRS t20240531_413022.html,
+# Hanweb art_4521_68112.html, content_123456.html), not a column's index_2.html or col4521/
+_ARTICLE_FILE = re.compile(r"/[^/]*\d{5,}[^/]*\.(?:s?html?|jhtml|jsp|aspx?|php)$", re.I)
 _NEVER_FOLLOW_TEXT = re.compile(r"解读|要点|预算|决算|English|无障碍|长者|关怀|登录|注册|邮箱|RSS|微博|微信")
 
 
@@ -395,11 +398,17 @@ def is_report_column_url(url: str) -> bool:
 
 
 def is_disclosure_section(link: Link) -> bool:
-    """A link into the information-disclosure section: 政府信息公开, 政务公开, /xxgk/ …"""
+    """A link into the information-disclosure section: 政府信息公开, 政务公开, /xxgk/ …
+
+    By its address alone, a page of the section's columns, not an article filed in one
+    of them (/xxgk/tzgg/202405/t20240531_413022.html, a news item titled 某局开展…): the
+    walk read every short news headline of a section as a way in, every night."""
     if _NEVER_FOLLOW_TEXT.search(link.text) or len(link.text) > 16:
         return False
+    if _DISCLOSURE_TEXT.search(link.text):
+        return True
     parts = urlsplit(link.url)
-    return bool(_DISCLOSURE_TEXT.search(link.text) or _DISCLOSURE_URL.search(parts.path + "?" + parts.query))
+    return bool(_DISCLOSURE_URL.search(parts.path + "?" + parts.query)) and not _ARTICLE_FILE.search(parts.path)
 
 
 def is_organ_link(link: Link, organ: str) -> bool:

@@ -93,6 +93,13 @@ def test_links_into_the_disclosure_section_and_report_column():
     assert discovery.is_disclosure_section(Link("http://a.gov.cn/xxgk/", "政府信息公开"))
     assert discovery.is_disclosure_section(Link("http://a.gov.cn/zwgk/index.html", "政务"))
     assert not discovery.is_disclosure_section(Link("http://a.gov.cn/hdjl/", "互动交流"))
+    # by its address alone, an article filed under /xxgk/ (a news item) is no way into the section
+    assert not discovery.is_disclosure_section(Link("http://a.gov.cn/xxgk/tzgg/202405/t20240531_413022.html",
+                                                    "某区民政局开展防汛救灾应急演练"))
+    assert not discovery.is_disclosure_section(Link("http://a.gov.cn/art/2024/5/31/art_4521_68112.html?xxgk=1", "通知"))
+    assert discovery.is_disclosure_section(Link("http://a.gov.cn/xxgk/zfxxgk/index_2.html", "更多"))
+    assert discovery.is_disclosure_section(Link("http://a.gov.cn/col/col4521/index.html?xxgk=1", "目录"))
+    assert discovery.is_disclosure_section(Link("http://a.gov.cn/xxgk/20240531/t20240531_413022.html", "政府信息公开"))
     assert discovery.is_report_column(Link("http://a.gov.cn/xxgk/ndbg/", "信息公开年报"))
     assert discovery.is_report_column(Link("http://a.gov.cn/zwgk/zfxxgknb/", "年度数据"))
     assert discovery.is_report_column(Link("http://a.gov.cn/module/xxgk/xxgkAnnualReport.jsp?fbtime=2023", "2023"))
