@@ -168,6 +168,29 @@ class Archive:
         content, compression, content_type = row
         return (zlib.decompress(content) if compression == "zlib" else bytes(content)), content_type
 
+    def held_documents(self, seed_url: str) -> list[dict]:
+        """The documents a site's current reports were read from, newest report first:
+        {url, page_url, etag, last_modified}, the report's own URL and, for a report read
+        from an attachment, the article page that linked it. Only those the server gave
+        validators for: a night asks each of them again with a conditional request
+        (crawler.prefetch checks them while the site's server would otherwise wait)."""
+        rows = self.db.execute(
+            "SELECT r.url, c.page_url FROM reports r JOIN sites s ON s.id = r.site_id"
+            " LEFT JOIN report_versions v ON v.id = r.latest_version_id LEFT JOIN captures c ON c.id = v.capture_id"
+            " WHERE s.url = ? AND r.gone_since IS NULL AND r.url IS NOT NULL ORDER BY r.year DESC, r.id",
+            [seed_url]).fetchall()
+        held: dict[str, dict] = {}
+        for url, page_url in rows:
+            for document, linked_from in ((page_url, None), (url, page_url)) if page_url and page_url != url \
+                    else ((url, None),):
+                if document in held:
+                    continue
+                found = self.validators(document)
+                if found and not found["gone"] and (found["etag"] or found["last_modified"]):
+                    held[document] = {"url": document, "page_url": linked_from, "etag": found["etag"],
+                                      "last_modified": found["last_modified"]}
+        return list(held.values())
+
     def report_years_at(self, url: str) -> list[tuple[str, int]]:
         """(organ, year) of the reports whose latest version was found at this URL."""
         return [tuple(r) for r in self.db.execute("SELECT organ, year FROM reports WHERE url = ?", [url])]

@@ -26,6 +26,7 @@ from scrapy.utils.misc import build_from_crawler
 
 from crawler.cms import jsp
 from crawler.discovery import origin, same_site, url_template
+from crawler.prefetch import FLAG as PREFETCHED
 from crawler.rendercache import FLAG as RENDER_CACHE_FLAG
 from crawler.sitestats import seed_of, site_stats_for
 
@@ -100,7 +101,9 @@ class SiteBudgetMiddleware:
 
     def process_response(self, request, response):
         seed = seed_of(request)
-        if seed and "revisit" not in response.flags:  # a report not fetched (crawler.revisit) is no page
+        # a report not fetched (crawler.revisit) is no page, and one asked for ahead
+        # (crawler.prefetch) was counted when it came
+        if seed and "revisit" not in response.flags and PREFETCHED not in response.flags:
             self.bytes[seed["name"]] += len(response.body)
             stats = site_stats_for(self.crawler)
             stats.count(seed, "pages")

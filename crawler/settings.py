@@ -73,6 +73,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,  # Scrapy's, shared by the workers of a distributed crawl
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.prefetch.PrefetchMiddleware": 540,                 # below retries and redirects: keeps final answers
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.BlockDetectionMiddleware": 560,
     "crawler.revisit.RevisitPolicyMiddleware": 565,             # before the budget: a skip costs nothing
@@ -80,6 +81,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
     "crawler.middlewares.CharsetMiddleware": 590,        # its response first: the text the rest read
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # sees a redirect before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawler.prefetch.PrefetchAwareDownloaderStats": 850,       # Scrapy's, counting a prefetched answer once
     "crawler.resume.ResumeCacheMiddleware": 900,
 }
 ITEM_PIPELINES = {
@@ -115,6 +118,9 @@ NIANBAO_REVISIT_DAYS = 7
 # A URL shape whose plain page was an empty shell (a JavaScript site) goes straight to the
 # browser on the next nights; after this many days one plain fetch checks it again.
 NIANBAO_SHELL_DAYS = 7
+# A site's held reports are asked for (conditionally) while its server would otherwise wait
+# for the walk to reach them, e.g. during a Retry-After (crawler/prefetch.py).
+NIANBAO_PREFETCH = True
 # Pages the browser built, kept with what they were built from (crawler/rendercache.py): a
 # page whose inputs all answer as before is not built again. The file (default: beside the
 # archive, <NIANBAO_DB>.renders) and how old a kept page may be (0: no cache).
