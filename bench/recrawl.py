@@ -127,8 +127,9 @@ def main() -> None:
     with LocalWeb(web) as server:
         seeds = web.write(work, server.urls)["seeds"]
         for run in range(1, options.runs + 1):
-            for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-                stale.unlink(missing_ok=True)
+            for stale in db.parent.glob(db.name + "*"):  # the archive, its WAL, its render cache (.renders) …
+                if stale.is_file():
+                    stale.unlink()
             nights = []
             for n in (1, 2):
                 server.switch(web)  # a new day, same content: the servers' per-URL counters start again
