@@ -88,11 +88,12 @@ class Input:
 class RenderCache:
     """The kept pages, in one SQLite file; `replay` answers a request from it when it can."""
 
-    def __init__(self, path: Path, days: float, timeout: float, maxsize: int):
+    def __init__(self, path: Path, days: float, timeout: float, maxsize: int, user_agent: str | None = None):
         self.path = Path(path)
         self.days = days
         self.timeout = timeout
         self.maxsize = maxsize
+        self.user_agent = user_agent
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), isolation_level=None)
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -113,7 +114,7 @@ class RenderCache:
         if not path or days <= 0:
             return None
         return cls(Path(path), days, timeout=settings.getfloat("DOWNLOAD_TIMEOUT", 60),
-                   maxsize=settings.getint("DOWNLOAD_MAXSIZE", 0))
+                   maxsize=settings.getint("DOWNLOAD_MAXSIZE", 0), user_agent=settings.get("USER_AGENT"))
 
     def close(self) -> None:
         self.db.close()
@@ -171,7 +172,7 @@ class RenderCache:
                             flags=["playwright", FLAG])
 
     async def _answers_as_before(self, kept: Input, download) -> bool:
-        headers = {}
+        headers = {"User-Agent": self.user_agent} if self.user_agent else {}
         if kept.content_type:
             headers["Content-Type"] = kept.content_type
         if kept.etag:

@@ -91,3 +91,102 @@ def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(
         third = night(seeds, db)
         assert "'render_cache/miss': 1" in third.stderr and "Launching browser" in third.stderr
         assert "new: 1" in third.stdout  # found: the kept page did not hide it
+
+
+# --- the cache's own rules, with a download function standing in for the network -------------
+
+def kept_page(tmp_path, inputs):
+    """A render cache holding one built page of http://a.gov.cn/list/ made of `inputs`."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.rendercache import RenderCache
+
+    cache = RenderCache(tmp_path / "renders", days=7, timeout=10, maxsize=0)
+    request = Request("http://a.gov.cn/list/")
+    built = HtmlResponse("http://a.gov.cn/list/", body="<ul><li>built</li></ul>".encode(), encoding="utf-8",
+                         request=request)
+    assert cache.keep(request, built, inputs)
+    return cache, request
+
+
+def answer(url, status=200, body=b"", headers=None):
+    from scrapy.http import Response
+
+    return Response(url, status=status, body=body, headers=headers or {})
+
+
+def run(coroutine):
+    import asyncio
+
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def inputs_of(pages: dict[str, bytes], etag_of: str | None = None):
+    import hashlib
+
+    from crawler.rendercache import Input
+
+    return [Input(method="GET", url=url, body=None, content_type=None, status=200,
+                  sha256=hashlib.sha256(body).hexdigest(), etag='"v1"' if url == etag_of else None)
+            for url, body in pages.items()]
+
+
+PAGES = {"http://a.gov.cn/list/": b"<div id=list></div>", "http://a.gov.cn/app.js": b"fetch('/api')",
+         "http://a.gov.cn/api": b'{"items": [1]}'}
+
+
+def test_the_kept_page_answers_when_every_input_answers_the_same(tmp_path):
+    cache, request = kept_page(tmp_path, inputs_of(PAGES, etag_of="http://a.gov.cn/app.js"))
+    asked = []
+
+    async def download(r):
+        asked.append((r.url, r.headers.get("If-None-Match")))
+        if r.headers.get("If-None-Match") == b'"v1"':
+            return answer(r.url, 304)
+        return answer(r.url, body=PAGES[r.url])
+
+    page = run(cache.replay(request, download))
+    assert page is not None and b"built" in page.body and "render cache" in page.flags
+    assert sorted(asked) == sorted([(url, b'"v1"' if url.endswith("app.js") else None) for url in PAGES])
+
+
+def test_a_changed_failed_or_old_input_means_building_the_page_again(tmp_path):
+    cache, request = kept_page(tmp_path, inputs_of(PAGES))
+
+    async def changed(r):
+        return answer(r.url, body=PAGES[r.url] + (b" 2" if r.url.endswith("/api") else b""))
+
+    async def failing(r):
+        if r.url.endswith("/api"):
+            raise ConnectionError("reset")
+        return answer(r.url, body=PAGES[r.url])
+
+    async def gone(r):
+        return answer(r.url, status=404 if r.url.endswith("/api") else 200, body=PAGES[r.url])
+
+    for download in (changed, failing, gone):
+        assert run(cache.replay(request, download)) is None, download.__name__
+
+    async def same(r):
+        return answer(r.url, body=PAGES[r.url])
+
+    assert run(cache.replay(request, same)) is not None
+    cache.db.execute("UPDATE renders SET rendered_at = '2020-01-01T00:00:00Z'")  # older than the age limit (7 days)
+    assert run(cache.replay(request, same)) is None
+
+
+def test_a_render_that_could_not_be_checked_later_is_not_kept(tmp_path):
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.rendercache import RenderCache
+
+    cache = RenderCache(tmp_path / "renders", days=7, timeout=10, maxsize=0)
+    request = Request("http://a.gov.cn/list/")
+    built = HtmlResponse(request.url, body=b"<p>x</p>", request=request)
+    unread = inputs_of(PAGES)
+    unread[2].sha256 = None  # the page closed before this answer's body was read
+    assert not cache.keep(request, built, unread)
+    assert not cache.keep(request, built.replace(status=500), inputs_of(PAGES))
+    assert not cache.keep(request, built, [])
