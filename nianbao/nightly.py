@@ -105,7 +105,27 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
     for line in failed:
         click.echo(f"nianbao nightly: {line}", err=True)
     click.echo(f"nianbao nightly: {len(sites) - len(failed)} of {len(sites)} sites crawled", err=True)
-    sys.exit(1 if failed else 0)
+    end_night(1 if failed else 0)
+
+
+def end_night(status: int) -> None:
+    """Exit with `status`, at once when this is the `nianbao` process itself.
+
+    By now the archive, the render cache and the job's files are closed, the reading
+    processes have ended and the lock is released. What is left is the interpreter's own
+    teardown, freeing every module and object of Scrapy, Twisted and lxml one by one:
+    0.15-0.2 s of every night, a tenth of a quiet one, that closes nothing. So the output
+    is flushed and the process ends. Called in-process (click's CliRunner, pytest), where
+    sys.stdout is not the process's own, it exits normally.
+    """
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        sys.exit(status)
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _finish_job(jobdir: Path) -> None:

@@ -143,3 +143,17 @@ def test_a_site_whose_report_list_failed_counts_as_failed_tonight():
     }
     failed = failed_sites(sites)
     assert len(failed) == 1 and failed[0].startswith("partial: partial, 1 page(s) on the way to its reports failed")
+
+
+def test_a_night_with_a_site_down_exits_1_with_its_summary_and_reasons_written(tmp_path):
+    """The process ends at once after the night (nianbao.nightly.end_night): everything it
+    printed is there, and its exit status says a site failed."""
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,url\n某县民政局,http://127.0.0.1:1/\n", encoding="utf-8")
+    result = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(tmp_path / "night.db"),
+                             "-s", "RETRY_ENABLED=False", "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "new: 0" in result.stdout and "gone: 0" in result.stdout  # the change summary
+    assert "某县民政局: no page could be fetched (connection refused" in result.stderr
+    assert result.stderr.rstrip().endswith("nianbao nightly: 0 of 1 sites crawled")
