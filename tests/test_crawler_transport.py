@@ -176,3 +176,17 @@ def test_both_forms_of_a_sites_own_address_are_the_site():
     for url in ("https://www.tc.gov.cn:8443/xxgk/", "https://mzj.tc.gov.cn/xxgk/", "https://www.tc.gov.cn.evil.cn/"):
         with pytest.raises(IgnoreRequest, match="off-site"):
             scope.process_request(Request(url, meta={"seed": seed}))
+
+
+def test_a_browser_page_that_did_not_load_in_time_is_retried_without_importing_playwright_to_say_so():
+    # Playwright's TimeoutError is told by its name (crawler/middlewares.is_browser_timeout):
+    # naming its class in RETRY_EXCEPTIONS imported Playwright on every night's start
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    from crawler.middlewares import is_browser_timeout
+
+    assert is_browser_timeout(PlaywrightTimeout("Timeout 60000ms exceeded."))
+    assert not is_browser_timeout(TimeoutError("a plain one"))
+    from crawler import settings
+
+    assert not any("playwright" in str(name) for name in settings.RETRY_EXCEPTIONS)
