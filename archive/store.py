@@ -400,12 +400,20 @@ class Archive:
         return capture_id, sha256
 
     def _not_modified(self, crawl_id, url, fetched_at) -> str:
-        rows = self.db.execute("SELECT id, gone_since FROM reports WHERE url = ?", [url]).fetchall()
-        for report_id, _ in rows:
+        """The report at this URL is as last captured (a 304, or the same bytes). One marked
+        gone is back: listed again and still the same (a blind test of nights: a report the
+        column linked again answered 304, and stayed gone while its last_seen moved on)."""
+        rows = self.db.execute("SELECT id, gone_since, latest_version FROM reports WHERE url = ?", [url]).fetchall()
+        outcome = "unchanged" if rows else "capture_only"
+        for report_id, gone_since, version in rows:
             self.db.execute(
-                "UPDATE reports SET last_seen = ?, last_crawl = ? WHERE id = ?", [fetched_at, crawl_id, report_id]
+                "UPDATE reports SET last_seen = ?, last_crawl = ?, gone_since = NULL, gone_crawl = NULL, gone_reason = NULL"
+                " WHERE id = ?", [fetched_at, crawl_id, report_id]
             )
-        return "unchanged" if rows else "capture_only"
+            if gone_since is not None:
+                self._event(crawl_id, report_id, "returned", version, fetched_at)
+                outcome = "returned"
+        return outcome
 
     def _still_listed(self, crawl_id, url) -> str:
         rows = self.db.execute("SELECT id FROM reports WHERE url = ? AND gone_since IS NULL", [url]).fetchall()

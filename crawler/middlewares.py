@@ -101,13 +101,20 @@ class SiteBudgetMiddleware:
 
     def process_response(self, request, response):
         seed = seed_of(request)
-        # a report not fetched (crawler.revisit) is no page, and one asked for ahead
-        # (crawler.prefetch) was counted when it came
-        if seed and "revisit" not in response.flags and PREFETCHED not in response.flags:
+        if not seed or "revisit" in response.flags:  # a report not fetched (crawler.revisit) is no page
+            return response
+        if PREFETCHED not in response.flags:  # what the server sent (an answer asked for ahead: when it came)
             self.bytes[seed["name"]] += len(response.body)
+        if request.meta.get(PREFETCHED):
+            # asked for ahead (crawler.prefetch): the site's pages are its walk's, so the
+            # answers (a 503, then the retry's 304) count when the walk takes the last one;
+            # the list is shared by the request's retries and redirects, which copy its meta
+            request.meta.setdefault("prefetch_answers", []).append(len(response.body))
+        else:
             stats = site_stats_for(self.crawler)
-            stats.count(seed, "pages")
-            stats.count(seed, "bytes", len(response.body))
+            answers = request.meta.get("prefetch_answers") if PREFETCHED in response.flags else None
+            stats.count(seed, "pages", len(answers) if answers else 1)
+            stats.count(seed, "bytes", sum(answers) if answers else len(response.body))
             if RENDER_CACHE_FLAG in response.flags:
                 stats.count(seed, "render_cache_pages")
             elif request.meta.get("playwright"):
@@ -135,15 +142,22 @@ class ConditionalRequestMiddleware:
     def process_request(self, request):
         archive = getattr(self.crawler, "nianbao_archive", None) or getattr(self.crawler, "nianbao_validators", None)
         if archive is None or request.meta.get("role") not in ("article", "attachment") \
-                or request.meta.get("playwright") or request.meta.get("conditional") is not None:
+                or request.meta.get("playwright") or request.meta.get("conditional_url") == request.url:
             return None
+        if request.meta.get("conditional_url") is not None:
+            # a redirect: the validators it carries are the old address's. Sent on, a copy
+            # of the same bytes at the new address answered 304, which says nothing of an
+            # address the archive does not hold (the report was judged gone, not moved)
+            for header in ("If-None-Match", "If-Modified-Since"):
+                request.headers.pop(header, None)
+            request.meta["handle_httpstatus_list"] = [s for s in request.meta.get("handle_httpstatus_list", ()) if s != 304]
         validators = archive.validators(request.url) or {}
-        request.meta["conditional"] = bool(validators.get("etag") or validators.get("last_modified"))
+        request.meta["conditional_url"] = request.url
         if validators.get("etag"):
             request.headers["If-None-Match"] = validators["etag"]
         if validators.get("last_modified"):
             request.headers["If-Modified-Since"] = validators["last_modified"]
-        if request.meta["conditional"]:
+        if validators.get("etag") or validators.get("last_modified"):
             request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()), 304]
         return None
 

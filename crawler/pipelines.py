@@ -354,7 +354,7 @@ class StorePipeline:
             return item
         if item.get("body") is None or item.get("unchanged"):  # the archive's copy is still current
             outcome = self.archive.store(self.crawl_id, dict(item)) if self.archive is not None else "not modified"
-            if outcome == "unchanged":
+            if outcome in ("unchanged", "returned"):
                 site_stats_for(self.crawler).count({"name": item["seed_name"], "url": item["seed_url"]}, "reports")
             logger.info("report %s %s (%s, not read again): %s", item["seed_name"], outcome,
                         item.get("unchanged") or "not modified", item["url"])

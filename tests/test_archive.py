@@ -159,6 +159,24 @@ def test_unseen_report_of_ok_site_is_gone_then_returns(tmp_path):
         assert archive.db.execute("SELECT gone_since, latest_version FROM reports").fetchall() == [(None, 1)]
 
 
+def test_a_gone_report_that_answers_304_when_listed_again_is_returned(tmp_path):
+    record = days.gold("惠济区民政局")
+    site = days.SITES["惠济区民政局"]
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-01T00:00:00Z")
+        archive.store(crawl, days.item("惠济区民政局", record, 1))
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-02T00:00:00Z")
+        archive.end_crawl(crawl, {site: {"status": "ok", "pages": 3, "reports": 0, "errors": 0}})  # not linked: gone
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-03T00:00:00Z")
+        not_modified = {"seed_name": "惠济区民政局", "seed_url": site, "status": 304, "body": None,
+                        "url": days.url_of("惠济区民政局", 2024), "fetched_at": "2026-01-03T00:00:00Z"}
+        assert archive.store(crawl, not_modified) == "returned"
+        assert archive.db.execute("SELECT kind, crawl_id FROM events ORDER BY id").fetchall() == [
+            ("new", 1), ("gone", 2), ("returned", 3)
+        ]
+        assert archive.db.execute("SELECT gone_since, gone_reason, last_crawl FROM reports").fetchall() == [(None, None, 3)]
+
+
 def test_cells_long_table_and_wide_view(archive_path):
     path, _ = archive_path
     assert rows(path, "SELECT value, inferred FROM cells_named WHERE organ = '湘乡市民政局' AND key = 'requests.granted.total'"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from localweb.server import LocalWeb
+from localweb.sites.base import Resource, Route
 from localweb.web import build_web
 
 pytestmark = pytest.mark.slow
@@ -108,3 +109,48 @@ def test_a_report_the_column_no_longer_links_is_gone_though_its_url_still_answer
     assert "gone: 1" in result.stdout, result.stdout  # but the lists no longer show it
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT gone_reason FROM reports WHERE year = ?", [year]).fetchone() == ("not_seen",)
+
+
+@pytest.mark.parametrize("prefetch", [True, False])
+@pytest.mark.parametrize("column_links", ["old", "new"])
+def test_a_report_moved_with_the_same_bytes_is_moved_not_gone(hostile, tmp_path, prefetch, column_links):
+    """A held report's address now answers 301 to a new one serving the same bytes (so the
+    same ETag), the column linking the old address or the new one. The old address's
+    If-None-Match must not follow the redirect: sent on, the new address answered 304,
+    which says nothing of an address the archive does not hold, and the report was judged
+    gone (a blind test of nights, with and without asking ahead)."""
+    db = copy_of(hostile["night1"], tmp_path / "archive.db")
+    with sqlite3.connect(db) as conn:
+        url, year = conn.execute("SELECT url, year FROM reports ORDER BY year LIMIT 1").fetchone()
+    old = re.sub(r"^https?://[^/]+", "", url)
+    new = old.replace(".html", "_moved.html")
+    moved = build_web(1, ["hostile"], slow_seconds=0.3)
+    site = moved.sites[0]
+    site.resources[new] = site.resources[old]
+    site.routes.insert(0, Route("GET", old, lambda request: Resource(b"", status=301, headers={"Location": new},
+                                                                     validators=False)))
+    if column_links == "new":
+        column = site.resources[COLUMN]
+        column.body = column.body.replace(f'href="{old}"'.encode(), f'href="{new}"'.encode())
+    try:
+        result, _ = night(hostile["seeds"], db, hostile["server"], moved, "-s", f"NIANBAO_PREFETCH={prefetch}")
+    finally:
+        hostile["server"].switch(hostile["web"])
+    assert "moved: 1" in result.stdout and "gone: 0" in result.stdout, result.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT url, gone_since FROM reports WHERE year = ?", [year]).fetchone()[1] is None
+        assert conn.execute("SELECT url FROM reports WHERE year = ?", [year]).fetchone()[0].endswith(new)
+    assert not re.search(r"http 304 \(", result.stderr)  # no 304 taken for an error
+
+
+def test_a_site_counts_the_same_pages_and_reports_with_or_without_asking_ahead(hostile, tmp_path):
+    """A site's statistics are its walk's: a document asked for ahead counts as a page when
+    the walk takes its answer, not when it comes (nor if the walk never does)."""
+    counted = []
+    for prefetch in (True, False):
+        db = copy_of(hostile["night1"], tmp_path / f"archive-{prefetch}.db")
+        night(hostile["seeds"], db, hostile["server"], hostile["web"], "-s", f"NIANBAO_PREFETCH={prefetch}")
+        with sqlite3.connect(db) as conn:
+            counted.append(conn.execute("SELECT pages, reports, errors, status FROM crawl_sites"
+                                        " WHERE crawl_id = (SELECT max(id) FROM crawls)").fetchall())
+    assert counted[0] == counted[1], counted
