@@ -40,20 +40,30 @@ logger = logging.getLogger(__name__)
 BROWSER_WANTED = object()
 
 
-def browser_meta() -> dict:
-    """Meta that sends a request through chromium and waits for the page to be built."""
+def browser_meta(paged: bool = False) -> dict:
+    """Meta that sends a request through chromium and waits for the page to be built; for
+    a list (`paged`), its further parts are shown and kept too (jsapp.read_every_page)."""
     from scrapy_playwright.page import PageMethod
 
     from crawler.cms import jsapp
 
+    methods = [PageMethod(jsapp.wait_for_content)]
+    if paged:
+        methods.append(PageMethod(jsapp.read_every_page))
     return {
         "playwright": True,
         # "load", then our own wait for content: "networkidle" never comes on a busy page
         "playwright_page_goto_kwargs": {"wait_until": "load"},
-        "playwright_page_methods": [PageMethod(jsapp.wait_for_content)],
+        "playwright_page_methods": methods,
         # the plain fetch of this URL is cached under the same fingerprint: never mix them up
         "dont_cache": True,
     }
+
+
+def unread_parts(meta: dict) -> bool:
+    """Whether the browser stopped showing a list's parts at its limit with more offered."""
+    return any(isinstance(getattr(method, "result", None), dict) and method.result.get("more")
+               for method in meta.get("playwright_page_methods") or ())
 
 
 def shell_key(seed_url: str, url: str) -> tuple[str, str]:
@@ -92,7 +102,7 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
         finally:
             recording = chromium.recording_of(request)
         if self.renders is not None and recording is not None and not recording.failed \
-                and self.renders.keep(request, response, recording.inputs):
+                and not unread_parts(request.meta) and self.renders.keep(request, response, recording.inputs):
             stats.inc_value("render_cache/kept")
         return response
 
@@ -120,7 +130,7 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
         shells = getattr(self._crawler.spider, "shells", None)
         seed = meta.get("seed")
         if shells and seed and shell_key(seed["url"], request.url) in shells:
-            meta.update(browser_meta(), browser_attempts=1)
+            meta.update(browser_meta(paged=meta.get("role") == "list"), browser_attempts=1)
 
     def _browser_wanted(self, schemes=(), sites=()):
         """Launch Playwright and chromium in the background (see the module docstring)."""

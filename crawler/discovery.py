@@ -186,7 +186,7 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
     """
     from parsel import Selector
 
-    from crawler.cms import hanweb, scriptcalls
+    from crawler.cms import hanweb
 
     roots = [root if root is not None else Selector(text=html).root]
     roots += [Selector(text=f).root for f in hanweb.record_fragments(html)]
@@ -213,16 +213,7 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
                 href = element.get("href")
                 url = canonical_url(href, base_url) if href is not None else None
                 if url is None:  # <a href="javascript:void(0)" onclick="window.open('/art/…html')">
-                    url = _scripted_target(f"{href or ''} {element.get('onclick') or ''}", base_url)
-                if url is None:  # <a href="javascript:void(0)" data-url="/content/…html">: the script reads it
-                    url = next((canonical_url(element.get(a), base_url) for a in _DATA_URL_ATTRIBUTES if element.get(a)), None)
-                if url is None and scriptcalls.call(f"{href or ''} {element.get('onclick') or ''}"):
-                    if known is None:  # the page's own functions, read once, before the site's files
-                        inline = " ".join(t for script in tree.iter("script") if not script.get("src")
-                                          for t in [script.text or ""])
-                        known = {**(templates or {}), **scriptcalls.templates(inline)}
-                    made = scriptcalls.resolve(f"{href or ''} {element.get('onclick') or ''}", known)
-                    url = canonical_url(made, base_url) if made else None
+                    url, known = _script_link(element, href, base_url, tree, templates, known)
                 url = url and _viewed_file(url)
                 if url is None or url in seen:
                     continue
@@ -240,7 +231,43 @@ def links_in(html: str, base_url: str, root=None, templates: dict | None = None)
                     continue
                 seen.add(url)
                 links.append(Link(url, clean_title(element.get("title") or element.get("name")), embedded=True))
+        # a list row that is itself the link: <li onclick="location.href='/art/…html'">,
+        # <tr onclick="openArticle('2371')"> (a blind test: a script-built column of <div
+        # onclick> rows gave nothing, rendered or not), named by its own text
+        for element in tree.xpath("//*[@onclick or @data-url or @data-href][not(self::a or self::area or self::option)]"):
+            url, known = _script_link(element, None, base_url, tree, templates, known)
+            url = url and _viewed_file(url)
+            if url is None or url in seen:
+                continue
+            text = link_title(" ".join(element.itertext()), element.get("title"))
+            if not text or len(text) > MAX_ROW_TITLE:  # a block wrapping a whole list is no row
+                continue
+            seen.add(url)
+            links.append(Link(url, text))
     return links
+
+
+MAX_ROW_TITLE = 120
+
+
+def _script_link(element, href, base_url: str, tree, templates, known):
+    """The address a script opens from this element (its onclick or javascript: href, a
+    data-url it reads, a call to one of the site's functions), and the functions known so
+    far (the page's own are read once, before the site's script files)."""
+    from crawler.cms import scriptcalls
+
+    script = f"{href or ''} {element.get('onclick') or ''}"
+    url = _scripted_target(script, base_url)
+    if url is None:  # <a href="javascript:void(0)" data-url="/content/…html">: the script reads it
+        url = next((canonical_url(element.get(a), base_url) for a in _DATA_URL_ATTRIBUTES if element.get(a)), None)
+    if url is None and scriptcalls.call(script):
+        if known is None:
+            inline = " ".join(t for script_element in tree.iter("script") if not script_element.get("src")
+                              for t in [script_element.text or ""])
+            known = {**(templates or {}), **scriptcalls.templates(inline)}
+        made = scriptcalls.resolve(script, known)
+        url = canonical_url(made, base_url) if made else None
+    return url, known
 
 
 # an <option> whose value is an address, not a code: /xxgk/mzj/, ./index_2.html, http://…

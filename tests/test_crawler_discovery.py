@@ -312,3 +312,20 @@ def test_a_seeds_former_names_name_its_reports():
     assert discovery.names_this_organ("白沙县民政局2023年政府信息公开工作年度报告", names)
     assert not discovery.names_this_organ("白沙县财政局2018年政府信息公开工作年度报告", names)
     assert discovery.organ_forms(names)[0] == "白沙县民政和人力资源社会保障局"
+
+
+def test_a_list_row_that_is_itself_the_link_is_a_link():
+    # <div onclick="location.href='…'">, <tr onclick="window.open('…')">, <li data-url="…">: a
+    # script-built column of such rows gave no link at all (a blind test)
+    html = """<div class="list">
+      <div class="item" onclick="location.href='/art/2024/1/2/art_1_7024.html'"><span>某县民政局2023年政府信息公开工作年度报告</span></div>
+      <table><tr onclick="window.open('/xxgk/2.html')"><td>关于开展排查的通知</td><td>2024-03-01</td></tr></table>
+      <li data-url="/xxgk/3.html">2022年度报告</li>
+      <li onclick="location.href='/art/4.html'"><a href="/art/4.html">带链接的行</a></li>
+      <div onclick="location.href='/art/5.html'">""" + "很长的一段文字" * 30 + """</div></div>"""
+    links = {link.url: link.text for link in discovery.links_in(html, "http://a.gov.cn/xxgk/")}
+    assert links["http://a.gov.cn/art/2024/1/2/art_1_7024.html"] == "某县民政局2023年政府信息公开工作年度报告"
+    assert links["http://a.gov.cn/xxgk/2.html"].startswith("关于开展排查的通知")
+    assert links["http://a.gov.cn/xxgk/3.html"] == "2022年度报告"
+    assert links["http://a.gov.cn/art/4.html"] == "带链接的行"  # once, as the anchor
+    assert "http://a.gov.cn/art/5.html" not in links  # a block wrapping a whole text is no row

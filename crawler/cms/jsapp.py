@@ -16,7 +16,7 @@ _FETCHING_SCRIPT = re.compile(
     r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|getJSON|post)\s*\(|axios\.|\.json\b|/api/|new\s+Vue|createApp\s*\(|ReactDOM",
     re.I,
 )
-_CONTAINER = re.compile(r"list|content|article|app|root|main|news|detail|zw|con", re.I)
+_CONTAINER = re.compile(r"list|content|article|app|root|main|news|detail|zw|con|menu|nav", re.I)
 # what a container shows until the script fills it: 加载中…, 正在加载, Loading...
 _LOADING = re.compile(r"^(?:数据)?(?:加载中|正在加载(?:中)?|载入中|加载数据中|loading)[.。…·\s]*$", re.I)
 
@@ -89,6 +89,24 @@ def is_loading(html: str) -> bool:
     return _loading_container(Selector(text=html))
 
 
+def runs_own_script(html: str, url: str) -> bool:
+    """Whether the page runs scripts of its own site (not only a library such as jQuery),
+    or an inline script that fetches data: what may build its links after it loads."""
+    from urllib.parse import urljoin
+
+    from crawler.cms.scriptcalls import LIBRARY
+    from crawler.discovery import same_site
+
+    sel = Selector(text=html)
+    if _FETCHING_SCRIPT.search(" ".join(sel.xpath("//script[not(@src)]/text()").getall())):
+        return True
+    for src in sel.xpath("//script/@src").getall():
+        address = urljoin(url, src.strip())
+        if same_site(address, url) and not LIBRARY.search(address.rsplit("/", 1)[-1]):
+            return True
+    return False
+
+
 def needs_browser(html: str) -> bool:
     """Whether this raw HTML is a shell that only JavaScript fills.
 
@@ -110,8 +128,106 @@ def needs_browser(html: str) -> bool:
         return True  # a shell: scripts and nothing else
     if not _FETCHING_SCRIPT.search(inline + " ".join(external)):
         return False
+    return _empty_container(sel)
+
+
+def has_empty_list(html: str) -> bool:
+    """Whether the page has a list or content container with nothing in it (for a script
+    to fill)."""
+    return _empty_container(Selector(text=html))
+
+
+def _empty_container(sel: Selector) -> bool:
     for element in _containers(sel):
         marker = (element.attrib.get("id", "") + " " + element.attrib.get("class", ""))
         if _CONTAINER.search(marker) and not element.xpath("./*") and not "".join(element.xpath(".//text()").getall()).strip():
             return True
     return False
+
+
+# --- lists paged by a script: 下一页 and page-number buttons, 加载更多, infinite scroll ------------
+
+MAX_LIST_PAGES = 30       # as deep as a column's plain pages are followed (DEPTH_LIMIT allows more)
+CLICK_TIMEOUT = 3.0       # a click that changes nothing in this long did nothing (the next part's data is slow)
+SCROLL_TIMEOUT = 1.0      # a scroll to the bottom that loads nothing in this long: no infinite scroll
+
+# Shows the next part of the list and resolves "changed" on the first change it makes to
+# the page, "unchanged" if none comes in time, "none" when there is nothing to do. The
+# control is one with no page of its own (a link to one the walk follows like any link):
+# its own text says next or more, or it is the next page's number in a pager; it is clicked
+# as a visitor would, and a control disabled or hidden is the list's end. Without one, a
+# page taller than the window is scrolled to its bottom (infinite scroll), if `scroll`.
+_NEXT_PART = r"""([page, scroll, clickMs, scrollMs]) => new Promise(resolve => {
+  const NEXT = /^(?:下一页|下页|后页|下一頁|加载更多|查看更多|点击加载更多|点击查看更多|显示更多|更多|next|nextpage|more|loadmore|>|›|»|＞)$/i;
+  const text = e => ((e.tagName === 'INPUT' ? e.value : e.textContent) || '').replace(/\s+/g, '');
+  const ownPage = e => { const h = (e.getAttribute('href') || '').trim().toLowerCase();
+                         return e.tagName === 'A' && h !== '' && !h.startsWith('#') && !h.startsWith('javascript'); };
+  const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                       return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const off = e => e.disabled || !!e.closest('[disabled], .disabled, .disable, .is-disabled, [aria-disabled="true"]');
+  const usable = e => !ownPage(e) && !e.closest('#nianbao-pages') && shown(e) && !off(e);
+  const all = [...document.querySelectorAll('button, a, span, li, div, input[type=button], em, i, b')];
+  let next = all.find(e => NEXT.test(text(e)) && usable(e) && ![...e.children].some(c => NEXT.test(text(c))));
+  if (!next) {
+    const number = String(page + 1);
+    next = all.find(e => text(e) === number && e.children.length === 0 && usable(e)
+                         && !!e.closest('[class*=page], [class*=pag], [id*=page], [id*=pag]'));
+  }
+  const tall = document.documentElement.scrollHeight > window.innerHeight + 40;
+  if (!next && !(scroll && tall)) return resolve('none');
+  let timer;
+  const observer = new MutationObserver(() => { observer.disconnect(); clearTimeout(timer); resolve('changed'); });
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+  timer = setTimeout(() => { observer.disconnect(); resolve('unchanged'); }, next ? clickMs : scrollMs);
+  if (next) next.click(); else window.scrollTo(0, document.documentElement.scrollHeight);
+})"""
+# The links (and script-call rows) of the list as it is now, kept aside in the page's
+# script state: a pager that replaces its list would leave only the last part in the page.
+_KEEP_PART = r"""() => {
+  window.__nianbaoParts = window.__nianbaoParts || [];
+  const rows = new Set();
+  for (const e of document.querySelectorAll('a[href], [onclick], [data-url], [data-href]')) {
+    const row = e.closest('li, tr, dd, p');
+    rows.add(row && row.textContent.length <= 300 ? row : e);
+  }
+  const part = document.createElement('div');
+  for (const row of rows) {
+    const copy = row.cloneNode(row.textContent.length <= 300);
+    if (copy.childNodes.length === 0) copy.textContent = row.textContent.trim().slice(0, 120);
+    part.appendChild(copy);
+  }
+  window.__nianbaoParts.push(part.innerHTML);
+  return window.__nianbaoParts.length;
+}"""
+_PUT_PARTS = r"""() => {
+  const box = document.createElement('div');
+  box.id = 'nianbao-pages';
+  box.hidden = true;
+  box.innerHTML = (window.__nianbaoParts || []).map(p => '<div class="nianbao-part">' + p + '</div>').join('');
+  document.body.appendChild(box);
+}"""
+
+
+async def read_every_page(page, limit: int = MAX_LIST_PAGES, scroll: bool = True) -> dict:
+    """After the page is built (wait_for_content): show the rest of its list as a visitor
+    would, part by part, and keep every part's links in the page.
+
+    A script-built column often shows ten items and a 下一页 button, page numbers or a
+    加载更多 button with no address of their own (a click fetches the next part from a JSON
+    API), or loads more when scrolled to the bottom. Read as first shown, the older years'
+    reports were missed, and a report that a new one pushed onto page 2 was judged gone (a
+    blind test: 1-2 of 6 reports on four such columns). Each part's links are kept aside
+    (a pager may replace its list) and put in a hidden `#nianbao-pages` at the end.
+    Returns {"parts": parts read, "more": whether a next part was still offered at the limit}.
+    """
+    parts = await page.evaluate(_KEEP_PART)
+    more = False
+    for number in range(1, limit + 1):
+        if await page.evaluate(_NEXT_PART, [number, scroll, int(CLICK_TIMEOUT * 1000), int(SCROLL_TIMEOUT * 1000)]) \
+                != "changed":
+            break
+        await wait_for_content(page)
+        parts = await page.evaluate(_KEEP_PART)
+        more = number == limit
+    await page.evaluate(_PUT_PARTS)
+    return {"parts": parts, "more": more}

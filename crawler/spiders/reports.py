@@ -27,7 +27,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
-from crawler.browser import BROWSER_WANTED, browser_meta, shell_key
+from crawler.browser import BROWSER_WANTED, browser_meta, shell_key, unread_parts
 from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
 from crawler.items import GoneItem, ReportItem
@@ -176,11 +176,27 @@ class ReportsSpider(scrapy.Spider):
             # years a report module offers (<option> fbtime=2023 …)
             yield from found
             return
-        if self._may_render(response) and not has_reports and (in_column or not found or jsapp.is_loading(response.text)) \
-                and jsapp.needs_browser(response.text):
-            yield self._through_browser(response)
+        if self._may_render(response) and not has_reports and self._built_by_script(response, found, in_column):
+            yield self._through_browser(response, paged=in_column)
             return
+        if in_column and unread_parts(meta):
+            # the browser showed a script-paged list up to its limit and more was offered:
+            # the reports of the parts not shown are unknown tonight, not gone
+            site_stats_for(self.crawler).error(seed, f"list parts left unread (more than {jsapp.MAX_LIST_PAGES})",
+                                               response.url, "list")
         yield from found
+
+    def _built_by_script(self, response, found: list, in_column: bool) -> bool:
+        """Whether this page's links are made by its scripts, so only the browser sees them
+        (the caller knows it links no report): an empty shell, a list or menu that says
+        加载中…, or, running scripts of its own site, a report column with an empty list
+        container or a seed page that leads nowhere (a menu built from a JSON API beside the
+        page's header and footer, a column whose list.js fills an empty <div>: blind tests)."""
+        text = response.text
+        if (in_column or not found or jsapp.is_loading(text)) and jsapp.needs_browser(text):
+            return True
+        dead_end_seed = bool(response.meta.get("seed_page") and not found)
+        return (dead_end_seed or (in_column and jsapp.has_empty_list(text))) and jsapp.runs_own_script(text, response.url)
 
     def _parse_article(self, response):
         if response.status == 304:  # unchanged since the archive's capture: its links are those of our copy
@@ -377,7 +393,7 @@ class ReportsSpider(scrapy.Spider):
         known = self._script_templates.get(site, {})
         organ = organ_names(response.meta["seed"])
         missing = False
-        for anchor in response.xpath("//a[@onclick or starts-with(normalize-space(@href), 'javascript')]"):
+        for anchor in response.xpath("//*[@onclick or (self::a and starts-with(normalize-space(@href), 'javascript'))]"):
             made = scriptcalls.call(f"{anchor.attrib.get('href', '')} {anchor.attrib.get('onclick', '')}")
             text = discovery.link_title(" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title"))
             if made and made[0] not in known and discovery.is_report_title(text, in_report_column=True) \
@@ -435,7 +451,8 @@ class ReportsSpider(scrapy.Spider):
                 continue
             self._rendered_routes.add(route)
             request = self._request(route, response.meta["seed"], role, response)
-            yield request.replace(meta={**request.meta, **browser_meta(), "browser_attempts": BROWSER_ATTEMPTS - 1},
+            yield request.replace(meta={**request.meta, **browser_meta(paged=role == "list"),
+                                        "browser_attempts": BROWSER_ATTEMPTS - 1},
                                   dont_filter=True)
 
     def _is_column_not_article(self, response) -> bool:
@@ -503,8 +520,9 @@ class ReportsSpider(scrapy.Spider):
     def _may_render(self, response) -> bool:
         return response.meta.get("browser_attempts", 0) < BROWSER_ATTEMPTS
 
-    def _through_browser(self, response):
-        """The same request again, rendered by chromium (scrapy-playwright)."""
+    def _through_browser(self, response, paged: bool = False):
+        """The same request again, rendered by chromium (scrapy-playwright); a list's further
+        parts shown and read too (`paged`)."""
         request = response.request
         seed = request.meta["seed"]
         shell = shell_key(seed["url"], request.url)
@@ -512,7 +530,7 @@ class ReportsSpider(scrapy.Spider):
         site_stats_for(self.crawler).learned_shell(seed, shell[1], self.shells[shell])
         own = {key: request.meta[key] for key in OWN_META if key in request.meta}
         own["browser_attempts"] = request.meta.get("browser_attempts", 0) + 1
-        return request.replace(meta={**own, **browser_meta()}, dont_filter=True)
+        return request.replace(meta={**own, **browser_meta(paged=paged)}, dont_filter=True)
 
     def _report_item(self, response) -> ReportItem:
         seed = response.meta["seed"]
