@@ -117,6 +117,9 @@ class RenderCache:
                    maxsize=settings.getint("DOWNLOAD_MAXSIZE", 0), user_agent=settings.get("USER_AGENT"))
 
     def close(self) -> None:
+        """Close, forgetting pages older than the age limit (never replayed again: a page no
+        longer asked for would otherwise stay in the file for ever)."""
+        self.db.execute("DELETE FROM renders WHERE rendered_at < ?", [_ago(self.days)])
         self.db.close()
 
     # --- keeping -----------------------------------------------------------------------------

@@ -120,3 +120,12 @@ def test_the_limit_says_more_was_left():
 def test_a_list_with_nothing_more_is_read_as_shown():
     result, html = read_in_chromium("document.getElementById('list').innerHTML = items.slice(0, 5).map(row).join('');")
     assert found(html) == set(range(2000, 2005)) and result == {"parts": 1, "more": False}
+
+
+def test_a_control_whose_script_goes_to_another_page_is_left_to_the_walk():
+    # <span onclick="location.href='list_2.html'">下一页</span> is a link the walk follows
+    # (crawler.discovery), not a part of this list to show here
+    script = ("document.getElementById('list').innerHTML = items.slice(0, 5).map(row).join('');"
+              "document.getElementById('pager').innerHTML = '<span onclick=\"location.href=\\'list_2.html\\'\">下一页</span>';")
+    result, html = read_in_chromium(script)
+    assert result == {"parts": 1, "more": False} and found(html) == set(range(2000, 2005))

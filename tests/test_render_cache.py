@@ -174,6 +174,10 @@ def test_a_changed_failed_or_old_input_means_building_the_page_again(tmp_path):
     assert run(cache.replay(request, same)) is not None
     cache.db.execute("UPDATE renders SET rendered_at = '2020-01-01T00:00:00Z'")  # older than the age limit (7 days)
     assert run(cache.replay(request, same)) is None
+    cache.close()  # and forgotten when the cache closes
+    import sqlite3
+
+    assert sqlite3.connect(tmp_path / "renders").execute("SELECT count(*) FROM renders").fetchone() == (0,)
 
 
 def test_a_render_that_could_not_be_checked_later_is_not_kept(tmp_path):

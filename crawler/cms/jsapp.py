@@ -8,9 +8,12 @@ the few pages that need it: ordinary pages stay on the fast plain downloader.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 from parsel import Selector
+
+logger = logging.getLogger(__name__)
 
 _FETCHING_SCRIPT = re.compile(
     r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|getJSON|post)\s*\(|axios\.|\.json\b|/api/|new\s+Vue|createApp\s*\(|ReactDOM",
@@ -165,7 +168,9 @@ _NEXT_PART = r"""([page, scroll, clickMs, scrollMs]) => new Promise(resolve => {
   const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
                        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
   const off = e => e.disabled || !!e.closest('[disabled], .disabled, .disable, .is-disabled, [aria-disabled="true"]');
-  const usable = e => !ownPage(e) && !e.closest('#nianbao-pages') && shown(e) && !off(e);
+  // a control whose script goes to another page is a link (the walk follows it), not a part
+  const leaves = e => /location|window\.open|\.href\s*=|\.submit\(/.test(e.getAttribute('onclick') || '');
+  const usable = e => !ownPage(e) && !leaves(e) && !e.closest('#nianbao-pages') && shown(e) && !off(e);
   const all = [...document.querySelectorAll('button, a, span, li, div, input[type=button], em, i, b')];
   let next = all.find(e => NEXT.test(text(e)) && usable(e) && ![...e.children].some(c => NEXT.test(text(c))));
   if (!next) {
@@ -220,14 +225,19 @@ async def read_every_page(page, limit: int = MAX_LIST_PAGES, scroll: bool = True
     (a pager may replace its list) and put in a hidden `#nianbao-pages` at the end.
     Returns {"parts": parts read, "more": whether a next part was still offered at the limit}.
     """
-    parts = await page.evaluate(_KEEP_PART)
-    more = False
-    for number in range(1, limit + 1):
-        if await page.evaluate(_NEXT_PART, [number, scroll, int(CLICK_TIMEOUT * 1000), int(SCROLL_TIMEOUT * 1000)]) \
-                != "changed":
-            break
-        await wait_for_content(page)
+    from playwright.async_api import Error as PlaywrightError
+
+    parts, more = 0, False
+    try:
         parts = await page.evaluate(_KEEP_PART)
-        more = number == limit
-    await page.evaluate(_PUT_PARTS)
+        for number in range(1, limit + 1):
+            if await page.evaluate(_NEXT_PART, [number, scroll, int(CLICK_TIMEOUT * 1000), int(SCROLL_TIMEOUT * 1000)]) \
+                    != "changed":
+                break
+            await wait_for_content(page)
+            parts = await page.evaluate(_KEEP_PART)
+            more = number == limit
+        await page.evaluate(_PUT_PARTS)
+    except PlaywrightError as exc:  # a control that left the page after all: the page is what it shows now
+        logger.info("reading the parts of %s stopped: %s", page.url, str(exc).splitlines()[0])
     return {"parts": parts, "more": more}
