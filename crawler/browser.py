@@ -101,7 +101,7 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
             response = await chromium.download_request(request)
         finally:
             recording = chromium.recording_of(request)
-        if self.renders is not None and recording is not None and not recording.failed \
+        if self.renders is not None and recording is not None and recording.complete_for(request.url) \
                 and not unread_parts(request.meta) and self.renders.keep(request, response, recording.inputs):
             stats.inc_value("render_cache/kept")
         return response

@@ -38,7 +38,8 @@ class Recording:
     """What one page was built from, noted as its answers come."""
     inputs: list[Input] = field(default_factory=list)
     pending: list[asyncio.Future] = field(default_factory=list)
-    failed: bool = False  # a request of the page failed, or an answer could not be read
+    failed_urls: list[str] = field(default_factory=list)  # requests of the page that got no answer
+    unreadable: bool = False                               # an answer whose body could not be read
 
     def on_response(self, response) -> None:
         if response.request.resource_type in INPUT_TYPES:
@@ -46,12 +47,20 @@ class Recording:
 
     def on_request_failed(self, request) -> None:
         if request.resource_type in INPUT_TYPES:
-            self.failed = True
+            self.failed_urls.append(request.url)
 
     async def settle(self) -> None:
         done = await asyncio.gather(*self.pending, return_exceptions=True)
         self.inputs = [d for d in done if isinstance(d, Input)]
-        self.failed = self.failed or len(self.inputs) != len(done)
+        self.unreadable = len(self.inputs) != len(done)
+
+    def complete_for(self, page_url: str) -> bool:
+        """Whether the page can be checked again later from these inputs: every answer read,
+        and no request to its own site failed (another site's analytics or share script that
+        did not load builds no link, and would otherwise keep a page from ever being kept)."""
+        from crawler.discovery import same_site
+
+        return not self.unreadable and not any(same_site(url, page_url) for url in self.failed_urls)
 
 
 class Chromium(ScrapyPlaywrightDownloadHandler):

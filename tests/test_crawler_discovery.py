@@ -329,3 +329,15 @@ def test_a_list_row_that_is_itself_the_link_is_a_link():
     assert links["http://a.gov.cn/xxgk/3.html"] == "2022年度报告"
     assert links["http://a.gov.cn/art/4.html"] == "带链接的行"  # once, as the anchor
     assert "http://a.gov.cn/art/5.html" not in links  # a block wrapping a whole text is no row
+
+
+def test_a_report_title_a_list_cut_short_after_its_year_is_a_report_in_the_report_column():
+    # list templates cut titles to N characters, with or without an ellipsis (a blind test:
+    # 20-character titles gave no report at all)
+    for cut in ("石门县卫生健康局2023年政府信息公开工…", "石门县卫生健康局2023年政府信…", "石门县卫生健康局2023年政府信息公开工",
+                "石门县卫生健康局2023年度政府信", "石门县卫生健康局2023年…"):
+        assert discovery.is_report_title(cut, in_report_column=True), cut
+        assert not discovery.is_report_title(cut), cut  # elsewhere a cut title says too little
+    for other in ("石门县卫生健康局2023年部门预…", "石门县卫生健康局2023年", "石门县卫生健康局2023年安全生产工作总结",
+                  "关于做好2023年政府信息公开工作…"[:-1] + "的通知"):
+        assert not discovery.is_report_title(other, in_report_column=True), other

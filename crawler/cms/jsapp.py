@@ -136,8 +136,13 @@ def needs_browser(html: str) -> bool:
 
 def has_empty_list(html: str) -> bool:
     """Whether the page has a list or content container with nothing in it (for a script
-    to fill)."""
-    return _empty_container(Selector(text=html))
+    to fill) and shows no list of its own: fewer than MIN_LINKS links named like items of
+    a list (a title of 8 characters or more; a menu's 首页, 机构概况 are shorter). A column
+    of other organs' reports beside an empty advertising <div> is no script's list."""
+    sel = Selector(text=html)
+    titled = sum(1 for text in (" ".join(a.xpath(".//text()").getall()) for a in sel.xpath("//body//a[@href]"))
+                 if len("".join(text.split())) >= 8)
+    return titled < MIN_LINKS and _empty_container(sel)
 
 
 def _empty_container(sel: Selector) -> bool:
