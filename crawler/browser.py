@@ -60,10 +60,13 @@ def browser_meta(paged: bool = False) -> dict:
     }
 
 
-def unread_parts(meta: dict) -> bool:
-    """Whether the browser stopped showing a list's parts at its limit with more offered."""
-    return any(isinstance(getattr(method, "result", None), dict) and method.result.get("more")
-               for method in meta.get("playwright_page_methods") or ())
+def list_reading(meta: dict) -> dict:
+    """What the browser's reading of a list's parts came to (crawler.cms.jsapp.read_every_page:
+    parts, more, left), or {} for a page not read so."""
+    for method in meta.get("playwright_page_methods") or ():
+        if isinstance(getattr(method, "result", None), dict) and "parts" in method.result:
+            return method.result
+    return {}
 
 
 def shell_key(seed_url: str, url: str) -> tuple[str, str]:
@@ -101,10 +104,21 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
             response = await chromium.download_request(request)
         finally:
             recording = chromium.recording_of(request)
-        if self.renders is not None and recording is not None and recording.complete_for(request.url) \
-                and not unread_parts(request.meta) and self.renders.keep(request, response, recording.inputs):
+        if self.renders is not None and recording is not None and self._whole(request, response, recording) \
+                and self.renders.keep(request, response, recording.inputs):
             stats.inc_value("render_cache/kept")
         return response
+
+    @staticmethod
+    def _whole(request, response, recording) -> bool:
+        """Whether a built page is whole, so worth keeping: every answer it was built from
+        read, its list read to its end without leaving for another page, and no container
+        still saying 加载中… (a page kept half-built would be replayed as it is)."""
+        from crawler.cms import jsapp
+
+        reading = list_reading(request.meta)
+        return recording.complete_for(request.url) and not reading.get("more") and not reading.get("left") \
+            and not jsapp.is_loading(response.text)
 
     def chromium(self):
         """scrapy-playwright's handler (crawler.chromium), imported and made on first need."""

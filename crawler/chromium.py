@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler.cms import jsapp
 from crawler.rendercache import INPUT_TYPES, Input
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Chromium(ScrapyPlaywrightDownloadHandler):
         recording = self.recordings[id(request)] = Recording()  # a new page for a retry: a new recording
         page.on("response", recording.on_response)
         page.on("requestfailed", recording.on_request_failed)
+        jsapp.track_requests(page)  # the wait for the page to be built waits for its data too
         return page
 
     async def _apply_page_methods(self, page, request, spider) -> None:

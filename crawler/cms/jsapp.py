@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import weakref
+from html import escape as html_escape
 
 from parsel import Selector
 
@@ -31,8 +33,14 @@ MIN_TEXT_CHARS = 60  # …or some text
 # text): at once if it has, else on the DOM change that gives it some, or after the
 # timeout. Event-driven on purpose: see `wait_for_content`.
 _UNTIL_FILLED = """(timeoutMs) => new Promise(resolve => {
-  const filled = () => document.body && (document.body.querySelectorAll('a[href]').length >= 3
-                                          || document.body.innerText.trim().length >= 60);
+  // a list or content container still saying 加载中… is not filled, whatever is around it
+  const LOADING = /^(?:数据)?(?:加载中|正在加载(?:中)?|载入中|加载数据中|loading)[.。…·\\s]*$/i;
+  const CONTAINER = /list|content|article|app|root|main|news|detail|zw|con|menu|nav/i;
+  const loading = () => [...document.querySelectorAll('[id], [class]')].some(e =>
+      CONTAINER.test((e.id || '') + ' ' + (typeof e.className === 'string' ? e.className : ''))
+      && LOADING.test(e.textContent.trim()));
+  const filled = () => document.body && !loading() && (document.body.querySelectorAll('a[href]').length >= 3
+                                                      || document.body.innerText.trim().length >= 60);
   const size = () => document.body ? document.body.innerHTML.length : 0;
   if (filled()) return resolve(size());
   let timer;
@@ -60,12 +68,52 @@ async def wait_for_content(page, quiet: float = QUIET_SECONDS, timeout: float = 
     deadline = loop.time() + timeout
     size = await page.evaluate(_UNTIL_FILLED, int(timeout * 1000))
     while loop.time() < deadline:
+        await _data_answered(page, deadline)
         await asyncio.sleep(quiet)
         now = await page.evaluate(_SIZE)
-        if now == size:
+        if now == size and not in_flight(page):
             break
         size = now
     return size
+
+
+# --- the page's requests still waiting for an answer -----------------------------------------
+
+# A page's furniture (menu, footer) is content enough to look built, and a list whose data
+# answers after half a second was taken empty (a blind test: a 0.6-4 s data API gave no
+# report, and the empty page was kept in the render cache). So the page is not built while
+# one of its own data or script requests has no answer yet. Noted per page by
+# `track_requests` (crawler.chromium calls it as each page is made).
+_DATA_TYPES = ("document", "script", "xhr", "fetch")
+_IN_FLIGHT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def track_requests(page) -> None:
+    """Note the page's data and script requests that have no answer yet."""
+    pending: set = set()
+    _IN_FLIGHT[page] = pending
+
+    def sent(request):
+        if request.resource_type in _DATA_TYPES:
+            pending.add(request)
+
+    def done(request):
+        pending.discard(request)
+
+    page.on("request", sent)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+
+
+def in_flight(page) -> int:
+    return len(_IN_FLIGHT.get(page, ()))
+
+
+async def _data_answered(page, deadline: float) -> None:
+    """Until the page's data requests in flight have their answers (or the deadline)."""
+    loop = asyncio.get_running_loop()
+    while in_flight(page) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
 
 
 def _containers(sel: Selector):
@@ -156,6 +204,8 @@ def _empty_container(sel: Selector) -> bool:
 # --- lists paged by a script: 下一页 and page-number buttons, 加载更多, infinite scroll ------------
 
 MAX_LIST_PAGES = 30       # as deep as a column's plain pages are followed (DEPTH_LIMIT allows more)
+STALE_PARTS = 5           # parts in a row with nothing named like a report: the list has moved on
+_REPORT_ITEM = re.compile(r"年度报|年报|工作报告|信息公开")
 CLICK_TIMEOUT = 3.0       # a click that changes nothing in this long did nothing (the next part's data is slow)
 SCROLL_TIMEOUT = 1.0      # a scroll to the bottom that loads nothing in this long: no infinite scroll
 
@@ -191,29 +241,30 @@ _NEXT_PART = r"""([page, scroll, clickMs, scrollMs]) => new Promise(resolve => {
   timer = setTimeout(() => { observer.disconnect(); resolve('unchanged'); }, next ? clickMs : scrollMs);
   if (next) next.click(); else window.scrollTo(0, document.documentElement.scrollHeight);
 })"""
-# The links (and script-call rows) of the list as it is now, kept aside in the page's
-# script state: a pager that replaces its list would leave only the last part in the page.
+# The links (and script-call rows) of the list as it is now, and the addresses and
+# scripts they hold (what says whether a part brought anything new).
 _KEEP_PART = r"""() => {
-  window.__nianbaoParts = window.__nianbaoParts || [];
   const rows = new Set();
   for (const e of document.querySelectorAll('a[href], [onclick], [data-url], [data-href]')) {
+    if (e.closest('#nianbao-pages')) continue;
     const row = e.closest('li, tr, dd, p');
     rows.add(row && row.textContent.length <= 300 ? row : e);
   }
-  const part = document.createElement('div');
+  const part = document.createElement('div'), keys = [];
   for (const row of rows) {
     const copy = row.cloneNode(row.textContent.length <= 300);
     if (copy.childNodes.length === 0) copy.textContent = row.textContent.trim().slice(0, 120);
     part.appendChild(copy);
+    keys.push((row.getAttribute('href') || '') + ' ' + (row.getAttribute('onclick') || '') + ' ' + row.textContent.trim().slice(0, 60));
   }
-  window.__nianbaoParts.push(part.innerHTML);
-  return window.__nianbaoParts.length;
+  return {html: part.innerHTML, keys: keys};
 }"""
-_PUT_PARTS = r"""() => {
+# Every part read, put in a hidden `#nianbao-pages` at the end of the page as it is now.
+_PUT_PARTS = r"""(parts) => {
   const box = document.createElement('div');
   box.id = 'nianbao-pages';
   box.hidden = true;
-  box.innerHTML = (window.__nianbaoParts || []).map(p => '<div class="nianbao-part">' + p + '</div>').join('');
+  box.innerHTML = parts.map(p => '<div class="nianbao-part">' + p + '</div>').join('');
   document.body.appendChild(box);
 }"""
 
@@ -228,21 +279,59 @@ async def read_every_page(page, limit: int = MAX_LIST_PAGES, scroll: bool = True
     reports were missed, and a report that a new one pushed onto page 2 was judged gone (a
     blind test: 1-2 of 6 reports on four such columns). Each part's links are kept aside
     (a pager may replace its list) and put in a hidden `#nianbao-pages` at the end.
-    Returns {"parts": parts read, "more": whether a next part was still offered at the limit}.
+
+    The reading ends when there is no control left to use, when using it changes nothing,
+    when a part brings no link not seen before (a 下一页 that never disables, a pager that
+    goes round), after STALE_PARTS parts in a row with nothing named like a report (an
+    endless feed of news below the reports), when a control turns out to open another page (its handler navigates:
+    the page it went to is linked for the walk, which reads it as a page of its own), or at
+    `limit`. Returns {"parts", "more": a new part was still coming at the limit, "left":
+    the address a control went to, or None}.
     """
     from playwright.async_api import Error as PlaywrightError
 
-    parts, more = 0, False
+    start = page.url
+    parts, seen, more, left, stale = [], set(), False, None, 0
+    navigations: list[str] = []  # a control's handler sent the page elsewhere
+
+    def on_request(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            navigations.append(request.url)
+
+    page.on("request", on_request)
     try:
-        parts = await page.evaluate(_KEEP_PART)
+        part = await page.evaluate(_KEEP_PART)
+        parts.append(part["html"])
+        seen.update(part["keys"])
         for number in range(1, limit + 1):
-            if await page.evaluate(_NEXT_PART, [number, scroll, int(CLICK_TIMEOUT * 1000), int(SCROLL_TIMEOUT * 1000)]) \
-                    != "changed":
+            outcome = await page.evaluate(_NEXT_PART, [number, scroll, int(CLICK_TIMEOUT * 1000),
+                                                       int(SCROLL_TIMEOUT * 1000)])
+            if navigations or outcome != "changed":
                 break
             await wait_for_content(page)
-            parts = await page.evaluate(_KEEP_PART)
+            part = await page.evaluate(_KEEP_PART)
+            new = set(part["keys"]) - seen
+            if not new:
+                break
+            parts.append(part["html"])
+            seen.update(new)
+            stale = 0 if any(_REPORT_ITEM.search(key) for key in new) else stale + 1
+            if stale >= STALE_PARTS:
+                break  # an endless feed of news after the reports: nothing of ours comes any more
             more = number == limit
-        await page.evaluate(_PUT_PARTS)
-    except PlaywrightError as exc:  # a control that left the page after all: the page is what it shows now
-        logger.info("reading the parts of %s stopped: %s", page.url, str(exc).splitlines()[0])
-    return {"parts": parts, "more": more}
+    except PlaywrightError as exc:  # the page went elsewhere while it was read
+        logger.info("reading the parts of %s stopped: %s", start, str(exc).splitlines()[0])
+    finally:
+        page.remove_listener("request", on_request)
+    if navigations:
+        left = navigations[-1]
+        parts.append(f'<a href="{html_escape(left)}">下一页</a>')
+        try:  # the page it went to, loaded (not the one it is leaving)
+            await page.wait_for_url(lambda url: url != start, wait_until="load", timeout=CONTENT_TIMEOUT * 1000)
+        except PlaywrightError:
+            pass
+    try:
+        await page.evaluate(_PUT_PARTS, parts)
+    except PlaywrightError as exc:
+        logger.info("the parts of %s could not be kept in the page: %s", start, str(exc).splitlines()[0])
+    return {"parts": len(parts) - bool(left), "more": more, "left": left}

@@ -27,7 +27,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
-from crawler.browser import BROWSER_WANTED, browser_meta, shell_key, unread_parts
+from crawler.browser import BROWSER_WANTED, browser_meta, list_reading, shell_key
 from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
 from crawler.items import GoneItem, ReportItem
@@ -179,11 +179,15 @@ class ReportsSpider(scrapy.Spider):
         if self._may_render(response) and not has_reports and self._built_by_script(response, found, in_column):
             yield self._through_browser(response, paged=in_column)
             return
-        if in_column and unread_parts(meta):
-            # the browser showed a script-paged list up to its limit and more was offered:
-            # the reports of the parts not shown are unknown tonight, not gone
-            site_stats_for(self.crawler).error(seed, f"list parts left unread (more than {jsapp.MAX_LIST_PAGES})",
-                                               response.url, "list")
+        if in_column and meta.get("playwright"):
+            # a script-built list the browser could not read whole (more parts offered at
+            # its limit, or still saying 加载中… when taken): the reports of what was not
+            # shown are unknown tonight, not gone
+            if list_reading(meta).get("more"):
+                site_stats_for(self.crawler).error(seed, f"list parts left unread (more than {jsapp.MAX_LIST_PAGES})",
+                                                   response.url, "list")
+            elif not has_reports and jsapp.is_loading(response.text):
+                site_stats_for(self.crawler).error(seed, "list still loading when taken", response.url, "list")
         yield from found
 
     def _built_by_script(self, response, found: list, in_column: bool) -> bool:
