@@ -125,3 +125,26 @@ def test_reports_published_under_the_organs_former_name_are_its_reports(tmp_path
         records = crawl("白沙县民政局", base + "/xxgk/bmnb/", tmp_path, aliases=former)
     assert {(r["year"], r["url"]) for r in records} == {(year, base + path) for year, path in ours}
     assert {r["organ"] for r in records} == {"白沙县民政局"}  # archived under the seed's name
+
+
+def test_a_report_column_whose_list_cuts_titles_short_gives_every_report(tmp_path):
+    """List templates cut titles to N characters, here 18 with an ellipsis and no title
+    attribute (石门县卫生健康局2023年政府信…): a blind test's lists of such titles gave no report."""
+    from localweb.render.html import report_body
+    from localweb.report import Contacts, generate
+    from localweb.sites.base import Chrome, article, at
+    from static_site import HTML, crawl, serve
+
+    organ = "石门县卫生健康局"
+    chrome = Chrome(organ, site_code="4307260001", icp="湘ICP备05001234号", phone="0736-5000000", nav={"首页": "/"})
+    pages, rows = {}, []
+    for year in (2021, 2022, 2023):
+        report = generate(organ, year, contacts=Contacts(phone=[], email=[], address=[], postcode=[]))
+        path = f"/a/xxgk/ndbg/{year}/0125/{year}12.html"
+        pages[path] = (HTML, article(chrome, report.title, at(report.published), report_body(report)).encode())
+        rows.append(f'<li><a href="{path}">{report.title[:18]}…</a><span>{report.published}</span></li>')
+    pages["/"] = (HTML, chrome.page(organ, '<p><a href="/a/xxgk/ndbg/">政府信息公开年报</a></p>').encode())
+    pages["/a/xxgk/ndbg/"] = (HTML, chrome.page("政府信息公开年报", '<ul class="list">' + "".join(rows) + "</ul>").encode())
+    with serve(pages) as base:
+        records = crawl(organ, f"{base}/", tmp_path)
+    assert sorted(r["year"] for r in records) == [2021, 2022, 2023]
