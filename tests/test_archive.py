@@ -143,15 +143,21 @@ def test_not_modified_answer_moves_last_seen(tmp_path):
         assert archive.db.execute("SELECT last_seen, gone_since FROM reports").fetchall() == [("2026-12-01T00:00:00Z", None)]
 
 
+def gone_since_the_second_crawl(archive: Archive, record: dict) -> int:
+    """Stored by a first crawl, not seen by a second that reached its site: gone. Returns a
+    third crawl's id."""
+    site = days.SITES["惠济区民政局"]
+    crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-01T00:00:00Z")
+    archive.store(crawl, days.item("惠济区民政局", record, 1))
+    crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-02T00:00:00Z")
+    archive.end_crawl(crawl, {site: {"status": "ok", "pages": 3, "reports": 0, "errors": 0}})
+    return archive.begin_crawl(days.seeds(), started_at="2026-01-03T00:00:00Z")
+
+
 def test_unseen_report_of_ok_site_is_gone_then_returns(tmp_path):
     record = days.gold("惠济区民政局")
-    site = days.SITES["惠济区民政局"]
     with Archive(tmp_path / "a.db") as archive:
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-01T00:00:00Z")
-        archive.store(crawl, days.item("惠济区民政局", record, 1))
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-02T00:00:00Z")
-        archive.end_crawl(crawl, {site: {"status": "ok", "pages": 3, "reports": 0, "errors": 0}})
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-03T00:00:00Z")
+        crawl = gone_since_the_second_crawl(archive, record)
         assert archive.store(crawl, days.item("惠济区民政局", record, 3)) == "returned"
         assert archive.db.execute("SELECT kind, crawl_id FROM events ORDER BY id").fetchall() == [
             ("new", 1), ("gone", 2), ("returned", 3)
@@ -160,15 +166,9 @@ def test_unseen_report_of_ok_site_is_gone_then_returns(tmp_path):
 
 
 def test_a_gone_report_that_answers_304_when_listed_again_is_returned(tmp_path):
-    record = days.gold("惠济区民政局")
-    site = days.SITES["惠济区民政局"]
     with Archive(tmp_path / "a.db") as archive:
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-01T00:00:00Z")
-        archive.store(crawl, days.item("惠济区民政局", record, 1))
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-02T00:00:00Z")
-        archive.end_crawl(crawl, {site: {"status": "ok", "pages": 3, "reports": 0, "errors": 0}})  # not linked: gone
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-01-03T00:00:00Z")
-        not_modified = {"seed_name": "惠济区民政局", "seed_url": site, "status": 304, "body": None,
+        crawl = gone_since_the_second_crawl(archive, days.gold("惠济区民政局"))
+        not_modified = {"seed_name": "惠济区民政局", "seed_url": days.SITES["惠济区民政局"], "status": 304, "body": None,
                         "url": days.url_of("惠济区民政局", 2024), "fetched_at": "2026-01-03T00:00:00Z"}
         assert archive.store(crawl, not_modified) == "returned"
         assert archive.db.execute("SELECT kind, crawl_id FROM events ORDER BY id").fetchall() == [

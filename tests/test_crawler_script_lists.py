@@ -11,11 +11,9 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
-from static_site import HTML, REPO, serve
+from static_site import HTML, nightly, serve
 
 from localweb.render.html import report_body
 from localweb.report import Contacts, generate
@@ -68,15 +66,6 @@ def portal() -> tuple[dict, list[dict]]:
     return pages, items
 
 
-def night(seeds, db) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
-                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"],
-                            cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
-
-
 def test_a_script_built_menu_and_a_paged_column_of_script_rows_over_two_nights(tmp_path):
     pages, items = portal()
     pages["/api/ndbg.json"] = ("application/json", json.dumps({"items": items[1:]}, ensure_ascii=False).encode())
@@ -84,11 +73,11 @@ def test_a_script_built_menu_and_a_paged_column_of_script_rows_over_two_nights(t
         seeds = tmp_path / "seeds.csv"
         seeds.write_text(f"name,url\n{ORGAN},{base}/\n", encoding="utf-8")
         db = tmp_path / "archive.db"
-        first = night(seeds, db)
+        first = nightly(seeds, db)
         assert "new: 6" in first.stdout, first.stderr[-3000:]  # 2019-2024, over two parts of the list
         # the 2025 report is published: it pushes 2019 onto the second part
         pages["/api/ndbg.json"] = ("application/json", json.dumps({"items": items}, ensure_ascii=False).encode())
-        second = night(seeds, db)
+        second = nightly(seeds, db)
         assert "new: 1" in second.stdout and "gone: 0" in second.stdout, second.stdout
     with sqlite3.connect(db) as conn:
         years = [year for (year,) in conn.execute("SELECT year FROM reports WHERE gone_since IS NULL ORDER BY year")]

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from static_site import HTML, REPO, serve
+from static_site import HTML, nightly, serve
 
 from localweb.render.html import report_body
 from localweb.report import Contacts, generate
@@ -54,15 +52,6 @@ def listing(items: list[dict]) -> tuple[str, bytes]:
     return "application/json", json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
 
 
-def night(seeds, db) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
-                             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"],
-                            cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
-
-
 def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(tmp_path):
     pages, items = column_site()
     pages["/api/ndbg.json"] = listing(items[1:])  # the 2024 report is not published yet
@@ -72,13 +61,13 @@ def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(
         seeds.write_text(f"name,url\n{ORGAN},{base}/\n", encoding="utf-8")
         db = tmp_path / "archive.db"
 
-        first = night(seeds, db)
+        first = nightly(seeds, db)
         assert "new: 2" in first.stdout
         assert "'render_cache/kept': 1" in first.stderr  # the column, built by chromium
         assert (tmp_path / "archive.db.renders").exists()
 
         since = len(log)
-        second = night(seeds, db)
+        second = nightly(seeds, db)
         assert "new: 0" in second.stdout and "gone: 0" in second.stdout
         assert "'render_cache/hit': 1" in second.stderr and "render_cache/miss" not in second.stderr
         assert "Launching browser" not in second.stderr  # a quiet night needs no browser
@@ -88,7 +77,7 @@ def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(
         assert asked.count("/api/ndbg.json") == 1, asked
 
         pages["/api/ndbg.json"] = listing(items)  # the 2024 report appears in the column's data
-        third = night(seeds, db)
+        third = nightly(seeds, db)
         assert "'render_cache/miss': 1" in third.stderr and "Launching browser" in third.stderr
         assert "new: 1" in third.stdout  # found: the kept page did not hide it
 
