@@ -94,13 +94,10 @@ class PrefetchMiddleware:
             return
         self.started.add(seed["name"])
         slots = set()
-        for document in archive.held_documents(seed["url"]):
-            key = (seed["name"], document["url"])
-            if key in self.queued or key in self.in_flight or key in self.kept:
-                continue
+        for document in archive.held_documents(seed["url"]):  # once per seed: keys are the seed's own
             slot = origin(document["url"])
             self.pending[slot].append(self._request(seed, document))
-            self.queued.add(key)
+            self.queued.add((seed["name"], document["url"]))
             slots.add(slot)
         for slot in slots:
             self._look_later(slot)

@@ -37,6 +37,8 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
+from crawler.discovery import origin
+
 logger = logging.getLogger(__name__)
 
 # What a page is built from. Stylesheets, images, fonts and media do not make links or
@@ -133,7 +135,7 @@ class RenderCache:
         self.db.execute(
             "INSERT OR REPLACE INTO renders (key, url, origin, rendered_at, final_url, status, html, inputs)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [key_of(request), request.url, origin_of(request.url), _now(), response.url, response.status,
+            [key_of(request), request.url, origin(request.url), _now(), response.url, response.status,
              zlib.compress(response.body), json.dumps([asdict(i) for i in inputs], ensure_ascii=False)])
         return True
 
@@ -142,7 +144,7 @@ class RenderCache:
         (then a night need not start the browser before a page proves to need it)."""
         since = _ago(self.days)
         return all(self.db.execute("SELECT 1 FROM renders WHERE origin = ? AND rendered_at >= ? LIMIT 1",
-                                   [origin, since]).fetchone() for origin in origins)
+                                   [site, since]).fetchone() for site in origins)
 
     # --- replaying -------------------------------------------------------------------------------
 
@@ -204,12 +206,6 @@ def key_of(request) -> str:
     """A page's key: method, URL (with its #route) and, for a POST, its body's sha256."""
     body = hashlib.sha256(request.body).hexdigest() if request.body else ""
     return f"{request.method} {request.url} {body}".rstrip()
-
-
-def origin_of(url: str) -> str:
-    from crawler.discovery import origin
-
-    return origin(url)
 
 
 def _now() -> str:
