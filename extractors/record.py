@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from extractors import checks, metadata, tables
+from extractors import checks, codebook, metadata, tables
 from extractors.labels import to_simplified
 from extractors.document import Document
 
@@ -47,6 +47,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "failed_checks": checks.failed_checks(cells),
         # extra fields (readers of the spec format ignore them)
         "inferred": sorted(reading.inferred, key=list(cells).index),
+        # cells left out because their place or value is not certain, and why
+        "left_out": {k: reading.left_out[k] for k in sorted(reading.left_out, key=lambda k: codebook.key_order().get(k, 10**6))},
         "tables_as_images": tables_as_images,
         "is_report": bool(looks_like_report),
         "kind": document.kind,

@@ -27,6 +27,7 @@ _NUMBER = re.compile(r"^([+\-−－]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|�
 # marker, 1234* / 12※ (cells are normalised: （０） is (0) here)
 _DRESSED = re.compile(r"^\((.+)\)$|^(.*\d)(?:[*※]+|[①-⑩])$")
 _BLANKISH = re.compile(r"^[-－—–/／\\、.·…_]+$|^(?:无|空|/)$")
+_LOST_CHARACTER = re.compile(r"^[?？\ufffd]+\s*(\d+(?:\.\d+)?)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
 _MAX_LABEL = 80
 # a row printed as one line: an optional label, then figures each after a space
@@ -45,6 +46,9 @@ _FULLWIDTH_SEPARATOR = re.compile(r"(?<=[０-９])(?:，(?=[０-９]{3}(?![０-�
 _LABEL_GAP = re.compile(r"(?<=\S)(?:[\s\u3000\u00a0]{2,}|\t|\u3000)(?=\S)")  # between label cells, not around them
 
 LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
+# a cell that holds a figure's place but no figure that can be read with certainty (a
+# figure behind a character the copy lost: "? 5")
+UNSURE = "unsure"
 
 
 @dataclass
@@ -60,6 +64,13 @@ class LogicalRow:
     cells: list[Token]          # figure cells (VALUE/BLANK/RUN) after the labels
     lead_blanks: int = 0        # blank cells between the labels and the first figure
     lead_cells: list[Token] = field(default_factory=list)  # blanks before any label
+    # whether the row's figures share the printed line of its label (a table row printed as
+    # one line, or a real table row): then the line's end is the row's end, and a lone 0
+    # before it is the row's only cell. One cell per line shows no row's end.
+    one_line: bool = True
+    # its figures are one printed line of their own, under its labels (section 四's row of
+    # figures under the table's header)
+    figures_line: bool = False
 
     @property
     def label(self) -> str:
@@ -80,6 +91,20 @@ class TableReading:
     # its extra cells (Counter of ways), and the rows that fitted several ways, kept blank
     extra_ways: Counter = field(default_factory=Counter)
     extra_pending: list = field(default_factory=list)
+    # key -> why the cell was left out (its place or value is not certain)
+    left_out: dict = field(default_factory=dict)
+    # key -> (row label, column, how it was read): for a person checking a figure
+    provenance: dict = field(default_factory=dict)
+    # rows whose blanks' places were lost: a cut-off last row is then not read either
+    short_rows: int = 0
+    # the row a cut-off copy ends in, settled once every other row is read
+    truncated: list = field(default_factory=list)
+    # the document's last figure token, and whether a cell end follows it in the text
+    last_token: object = None
+    last_token_ended: bool = True
+    # text that prints each table row as one line (label and figures together), so a line's
+    # end is a row's end: most labelled rows share their label's line
+    rows_as_lines: bool = False
 
 
 def read_tables(document: Document) -> TableReading:
@@ -89,8 +114,12 @@ def read_tables(document: Document) -> TableReading:
     if sections.pop("_after_end", False):
         reading.notes.append("tables after the report's end (another report or a 解读 on the same page) not read")
     reading.template = _template(sections, rows)
+    logical_rows = {name: _logical_rows(sections.get(name, []), document.cell_rows) for name in ("active", "requests", "review")}
+    _mark_document_end(document.rows, rows, sections, logical_rows, reading)
+    labelled = [r for rs in logical_rows.values() for r in rs if r.labels and r.cells]
+    reading.rows_as_lines = bool(labelled) and sum(r.one_line for r in labelled) * 2 > len(labelled)
     for name in ("active", "requests", "review"):
-        logical = _logical_rows(sections.get(name, []), document.cell_rows)
+        logical = logical_rows[name]
         if name == "active":
             _read_active(logical, reading)
         elif name == "requests":
@@ -98,12 +127,34 @@ def read_tables(document: Document) -> TableReading:
         else:
             _read_review(logical, reading, headless=bool(sections.get("_headless")))
     settle_extra_columns(reading)
+    settle_truncated(reading)
     if reading.cells:
         digits.resolve_ambiguous(reading)
     reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
     if not any(k.startswith("active.") for k in reading.cells) and not reading.cells:
         reading.template = None
     return reading
+
+
+def _mark_document_end(raw_rows, rows, sections, logical_rows, reading) -> None:
+    """Remember the last figure of a document that ends inside a table row (a copy cut
+    off mid-table), and whether anything after it in the printed text ends its cell."""
+    last = next((i for i in range(len(rows) - 1, -1, -1) if any(c for c in rows[i])), None)
+    if last is None or sections.get("_headless"):
+        return
+    row = rows[last]
+    if not _NUMBER.match(next(c for c in reversed(row) if c) or ""):
+        return
+    section = next((name for name in ("active", "requests", "review")
+                    if any(r is row for r in sections.get(name, []) or [])), None)
+    if section is None or not logical_rows[section]:
+        return
+    final = logical_rows[section][-1]
+    tokens = final.cells or final.lead_cells
+    if tokens and tokens[-1].kind in (VALUE, RUN):
+        reading.last_token = tokens[-1]
+        raw = raw_rows[last] if last < len(raw_rows) else []
+        reading.last_token_ended = bool(raw) and raw[-1] is None or (bool(raw) and str(raw[-1]).rstrip().endswith("|"))
 
 
 # --- cells and tokens -------------------------------------------------------------
@@ -113,9 +164,9 @@ def _normalised_rows(rows):
     sep = "\x1f"
     rows = [[part for c in row for part in _spaced_cells(c)] for row in rows]
     flat = [c for row in rows for c in row if c is not None]
-    simplified = labels.to_simplified(sep.join(flat)).split(sep) if flat else []
+    simplified = labels.to_simplified(labels.strip_glosses(sep.join(flat))).split(sep) if flat else []
     if len(simplified) != len(flat):  # the converter touched a separator: go cell by cell
-        simplified = [labels.to_simplified(c) for c in flat]
+        simplified = [labels.to_simplified(labels.strip_glosses(c)) for c in flat]
     it = iter(simplified)
     out = []
     for row in rows:
@@ -137,6 +188,8 @@ def _spaced_cells(cell) -> list:
     if cell is None:
         return [None]
     cell = _FULLWIDTH_SEPARATOR.sub(lambda m: "," if m.group() == "，" else ".", cell).translate(BOX_DRAWING)
+    if _LOST_CHARACTER.match(cell.strip()):
+        return [cell.strip()]
     if cell.count("|") >= 2 or ("|" in cell and all(_NUMBER.match(p.strip()) for p in cell.split("|") if p.strip())):
         # a pipe table that reached us as lines of text (a PDF of a text report)
         parts = cell.split("|")
@@ -171,6 +224,13 @@ def _names_a_row(label: str) -> bool:
 def _tokens(cell) -> list[Token]:
     if cell is None or _BLANKISH.match(cell):
         return [Token(BLANK)]
+    lost = _LOST_CHARACTER.match(cell)
+    if lost:
+        # a character the copy could not render stands before the figure (a non-breaking
+        # space gone to "?"): a 0 is still 0, but before another figure it may have been
+        # a minus sign or a digit
+        value = _number("", lost.group(1))
+        return [Token(VALUE, lost.group(1), value) if value == 0 else Token(UNSURE, cell)]
     m = _NUMBER.match(cell) or _NUMBER.match(_DRESSED.sub(lambda d: d.group(1) or d.group(2), cell))
     if m:
         return [Token(VALUE, cell, _number(m.group(1), m.group(2)))]
@@ -310,12 +370,13 @@ def _from_lines(rows) -> list[LogicalRow]:
     out = []
     current = None
     lead = []
-    for row in rows:
+    label_line, lead_line, figure_lines = {}, {}, {}
+    for line, row in enumerate(rows):
         if not row:
             if current is not None and current.cells:
                 current = None
             elif current is None and lead:
-                out.append(LogicalRow([], [], lead_cells=lead))
+                out.append(LogicalRow([], [], lead_cells=lead, one_line=False))
                 lead = []
             continue
         for cell in row:
@@ -326,19 +387,29 @@ def _from_lines(rows) -> list[LogicalRow]:
                         lead = []
                         continue
                     if lead and current is None and any(t.kind != BLANK for t in lead):
-                        out.append(LogicalRow([], [], lead_cells=lead))
+                        out.append(LogicalRow([], [], lead_cells=lead, one_line=False))
                     lead = [] if current is None else lead
                     if current is None or current.cells:
                         current = LogicalRow([tok.text], [])
                         out.append(current)
                     else:
                         current.labels.append(tok.text)
+                    label_line[id(current)] = line
                 elif current is None:
                     lead.append(tok)
+                    lead_line[id(tok)] = line
                 else:
                     current.cells.append(tok)
+                    if label_line.get(id(current)) != line:
+                        current.one_line = False
+                        figure_lines.setdefault(id(current), set()).add(line)
     if current is None and lead and any(t.kind != BLANK for t in lead):
-        out.append(LogicalRow([], [], lead_cells=lead))
+        out.append(LogicalRow([], [], lead_cells=lead, one_line=False))
+    for row in out:
+        if not row.labels and row.lead_cells:
+            row.one_line = len({lead_line.get(id(t)) for t in row.lead_cells}) == 1
+        elif not row.one_line and len(figure_lines.get(id(row), ())) == 1:
+            row.figures_line = True
     return out
 
 
@@ -359,7 +430,12 @@ def _match(row: LogicalRow, matcher) -> tuple[str | None, str]:
 # --- figures ----------------------------------------------------------------------
 
 def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, columns, reading: TableReading, *, keep_lead=False):
-    """Read `width` figures of a logical row into reading.cells under key_prefix.column."""
+    """Read `width` figures of a logical row into reading.cells under key_prefix.column.
+
+    A figure goes into a column only where its place is certain: every cell of the row is
+    printed, or the layout shows where the blanks are. Where it does not (fewer figures
+    than columns, blanks dropped or never drawn), the row's cells are left out, not null
+    and not guessed, and `reading.left_out` says why."""
     cells = list(row.lead_cells) + list(row.cells) if keep_lead else list(row.cells)
     # blanks before the first figure of a labelled row are the empty label columns of a
     # flattened table, unless the figures need them
@@ -373,31 +449,37 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         core.pop()
         trail += 1
     keys = [f"{key_prefix}.{c}" for c in columns]
+    label = row.label
     if not core:
         # a printed row whose cells are all blank: its blanks were all counted as leading
         # ones when nothing came after them
-        blanks = lead + trail if key_prefix.startswith("requests.") else trail
+        # (section 四's header row ends in its groups' labels over blank cells: not a row)
+        blanks = trail if key_prefix.startswith("review") else lead + trail
         if key_prefix.startswith("requests.") and reading.template and \
                 reading.template not in codebook.request_row_formats().get(key_prefix.split(".", 1)[1], ("2021", "2019")):
             return False  # a 2021 table's group label (（六）其他处理) is no 2019 row of blanks
         if blanks >= width and not any(k in reading.cells for k in keys):
-            for k in keys:
-                reading.cells[k] = None  # a printed row whose cells are all blank
+            _place(reading, keys, [None] * width, label, columns, "blank cell")
             return True
         return False
     if any(k in reading.cells and reading.cells[k] is not None for k in keys):
         return False  # the row was already read (a repeated caption or a wrapped label)
     values: list
-    inferred = False
+    how = "cell"
+    if any(t.kind == UNSURE for t in core):
+        reason = (f"{key_prefix}: a cell printed {next(t.text for t in core if t.kind == UNSURE)!r} "
+                  "is no figure that can be read with certainty")
+        reading.notes.append(reason + ": left out")
+        _leave_out(reading, keys, reason)
+        return True
     if len(core) == 1 and width > 1 and (core[0].kind == RUN or (not reading.cell_rows and re.fullmatch(r"\d{2,}", core[0].text))):
         split = digits.split_run(core[0].text, width, rule)
         if split is None:
             reading.notes.append(f"{key_prefix}: digits {core[0].text} run together cannot be split into {width} cells")
-            values = [None] * width
+            _leave_out(reading, keys, f"{key_prefix}: digits {core[0].text} run together cannot be split into {width} cells")
             digits.remember_ambiguous(reading, keys, core[0].text, width, rule)
-        else:
-            values = split
-        inferred = True
+            return True
+        values, how = split, "split digits"
     else:
         core = [Token(VALUE, t.text, _number("", t.text)) if t.kind == RUN else t for t in core]
         if len(core) == width:
@@ -408,6 +490,7 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                 # a grid rebuilt from a PDF's rulings splits columns where other rows have
                 # sub-columns: the empty slivers are not cells, the figures are
                 values = figures
+                how = "empty slivers between the figures dropped"
                 reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; empty cells between "
                                      f"the {width} figures dropped")
             else:
@@ -421,30 +504,96 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                     # an extra column (a 合计 of the 法人 columns, a 备注) can be dropped more
                     # than one way that adds up: which is which is not printed, so nothing is
                     # guessed (a shifted row once put the subtotal under 总计 without a word)
-                    values = [None] * width
-                    reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns, and {len(fitting)} ways "
-                                         "to drop the extra ones add up: left blank")
-                else:
-                    values = fitting[0] if fitting else _best_window(core, width, rule)
-                    reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
-        elif len(core) == 1 and core[0].value == 0:
-            values = [0] * width  # one printed 0 spanning a merged row
-            inferred = True
+                    reason = f"{key_prefix}: {len(core)} cells for {width} columns, and {len(fitting)} ways to drop the extra ones add up"
+                    reading.notes.append(reason + ": left out")
+                    _leave_out(reading, keys, reason)
+                    return True
+                if not fitting:
+                    reason = f"{key_prefix}: {len(core)} cells for {width} columns, and no way to drop the extra ones adds up"
+                    reading.notes.append(reason + ": left out")
+                    _leave_out(reading, keys, reason)
+                    return True
+                values = fitting[0]
+                how = "extra cells dropped, the only reading that adds up"
+                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns; extra cells dropped")
+        elif len(core) == 1 and core[0].value == 0 and lead == 0 and (reading.cell_rows or (row.one_line and reading.rows_as_lines)):
+            # one printed 0 first in a row of real cells, the rest of the row empty: a
+            # merged cell spanning the row (never blanks followed by a printed total)
+            values, how = [0] * width, "merged cell: one 0 spanning the row"
         else:
-            # fewer figures than columns: the missing ones were blank cells, printed
-            # after the figures (or, failing that, before them)
-            pad_after = min(trail, width - len(core))
-            pad_before = min(lead, width - len(core) - pad_after)
-            padded = [None] * pad_before + [t.value if t.kind == VALUE else None for t in core] + [None] * pad_after
-            values = padded + [None] * (width - len(padded))
-            if len(core) + pad_after + pad_before < width:
-                reading.notes.append(f"{key_prefix}: {len(core)} cells for {width} columns")
-                inferred = True  # where the figures sit is a guess: the layout lost the blanks' places
-    for k, v in zip(keys, values):
-        reading.cells[k] = v
-        if inferred:
-            reading.inferred.add(k)
+            values = _fewer_figures(core, lead, trail, width, reading)
+            if values is None:
+                if _is_document_end(core, reading):
+                    return _truncated_row(row, core, keys, columns, key_prefix, reading)
+                reason = (f"{key_prefix}: {len(core)} figure(s) for {width} columns, and the layout does not show "
+                          "which columns the blanks were in")
+                reading.notes.append(reason + ": left out")
+                _leave_out(reading, keys, reason)
+                reading.short_rows += 1
+                return True
+            how = "cell; the blank cells' places as printed"
+    _place(reading, keys, values, label, columns, how)
+    if how != "cell" and not how.startswith("cell;") and how != "empty slivers between the figures dropped":
+        reading.inferred.update(keys)
     return True
+
+
+def _fewer_figures(core, lead, trail, width, reading):
+    """The values of a row with fewer figures than columns when its blanks' places are
+    printed (as many blank cells around the figures as the row lacks), else None."""
+    present = [t.value if t.kind == VALUE else None for t in core]
+    missing = width - len(core)
+    if lead + trail == missing:
+        return [None] * lead + present + [None] * trail
+    if reading.cell_rows and trail >= missing and (lead == 0 or trail == missing):
+        # the figures first, then at least as many empty cells as the row lacks (merged
+        # filler after the last column); blanks before them, if any, are the label's
+        # empty columns
+        return present + [None] * missing
+    return None
+
+
+def _is_document_end(core, reading) -> bool:
+    """Whether the row's figures run to the end of the document (a copy cut mid-row)."""
+    return reading.last_token is not None and any(t is reading.last_token for t in core)
+
+
+def _truncated_row(row, core, keys, columns, key_prefix, reading) -> bool:
+    """A row the document ends in: its printed cells are the first columns, kept only when
+    no other row of the document lost its blanks' places; the cut-off columns are left out.
+    The very last figure counts only when it is ended (a cell end after it, or a 0, which
+    no digit continues)."""
+    tokens = list(core)
+    if tokens and tokens[-1] is reading.last_token and not reading.last_token_ended and tokens[-1].value != 0:
+        tokens.pop()
+    values = [t.value if t.kind == VALUE else None for t in tokens]
+    reading.truncated.append((keys, values, row.label, columns, key_prefix))
+    return True
+
+
+def _place(reading, keys, values, label, columns, how):
+    for k, v, column in zip(keys, values, columns):
+        reading.cells[k] = v
+        reading.left_out.pop(k, None)
+        reading.provenance[k] = (label, column, how)
+
+
+def _leave_out(reading, keys, reason):
+    for k in keys:
+        if k not in reading.cells:
+            reading.left_out[k] = reason
+
+
+def settle_truncated(reading: TableReading) -> None:
+    """The row a cut-off copy ends in, read as far as it goes when every other row of the
+    document printed all its cells (else its blanks' places are lost like theirs)."""
+    for keys, values, label, columns, key_prefix in reading.truncated:
+        if reading.short_rows:
+            _leave_out(reading, keys, f"{key_prefix}: the document ends in this row, and other rows lost their blanks' places")
+            continue
+        _place(reading, keys[:len(values)], values, label, columns, "cell; the document ends in this row")
+        _leave_out(reading, keys[len(values):], f"{key_prefix}: the document ends before this cell")
+        reading.notes.append(f"{key_prefix}: the document ends in this row: {len(values)} of {len(keys)} cells read")
 
 
 def _extra_ways(core, width, rule) -> list[tuple[str, list]]:
@@ -471,19 +620,11 @@ def settle_extra_columns(reading: TableReading) -> None:
         chosen = [values for name, values in ways if name == way]
         if not chosen:
             continue
-        reading.cells.update(zip(keys, chosen[0]))
+        _place(reading, keys, chosen[0], "", [k.rsplit(".", 1)[1] for k in keys], f"extra cells dropped as the table's other rows dropped theirs ({way})")
         reading.inferred.update(keys)
         row = keys[0].rsplit(".", 1)[0]
         reading.notes[:] = [n for n in reading.notes if not (n.startswith(f"{row}: ") and "ways to drop" in n)]
         reading.notes.append(f"{row}: {cells} cells for {len(keys)} columns; read as the table's other rows were ({way})")
-
-
-def _best_window(core, width, rule):
-    windows = [[t.value if t.kind == VALUE else None for t in core[i:i + width]] for i in range(len(core) - width + 1)]
-    for w in windows:
-        if rule and digits.satisfies(w, rule):
-            return w
-    return windows[0]
 
 
 # --- the three tables -------------------------------------------------------------
@@ -531,7 +672,7 @@ def _read_requests(rows: list[LogicalRow], reading: TableReading):
         if key is None:
             continue
         cells = _wrapped_figures(row.cells, following, width)
-        _figures(LogicalRow(row.labels, cells, lead_cells=row.lead_cells), width, "row_total", f"requests.{key}",
+        _figures(LogicalRow(row.labels, cells, lead_cells=row.lead_cells, one_line=row.one_line), width, "row_total", f"requests.{key}",
                  codebook.REQUEST_COLUMNS, reading)
 
 
@@ -549,7 +690,7 @@ def _with_label_head(row: LogicalRow, previous: LogicalRow | None, matcher) -> L
     joined = previous.labels[-1] + row.labels[-1]
     if matcher(joined) is None:
         return row
-    return LogicalRow(previous.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells)
+    return LogicalRow(previous.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells, row.one_line)
 
 
 def _with_label_tail(row: LogicalRow, following: LogicalRow | None, matcher) -> LogicalRow:
@@ -566,7 +707,7 @@ def _with_label_tail(row: LogicalRow, following: LogicalRow | None, matcher) -> 
     joined = row.labels[-1] + "".join(following.labels)
     if matcher(joined) is None:
         return row
-    return LogicalRow(row.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells)
+    return LogicalRow(row.labels[:-1] + [joined], row.cells, row.lead_blanks, row.lead_cells, row.one_line)
 
 
 def _wrapped_figures(cells: list[Token], following: LogicalRow | None, width: int) -> list[Token]:
@@ -642,7 +783,7 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
         if row.labels and _LITIGATION.fullmatch(row.labels[-1]) and len(row.cells) == 2 * width:
             # 行政诉讼 as one row of ten: 未经复议直接起诉, then 复议后起诉, five each
             for n, kind in enumerate(("suit_direct", "suit_after_review")):
-                _figures(LogicalRow(row.labels, row.cells[n * width:(n + 1) * width]), width, "review_row",
+                _figures(LogicalRow(row.labels, row.cells[n * width:(n + 1) * width], one_line=row.one_line), width, "review_row",
                          f"review.{kind}", codebook.REVIEW_COLUMNS, reading)
             continue
         key, _ = _match(row, labels.review_row) if row.labels else (None, "")
@@ -659,4 +800,5 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
         if not any(t.kind == BLANK for t in figures):  # leading blanks are positions: nothing to complete
             figures = _wrapped_figures(figures, rows[i + 1] if i + 1 < len(rows) else None, len(columns))
         if any(t.kind in (VALUE, RUN) for t in figures):
-            _figures(LogicalRow([], [], lead_cells=figures), len(columns), "review", "review", columns, reading, keep_lead=True)
+            _figures(LogicalRow([], [], lead_cells=figures, one_line=row.one_line or row.figures_line), len(columns), "review", "review", columns,
+                     reading, keep_lead=True)

@@ -421,15 +421,13 @@ def test_full_width_thousands_commas_and_decimal_points_inside_figures():
     assert _spaced_cells("共收到５件，办结３件") == ["共收到５件，办结３件"]
 
 
-def test_figures_placed_by_a_guess_in_a_short_row_are_reported_as_inferred():
-    # 3 figures for 7 columns with nothing to say where the 4 blanks were: they fill the
-    # first columns, and the record says those places were inferred
+def test_figures_of_a_short_row_whose_blanks_lost_their_places_are_left_out():
+    # 3 figures for 7 columns with nothing to say where the 4 blanks were: no column is
+    # certain, so the row is left out (not null, not guessed) and the notes say why
     record = extract(_requests_table(["（一）予以公开 5 1 6", "（七）总计 5 1 0 0 0 0 6"]))
-    granted = [f"requests.granted.{c}" for c in ("natural", "commercial", "research", "nonprofit", "legal",
-                                                  "other_org", "total")]
-    assert [record["cells"][k] for k in granted] == [5, 1, 6, None, None, None, None]
-    assert set(granted) <= set(record["inferred"])
-    assert not any(k.startswith("requests.total_handled.") for k in record["inferred"])
+    assert not any(k.startswith("requests.granted.") for k in record["cells"])
+    assert any(n.startswith("requests.granted: 3 figure(s) for 7 columns") for n in record["notes"])
+    assert record["cells"]["requests.total_handled.total"] == 6
 
 
 def test_a_row_whose_label_broke_across_a_page_is_joined_to_its_tail():

@@ -23,27 +23,51 @@ _PIPE_ROW = re.compile(r"\|")
 _RULE = re.compile(r"^[\s|+:=\-—–_]*[-=—–_]{3,}[\s|+:=\-—–_]*$")
 _FIGURE_OR_BLANK = re.compile(r"^\s*(?:[+\-−－]?\d+(?:\.\d+)?)?\s*$")
 _MAX_CELL = 80
+_PIPES_ONLY = re.compile(r"^[\s|\u3000\u00a0]+$")
 
 
 def read(text: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").translate(grid.BOX_DRAWING).split("\n")
     style = flattening(lines)
     bordered = style == "pipe" and _bordered(lines)
+    if style == "lines":
+        lines = _structural_lines(lines)
     rows = [_row(line, style, bordered) for line in lines]
     return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe", "comma"))
 
 
 def flattening(lines: list[str]) -> str:
-    """'tab', 'pipe', 'comma' or 'lines': how this text separates the cells of a table row."""
+    """'tab', 'pipe', 'comma' or 'lines': how this text separates the cells of a table row.
+
+    A text whose pipes end or stand between single cells ("规章 |" / "0 |", a lone "|"
+    line between cells, "||||" filler where merged cells were) prints one cell per line:
+    its pipes are the rendering's cell ends, not a row's separators, so it is 'lines'."""
     tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t \u3000"))
-    piped = sum(1 for ln in lines if len(_PIPE_ROW.findall(ln)) >= 1 and ln.count("|") >= 1 and len(ln.strip()) > 1)
+    piped_lines = [ln for ln in lines if "|" in ln and len(ln.strip()) > 1]
+    piped = len(piped_lines)
     if tabbed >= 5 and tabbed >= piped:
         return "tab"
     if piped >= 5:
-        return "pipe"
+        multi = sum(1 for ln in piped_lines if len([p for p in ln.split("|") if p.strip(" \t\u3000\u00a0")]) >= 2)
+        return "pipe" if multi >= max(3, piped // 4) else "lines"
     if sum(1 for ln in lines if _comma_cells(ln, tell=True)) >= 5:
         return "comma"
     return "lines"
+
+
+def _structural_lines(lines: list[str]) -> list[str]:
+    """One-cell-per-line text without what carries no structure there: pipe-only lines
+    (a lone "|" between cells or opening a row, "||||" filler for merged cells) and, where
+    a blank line follows nearly every line (a page rendered with a blank line between its
+    blocks), the blank lines. Rows are then regrouped by their labels alone; a blank line
+    that stood between every cell would otherwise end each row after its first figure."""
+    kept = [ln for ln in lines if not (ln.strip() and _PIPES_ONLY.match(ln))]
+    filled = [i for i, ln in enumerate(kept) if ln.strip(" \t\u3000\u00a0")]
+    if len(filled) >= 10:
+        spaced = sum(1 for i in filled if i + 1 < len(kept) and not kept[i + 1].strip(" \t\u3000\u00a0"))
+        if spaced >= 0.6 * len(filled):
+            kept = [kept[i] for i in filled]
+    return kept
 
 
 def _bordered(lines: list[str]) -> bool:
@@ -101,4 +125,8 @@ def _row(line: str, style: str, bordered: bool = False) -> list:
         fields = _comma_cells(line)
         if fields is not None:
             return [_cell(c) for c in fields]
+    if style == "lines" and "|" in line:
+        parts = [p for p in line.split("|") if p.strip(" \t\u3000\u00a0")]
+        if len(parts) == 1:  # a cell and its rendering's end, or merged-cell filler after it
+            return [_cell(parts[0])]
     return [_cell(line)]

@@ -1,0 +1,134 @@
+"""A figure goes into a column only where its place is certain (issue: real reports read
+exactly). Each test is a small text written for one rule of how real pages reach us as
+text: one cell per line with the rendering's pipes, blank lines between cells, rows that
+lost their blanks, copies cut off mid-row, pinyin glosses, characters a copy lost."""
+from extractors import extract
+
+TITLE = "某某县民政局2023年政府信息公开工作年度报告\n"
+ACTIVE_2021 = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+REQUEST_HEADER = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计",
+                  "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+
+
+def _lines(lines: list[str], end: str = "五、存在的主要问题及改进情况\n") -> bytes:
+    return (TITLE + "\n".join(lines) + "\n" + end).encode("utf-8")
+
+
+def _row(record, prefix, columns=("issued", "repealed", "in_force")):
+    return [record["cells"].get(f"{prefix}.{c}", "absent") for c in columns]
+
+
+def test_one_cell_per_line_with_a_pipe_line_between_cells_reads_each_row_whole():
+    # every cell and every separating pipe on a line of its own: the pipes are no row ends
+    lines = []
+    for cell in ACTIVE_2021[1:]:
+        lines += [cell, "|"]
+    lines = ACTIVE_2021[:1] + lines + ["规章", "|", "0", "|", "0", "|", "3", "|", "行政规范性文件", "|", "2", "|", "1", "|", "7", "|"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 0, 3]
+    assert _row(record, "active.normative") == [2, 1, 7]
+    assert "active.rules.in_force" not in record["inferred"]
+
+
+def test_cells_ended_by_pipes_and_merged_filler_lines_are_one_cell_per_line():
+    # "value |" on each line, "||||" where merged cells were, a lone "|" opening a row
+    lines = ACTIVE_2021[:2] + ["||||"] + [c + " |" for c in ACTIVE_2021[2:]] + \
+        ["|", "规章 |", "0 |", "0 |", "4 |", "|", "行政规范性文件 |", "1 |", "0 |", "9 | ||"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 0, 4]
+    assert _row(record, "active.normative") == [1, 0, 9]
+
+
+def test_a_blank_line_between_every_cell_does_not_end_rows():
+    cells = ACTIVE_2021 + ["规章", "0", "0", "0", "行政规范性文件", "0", "0", "1", "第二十条第(五)项", "信息内容",
+                           "本年处理决定数量", "行政许可", "247"]
+    record = extract(_lines(["\n".join([c, ""]) for c in cells]))
+    assert _row(record, "active.normative") == [0, 0, 1]   # not a lone 0 spread over the row
+    assert record["cells"]["active.licensing.decisions"] == 247
+
+
+def test_a_row_that_lost_its_blanks_places_is_left_out_with_a_reason():
+    # one cell per line, empty cells dropped by the rendering: two figures for seven columns
+    lines = REQUEST_HEADER + ["一、本年新收政府信息公开申请数量", "3", "3", "二、上年结转政府信息公开申请数量",
+                              "0", "0", "0", "0", "0", "0", "0"]
+    record = extract(_lines(lines))
+    assert not any(k.startswith("requests.new_requests.") for k in record["cells"])
+    assert any(n.startswith("requests.new_requests: 2 figure(s) for 7 columns") for n in record["notes"])
+    assert _row(record, "requests.carried_over", COLUMNS) == [0] * 7
+
+
+def test_a_lone_zero_in_one_cell_per_line_is_not_spread_over_its_row():
+    lines = ACTIVE_2021 + ["规章", "0", "行政规范性文件", "第二十条第(五)项"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == ["absent"] * 3
+
+
+def test_a_lone_zero_first_in_a_row_of_cells_is_the_merged_row():
+    lines = ACTIVE_2021[:1] + [" | ".join(ACTIVE_2021[1:3]) + " | " + " | ".join(ACTIVE_2021[3:]) + " |",
+                               "规章 | 0 | | |", "行政规范性文件 | 1 | 0 | 1 |", "第二十条第(五)项 | |",
+                               "信息内容 | 本年处理决定数量 |", "行政许可 | 5 |", "第二十条第(六)项 | |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 0, 0]
+    assert set(_row_keys("active.rules")) <= set(record["inferred"])
+
+
+def test_blanks_followed_by_a_printed_total_are_blank_not_a_merged_zero():
+    lines = REQUEST_HEADER + ["一、本年新收政府信息公开申请数量 | | | | | | | 0 |",
+                              "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+                              "（七）总计 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "requests.new_requests", COLUMNS) == [None] * 6 + [0]
+
+
+def test_a_row_printed_blank_cell_by_cell_is_null():
+    lines = ACTIVE_2021[:1] + [" | ".join(ACTIVE_2021[1:]) + " |", "规章 | |||", "行政规范性文件 | 2 | 0 | 5 |",
+                               "第二十条第(五)项 | |", "信息内容 | 本年处理决定数量 |", "行政许可 | 5 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [None, None, None]
+
+
+def test_a_copy_cut_off_mid_row_keeps_the_cells_it_printed_and_no_more():
+    header = [" | ".join(REQUEST_HEADER[:2]) + " |", " | ".join(REQUEST_HEADER[2:5]) + " |", " | ".join(REQUEST_HEADER[5:]) + " |"]
+    lines = header + ["一、本年新收政府信息公开申请数量 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |",
+                      "二、上年结转政府信息公开申请数量 | 0 | 0 | 1 | 0 | 0 | 0 | 1 |",
+                      "三、本年度办理结果 | (一)予以公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+                      "(二)部分公开 | 0 | 1 | 0 | 2"]
+    record = extract(_lines(lines, end=""))
+    assert _row(record, "requests.partial", COLUMNS) == [0, 1, 0] + ["absent"] * 4   # the cut 2 may be 2x
+    assert _row(record, "requests.granted", COLUMNS) == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_a_cut_off_row_ending_in_a_complete_zero_keeps_it():
+    lines = REQUEST_HEADER + ["一、本年新收政府信息公开申请数量 |", "0 |", "5 |", "0"]
+    record = extract(_lines(lines, end=""))
+    assert _row(record, "requests.new_requests", COLUMNS) == [0, 5, 0] + ["absent"] * 4
+
+
+def test_a_cut_off_row_is_not_read_when_other_rows_lost_their_blanks():
+    lines = REQUEST_HEADER + ["一、本年新收政府信息公开申请数量", "3", "3", "二、上年结转政府信息公开申请数量", "0", "0"]
+    record = extract(_lines(lines, end=""))
+    assert not any(k.startswith("requests.") for k in record["cells"])
+
+
+def test_pinyin_glosses_inside_labels_are_read_through():
+    lines = ["二、主動(dòng)公開政府信息情況", "第二十條第(一)項(xiàng) |", "信息內容 |", "本年制發(fā)件數(shù) |",
+             "本年廢止件數(shù) |", "現(xiàn)行有效件數(shù) |", "規(guī)章 |", "0 |", "0 |", "2 |", "行政規(guī)范性文件 |",
+             "3 |", "0 |", "6 |", "第二十條第(五)項(xiàng) |", "信息內容 |", "本年處理決定數(shù)量 |", "行政許可 |", "8 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 0, 2]
+    assert _row(record, "active.normative") == [3, 0, 6]
+    assert record["cells"]["active.licensing.decisions"] == 8
+
+
+def test_a_character_lost_before_a_figure_keeps_a_zero_and_leaves_out_anything_else():
+    lines = ACTIVE_2021 + ["规章 |", "0 |", "? 0 |", "0 |", "行政规范性文件 |", "? 4 |", "0 |", "4 |",
+                           "第二十条第(五)项 |", "信息内容 |", "本年处理决定数量 |", "行政许可 |", "6 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 0, 0]
+    assert _row(record, "active.normative") == ["absent"] * 3   # "? 4" may have been -4 or 14
+    assert any(n.startswith("active.normative") for n in record["notes"]) or "active.normative.issued" in record.get("left_out", {})
+
+
+def _row_keys(prefix, columns=("issued", "repealed", "in_force")):
+    return [f"{prefix}.{c}" for c in columns]
