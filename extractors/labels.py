@@ -64,7 +64,7 @@ ACTIVE_COLUMNS = (
     ("made", r"新制作"),
     ("published", r"新公开"),
     ("total_public", r"公开总数"),
-    ("issued", r"制发"),
+    ("issued", r"制发|本年发件"),
     ("repealed", r"废止"),
     ("in_force", r"现行有效"),
     ("decisions", r"处理决定"),
@@ -135,7 +135,34 @@ def active_row(label: str) -> str | None:
     for key, pattern in _ACTIVE_PATTERNS:
         if pattern.search(label):
             return key
-    return None
+    return _by_dropped_character(label, _active_dropped())
+
+
+def _dropped_variants(rows) -> tuple:
+    """(key, words) where words are a row's literal label words (four characters or more)
+    with one character left out, as a mirror site that drops characters prints them
+    (行政许可 → 政许可); a variant found in another row's words is no evidence."""
+    literals = [(key, word) for key, pattern in rows for word in pattern.split("|")
+                if len(word) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", word)]
+    out = set()
+    for key, word in literals:
+        for i in range(len(word)):
+            variant = word[:i] + word[i + 1:]
+            if not any(variant in other for k, other in literals if k != key):
+                out.add((key, variant))
+    return tuple(sorted(out, key=lambda kv: -len(kv[1])))
+
+
+@functools.lru_cache(maxsize=1)
+def _active_dropped() -> tuple:
+    return _dropped_variants(ACTIVE_ROWS + (("normative", "行政规范性文件"), ("fees", "行政事业性收费"),
+                                            ("procurement", "政府集中采购"), ("other_admin_services", "其他对外管理服务事项")))
+
+
+def _by_dropped_character(label: str, variants) -> str | None:
+    """The one row whose label, less one character, the label holds; else None."""
+    found = {key for key, variant in variants if variant in label}
+    return found.pop() if len(found) == 1 else None
 
 
 def review_row(label: str) -> str | None:

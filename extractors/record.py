@@ -41,7 +41,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "year": metadata.year(title, text, published) if looks_like_report or cells else None,
         "title": title,
         "published": published,
-        "template": reading.template if cells else None,
+        # a report's section 二 table names its format even when no figure could be read
+        "template": reading.template if cells or looks_like_report else None,
         "contacts": metadata.contacts(text),
         "cells": cells,
         "failed_checks": checks.failed_checks(cells),

@@ -22,7 +22,8 @@ from extractors import codebook, digits, labels
 from extractors.document import Document
 from extractors.documents.grid import BOX_DRAWING
 
-_NUMBER = re.compile(r"^([+\-−－]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|条|次|人|万元|元)?$")
+# a signed change may be printed in words: 减4, 增加5, 减少2
+_NUMBER = re.compile(r"^([+\-−－]|增加|减少|增|减)?(\d+(?:,\d{3})*(?:\.\d+)?)(?:件|个|项|条|次|人|万元|元)?$")
 # a figure dressed up: bracketed, (0) as some offices print a zero, or with a footnote
 # marker, 1234* / 12※ (cells are normalised: （０） is (0) here)
 _DRESSED = re.compile(r"^\((.+)\)$|^(.*\d)(?:[*※]+|[①-⑩])$")
@@ -105,6 +106,8 @@ class TableReading:
     # text that prints each table row as one line (label and figures together), so a line's
     # end is a row's end: most labelled rows share their label's line
     rows_as_lines: bool = False
+    # section 二 rows read by their place, their label lost
+    unlabelled: set = field(default_factory=set)
 
 
 def read_tables(document: Document) -> TableReading:
@@ -245,7 +248,7 @@ def _number(sign: str, digits_text: str):
     value = float(text) if "." in text else int(text)
     if isinstance(value, float) and value.is_integer() and not text.endswith(".0"):
         value = int(value)
-    return -value if sign in ("-", "−", "－") else value
+    return -value if sign in ("-", "−", "－", "减", "减少") else value
 
 
 # --- sections ---------------------------------------------------------------------
@@ -418,7 +421,7 @@ def _match(row: LogicalRow, matcher) -> tuple[str | None, str]:
     are headings or group labels), then the last two, three joined (wrapped labels)."""
     for n in range(1, min(3, len(row.labels)) + 1):
         label = "".join(row.labels[-n:])
-        if "。" in label:
+        if "。" in re.sub(r"[(（][^()（）]*[)）]", "", label):  # (an instruction in brackets may end in one)
             break  # a sentence (现将…予以公开，详见附件。) is prose, never a table's row label
         key = matcher(label)
         if key:
@@ -629,20 +632,44 @@ def settle_extra_columns(reading: TableReading) -> None:
 
 # --- the three tables -------------------------------------------------------------
 
+# Section 二's rows that follow another in the same 第二十条 item, in both formats: a row
+# whose label the copy lost, right under the header and before its successor, is that
+# successor's predecessor.
+_ACTIVE_PREDECESSOR = {"normative": "rules", "other_admin_services": "licensing", "coercion": "penalty"}
+
+
+def _unlabelled_active_row(row: LogicalRow, following: LogicalRow | None, reading: TableReading) -> str | None:
+    """The row a line of figures is when its label was lost (a mirror that dropped it):
+    figures straight under the column header, then the item's next row."""
+    if not row.labels or not row.cells or following is None or not following.labels:
+        return None
+    if not labels.active_columns(row.labels[-1]) or labels.active_row(row.labels[-1]):
+        return None  # not straight under the column header
+    successor, _ = _match(following, labels.active_row)
+    key = _ACTIVE_PREDECESSOR.get(successor)
+    if key is None or any(k.startswith(f"active.{key}.") for k in reading.cells):
+        return None
+    return key
+
+
 def _read_active(rows: list[LogicalRow], reading: TableReading):
     template = reading.template or "2021"
     header: list[str] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         key, context = _match(row, labels.active_row) if row.labels else (None, "")
         if context:
             found = labels.active_columns(context)
             if found:
                 header = found
         if key is None:
-            found = labels.active_columns(row.label) if row.labels and not row.cells else []
+            found = labels.active_columns(row.label) if row.labels else []
             if found:
                 header = found
-            continue
+            key = _unlabelled_active_row(row, rows[i + 1] if i + 1 < len(rows) else None, reading)
+            if key is None:
+                continue
+            reading.notes.append(f"active.{key}: its label is missing; read by its place, the row before {rows[i + 1].labels[-1]}")
+            reading.unlabelled.add(key)
         if not row.cells:
             continue
         official = codebook.ACTIVE_COLUMNS[template].get(key)
@@ -654,6 +681,12 @@ def _read_active(rows: list[LogicalRow], reading: TableReading):
         if len(in_header) == len(official):
             columns = tuple(in_header)
         _figures(row, len(columns), None, f"active.{key}", columns, reading)
+        if key in reading.unlabelled:
+            reading.inferred.update(k for k in reading.cells if k.startswith(f"active.{key}."))
+            for k in reading.cells:
+                if k.startswith(f"active.{key}.") and k in reading.provenance:
+                    label, column, how = reading.provenance[k]
+                    reading.provenance[k] = ("(label missing)", column, how + "; the row by its place")
 
 
 def _read_requests(rows: list[LogicalRow], reading: TableReading):

@@ -132,3 +132,49 @@ def test_a_character_lost_before_a_figure_keeps_a_zero_and_leaves_out_anything_e
 
 def _row_keys(prefix, columns=("issued", "repealed", "in_force")):
     return [f"{prefix}.{c}" for c in columns]
+
+
+def test_row_labels_that_lost_a_character_are_still_their_rows():
+    # a mirror site that drops characters: 政许可, 政处罚 for 行政许可, 行政处罚
+    lines = ["二、主动公开政府信息情况", "第二十条第(五)项", "信息内容", "本年处理决定数量", "政许可", "132",
+             "第二十条第(六)项", "信息内容", "本年处理决定数量", "政处罚", "22", "政强制", "2"]
+    record = extract(_lines(lines))
+    assert [record["cells"].get(f"active.{r}.decisions") for r in ("licensing", "penalty", "coercion")] == [132, 22, 2]
+
+
+def test_a_row_whose_label_was_lost_is_read_by_its_place_and_marked_inferred():
+    lines = ACTIVE_2021 + ["0", "2", "5", "行政规范性文件", "0", "1", "0"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.rules") == [0, 2, 5]
+    assert set(_row_keys("active.rules")) <= set(record["inferred"])
+    assert any("active.rules: its label is missing" in n for n in record["notes"])
+
+
+def test_figures_under_the_header_with_no_next_row_are_not_given_a_row():
+    lines = ACTIVE_2021 + ["0", "2", "5", "第二十条第(五)项"]
+    record = extract(_lines(lines))
+    assert not any(k.startswith("active.rules.") for k in record["cells"])
+
+
+def test_a_signed_change_printed_in_words_is_a_signed_figure():
+    lines = ["二、主动公开政府信息情况", "第二十条第(五)项 | | | |", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+             "行政许可 | 40 | 减4 | 36 |", "其他对外管理服务事项 | 3 | 增加5 | 8 |", "第二十条第(六)项 | | | |",
+             "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |", "行政处罚 | 2 | +3 | 5 |"]
+    record = extract(_lines(lines))
+    assert [record["cells"][f"active.{r}.change"] for r in ("licensing", "other_admin_services", "penalty")] == [-4, 5, 3]
+
+
+def test_a_typo_in_a_column_header_still_names_its_column():
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项 | | | |", "信息内容 | 本年发件数 | 现行有效件数 | 本年废止件数 |",
+             "规章 | 1 | 4 | 0 |", "行政规范性文件 | 2 | 9 | 1 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.normative") == [2, 1, 9]   # columns by their header, not their place
+
+
+def test_an_instruction_ending_in_a_full_stop_inside_a_label_is_no_prose():
+    header = " | ".join(REQUEST_HEADER[1:]) + " |"
+    lines = [REQUEST_HEADER[0], header,
+             "一、本年新收政府信息公开申请数量（含线上线下申请。） | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+             "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "requests.new_requests", COLUMNS) == [1, 0, 0, 0, 0, 0, 1]
