@@ -28,6 +28,10 @@ _NUMBER = re.compile(r"^([+\-−－]|增加|减少|增|减)?(\d+(?:,\d{3})*(?:\.
 # marker, 1234* / 12※ (cells are normalised: （０） is (0) here)
 _DRESSED = re.compile(r"^\((.+)\)$|^(.*\d)(?:[*※]+|[①-⑩])$")
 _BLANKISH = re.compile(r"^[-－—–/／\\、.·…_]+$|^(?:无|空|/)$")
+# one cell holding two runs of digits with a single space between them ("1 6"): a figure a
+# stray space broke, or two cells a flattening ran into one; only the row's arithmetic tells
+_BROKEN_FIGURE = re.compile(r"^\d+ \d+$")
+_BROKEN_MARK = "\u2423"
 _LOST_CHARACTER = re.compile(r"^[?？\ufffd]+\s*(\d+(?:\.\d+)?)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])(\d+)$")
 _MAX_LABEL = 80
@@ -50,6 +54,8 @@ LABEL, VALUE, BLANK, RUN = "label", "value", "blank", "run"
 # a cell that holds a figure's place but no figure that can be read with certainty (a
 # figure behind a character the copy lost: "? 5")
 UNSURE = "unsure"
+# a cell of two digit runs split by a space ("1 6"): 16, or 1 and 6
+BROKEN = "broken"
 
 
 @dataclass
@@ -111,7 +117,7 @@ class TableReading:
 
 
 def read_tables(document: Document) -> TableReading:
-    rows = _normalised_rows(document.rows)
+    rows = _normalised_rows(document.rows, document.cell_rows)
     sections = _split_sections(rows)
     reading = TableReading(cell_rows=document.cell_rows)
     if sections.pop("_after_end", False):
@@ -162,10 +168,10 @@ def _mark_document_end(raw_rows, rows, sections, logical_rows, reading) -> None:
 
 # --- cells and tokens -------------------------------------------------------------
 
-def _normalised_rows(rows):
+def _normalised_rows(rows, cell_rows: bool = True):
     """Every cell simplified (one OpenCC call for the whole document) and normalised."""
     sep = "\x1f"
-    rows = [[part for c in row for part in _spaced_cells(c)] for row in rows]
+    rows = [[part for c in row for part in _spaced_cells(c, cell_rows)] for row in rows]
     flat = [c for row in rows for c in row if c is not None]
     simplified = labels.to_simplified(labels.strip_glosses(sep.join(flat))).split(sep) if flat else []
     if len(simplified) != len(flat):  # the converter touched a separator: go cell by cell
@@ -177,7 +183,7 @@ def _normalised_rows(rows):
     return out
 
 
-def _spaced_cells(cell) -> list:
+def _spaced_cells(cell, cell_rows: bool = True) -> list:
     """A cell whose figures are separated by spaces, as one cell per figure.
 
     Text copied out of a web page or a PDF often keeps a table row as one line with
@@ -199,6 +205,8 @@ def _spaced_cells(cell) -> list:
         while parts and not parts[-1].strip():
             parts.pop()
         return [p for part in parts for p in (_spaced_cells(part.strip()) if part.strip() else [None])]
+    if cell_rows and _BROKEN_FIGURE.match(cell.strip()):  # (one cell per line: a space is a separator)
+        return [cell.strip().replace(" ", _BROKEN_MARK)]  # one figure or two: the row decides
     m = _SPACED_FIGURES.match(cell)
     if m and not re.search(r"\d", m.group(2)):
         m = None  # dashes alone are no row of figures (— — — after a label, a rule of dashes)
@@ -227,6 +235,10 @@ def _names_a_row(label: str) -> bool:
 def _tokens(cell) -> list[Token]:
     if cell is None or _BLANKISH.match(cell):
         return [Token(BLANK)]
+    if _BROKEN_MARK in cell:
+        first, second = cell.split(_BROKEN_MARK, 1)
+        if first.isdigit() and second.isdigit():
+            return [Token(BROKEN, cell, int(first + second))]
     lost = _LOST_CHARACTER.match(cell)
     if lost:
         # a character the copy could not render stands before the figure (a non-breaking
@@ -469,6 +481,15 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         return False  # the row was already read (a repeated caption or a wrapped label)
     values: list
     how = "cell"
+    if any(t.kind == BROKEN for t in core):
+        core = _settle_broken(core, width, rule, key_prefix, reading)
+        if core is None:
+            _leave_out(reading, keys, f"{key_prefix}: a cell of two digit runs split by a space, and the row's "
+                                      "arithmetic does not say whether it is one figure or two")
+            reading.notes.append(f"{key_prefix}: a figure broken by a space could not be settled: left out")
+            return True
+        reading.inferred.update(keys)
+        how = "cell; a figure broken by a space settled by the row's arithmetic"
     if any(t.kind == UNSURE for t in core):
         reason = (f"{key_prefix}: a cell printed {next(t.text for t in core if t.kind == UNSURE)!r} "
                   "is no figure that can be read with certainty")
@@ -539,6 +560,33 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
     if how != "cell" and not how.startswith("cell;") and how != "empty slivers between the figures dropped":
         reading.inferred.update(keys)
     return True
+
+
+def _settle_broken(core, width, rule, key_prefix, reading):
+    """The row's tokens with each broken cell read as one figure or as two: the one reading
+    that gives the row's width and keeps its arithmetic; None when not exactly one does
+    (a row with no arithmetic to keep cannot confirm either)."""
+    broken = [i for i, t in enumerate(core) if t.kind == BROKEN]
+    if not rule or len(broken) > 3:
+        return None
+    readings = []
+    for choice in range(2 ** len(broken)):
+        tokens = []
+        for i, t in enumerate(core):
+            if t.kind != BROKEN:
+                tokens.append(t)
+            elif choice >> broken.index(i) & 1:
+                a, b = t.text.split(_BROKEN_MARK)
+                tokens += [Token(VALUE, a, int(a)), Token(VALUE, b, int(b))]
+            else:
+                tokens.append(Token(VALUE, t.text.replace(_BROKEN_MARK, ""), t.value))
+        values = [t.value if t.kind == VALUE else None for t in tokens]
+        if len(tokens) == width and digits.satisfies(values, rule):
+            readings.append(tokens)
+    if len(readings) != 1:
+        return None
+    reading.notes.append(f"{key_prefix}: a figure broken by a space read as the row's arithmetic says")
+    return readings[0]
 
 
 def _fewer_figures(core, lead, trail, width, reading):

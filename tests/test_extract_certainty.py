@@ -178,3 +178,28 @@ def test_an_instruction_ending_in_a_full_stop_inside_a_label_is_no_prose():
              "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
     record = extract(_lines(lines))
     assert _row(record, "requests.new_requests", COLUMNS) == [1, 0, 0, 0, 0, 0, 1]
+
+
+def _request_rows(rows):
+    return _lines([REQUEST_HEADER[0], " | ".join(REQUEST_HEADER[1:]) + " |"] + rows)
+
+
+def test_a_figure_broken_by_a_stray_space_is_joined_when_the_row_adds_up_only_so():
+    record = extract(_request_rows(["一、本年新收政府信息公开申请数量 | 1 6 | 1 | 0 | 0 | 0 | 0 | 17 |",
+                                    "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]))
+    assert _row(record, "requests.new_requests", COLUMNS) == [16, 1, 0, 0, 0, 0, 17]
+    assert "requests.new_requests.natural" in record["inferred"]
+
+
+def test_two_cells_run_into_one_are_split_when_the_row_adds_up_only_so():
+    record = extract(_request_rows(["一、本年新收政府信息公开申请数量 | 1 6 | 0 | 0 | 0 | 0 | 7 |",
+                                    "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]))
+    assert _row(record, "requests.new_requests", COLUMNS) == [1, 6, 0, 0, 0, 0, 7]
+
+
+def test_a_broken_figure_the_arithmetic_cannot_settle_is_left_out():
+    # "2 0" with no arithmetic to keep (section 二): 20, or 2 and 0?
+    lines = ACTIVE_2021[:1] + [" | ".join(ACTIVE_2021[1:]) + " |", "规章 | 0 | 0 | 0 |", "行政规范性文件 | 2 0 | 1 |",
+                               "第二十条第(五)项 | |", "信息内容 | 本年处理决定数量 |", "行政许可 | 5 |"]
+    record = extract(_lines(lines))
+    assert not any(k.startswith("active.normative.") for k in record["cells"])
