@@ -45,11 +45,14 @@ def extract(
     filename: str | None = None,
     deadline: float | None = None,
     time_budget: float | None = None,
+    explain: bool = False,
 ) -> dict:
     """Read one document (text, HTML, PDF, DOCX, DOC) and return its report record.
 
     `deadline` (time.monotonic()) or `time_budget` (seconds from now, default
     TIME_BUDGET_S) bounds the reading; past it the error's reason is "timeout".
+    `explain` adds an ``explanation`` field: for each figure the row and column it was
+    read under and how, for each cell left out why (`nianbao extract --explain`).
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ExtractionError("unreadable", f"expected bytes, got {type(data).__name__}")
@@ -64,7 +67,7 @@ def extract(
             document = _read(data, content_type=content_type, filename=filename or url, deadline=deadline)
             from extractors.record import build_record
 
-            return build_record(document, url=url, organ=organ)
+            return build_record(document, url=url, organ=organ, explain=explain)
     except _Overtime:
         raise ExtractionError("timeout", "reading did not stop at the time budget and was interrupted") from None
     except ExtractionError:

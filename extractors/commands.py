@@ -15,7 +15,10 @@ from extractors import ExtractionError, extract
 @click.option("--pretty", is_flag=True, help="Indented JSON for people instead of one line per record.")
 @click.option("--organ", default=None, help="Name of the publishing body, when the files do not print it.")
 @click.option("--url", default=None, help="Where the file came from (recorded in the record's url field).")
-def extract_command(paths, pretty, organ, url):
+@click.option("--explain", is_flag=True,
+              help="Instead of records, say for each figure the row and column it was read under and how "
+                   "(a cell, a merged cell, digits split), and for each cell left out why.")
+def extract_command(paths, pretty, organ, url, explain):
     """Read report files (text, HTML, PDF, DOCX, DOC) and print one report record per file.
 
     A file that cannot be read gets a message on stderr; the others are still extracted
@@ -30,18 +33,46 @@ def extract_command(paths, pretty, organ, url):
             failed += 1
             continue
         try:
-            record = extract(data, url=url, organ=organ, filename=path.name)
+            record = extract(data, url=url, organ=organ, filename=path.name, explain=explain)
         except ExtractionError as exc:
             click.echo(f"nianbao extract: {path}: {exc}", err=True)
             failed += 1
             continue
-        if pretty:
+        if explain:
+            click.echo(explain_text(path, record))
+        elif pretty:
             click.echo(json.dumps(record, ensure_ascii=False, indent=1))
         else:
             click.echo(json.dumps(record, ensure_ascii=False))
     if failed:
         click.echo(f"nianbao extract: {failed} of {len(paths)} files could not be read", err=True)
         sys.exit(1)
+
+
+def explain_text(path, record: dict) -> str:
+    """A record's figures and left-out cells as lines a person reads beside the original."""
+    explanation = record["explanation"]
+    what = "a report" if record.get("is_report") else "not a report"
+    lines = [f"{path}: {what}; {record.get('title') or '(no title printed)'}; organ {record.get('organ') or '?'}, "
+             f"year {record.get('year') or '?'}, {record.get('template') or 'no'} format; "
+             f"{len(explanation['figures'])} figures, {len(explanation['left_out'])} cells left out"]
+    for fig in explanation["figures"]:
+        value = "blank" if fig["value"] is None else fig["value"]
+        printed = f" (printed row: {fig['printed_row']})" if fig["printed_row"] and fig["printed_row"] not in fig["label"] else ""
+        mark = " [inferred]" if fig["inferred"] else ""
+        lines.append(f"  {fig['key']} = {value}{mark}\n      under {fig['label']}{printed}; read as: {fig['how']}")
+    if explanation["left_out"]:
+        lines.append("  left out:")
+        groups: dict[str, list] = {}
+        for cell in explanation["left_out"]:
+            groups.setdefault(cell["why"], []).append(cell)
+        for why, cells in groups.items():
+            names = ", ".join(c["key"].rsplit(".", 1)[1] for c in cells)
+            row = cells[0]["key"].rsplit(".", 1)[0]
+            lines.append(f"  {row}.{{{names}}} ({cells[0]['label'].split(' / ')[0]})\n      why: {why}")
+    for check in record.get("failed_checks") or []:
+        lines.append(f"  check failed: {check}")
+    return "\n".join(lines)
 
 
 COMMANDS = [extract_command]

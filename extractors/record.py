@@ -19,7 +19,7 @@ MIN_CELLS_FOR_REPORT = 20
 _REPORT_BODY = re.compile(r"总体情况|主动公开|依申请公开|政府信息公开申请|行政复议|政府信息管理|监督保障|存在的主要问题|统计期限|统计期间")
 
 
-def build_record(document: Document, *, url: str | None = None, organ: str | None = None) -> dict:
+def build_record(document: Document, *, url: str | None = None, organ: str | None = None, explain: bool = False) -> dict:
     text = document.text or "\n".join("\t".join(c or "" for c in row) for row in document.rows)
     reading = tables.read_tables(document)
     title = metadata.title(text, document.title, trust_declared=document.kind == "html")
@@ -34,7 +34,7 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         # a scan with no text layer says nothing, not even its title: say what it is
         notes.append(f"no text, {document.images} image(s): a scanned document needs OCR to be read")
     cells = reading.cells
-    return {
+    record = {
         "url": url,
         "organ": organ or metadata.organ_from_title(title),
         # a page that is no report covers no year (its news items' dates would say one)
@@ -56,6 +56,22 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "notes": notes,
         "text": text,
     }
+    if explain:
+        record["explanation"] = explanation(reading)
+    return record
+
+
+def explanation(reading) -> dict:
+    """Where each figure was read and how, and why each cell left out was: for a person
+    checking a surprising figure against the original."""
+    figures = []
+    for key, value in reading.cells.items():
+        printed, column, how = reading.provenance.get(key, ("", key.rsplit(".", 1)[1], "cell"))
+        figures.append({"key": key, "value": value, "label": codebook.label_of(key), "printed_row": printed,
+                        "how": how, "inferred": key in reading.inferred})
+    left_out = [{"key": key, "label": codebook.label_of(key), "why": why} for key, why in reading.left_out.items()]
+    left_out.sort(key=lambda e: codebook.key_order().get(e["key"], 10**6))
+    return {"figures": figures, "left_out": left_out}
 
 
 def _has_report_body(text: str, title: str | None) -> bool:

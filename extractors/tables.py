@@ -464,7 +464,7 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
         core.pop()
         trail += 1
     keys = [f"{key_prefix}.{c}" for c in columns]
-    label = row.label
+    label = row.labels[-1] if row.labels else ""
     if not core:
         # a printed row whose cells are all blank: its blanks were all counted as leading
         # ones when nothing came after them
