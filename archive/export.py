@@ -39,6 +39,10 @@ def report_records(db, all_versions: bool = False) -> Iterator[dict]:
         out.update({field: stored.get(field) for field in SPEC_FIELDS})
         out.update(version=version, first_seen=first_seen, last_seen=last_seen, gone_since=gone_since,
                    capture_sha256=sha256)
+        # which figures were inferred (a merged cell spread, digits split, a row read by its
+        # place) and which cells were left out as uncertain, so a researcher can drop them
+        out["inferred"] = list(stored.get("inferred") or [])
+        out["left_out"] = dict(stored.get("left_out") or {})
         yield out
 
 
@@ -54,11 +58,13 @@ def write_csv(rows, out: IO[str]) -> int:
     """One line per record: the record's fields, then one column per codebook key.
 
     contacts go in as JSON, failed_checks joined with ';', a blank cell is empty and so
-    is a cell the report does not print (the JSONL export keeps that distinction).
+    is a cell the report does not print (the JSONL export keeps that distinction);
+    `inferred` and `left_out` name, ';'-joined, the cells read by inference and the cells
+    left out as uncertain (the JSONL export gives each one's reason).
     """
     keys = codebook.all_keys()
     writer = csv.writer(out)
-    writer.writerow(list(RECORD_FIELDS[:-2]) + ["failed_checks"] + list(ARCHIVE_FIELDS) + keys)
+    writer.writerow(list(RECORD_FIELDS[:-2]) + ["failed_checks"] + list(ARCHIVE_FIELDS) + ["inferred", "left_out"] + keys)
     n = 0
     for row in rows:
         cells = row["cells"] or {}
@@ -66,6 +72,7 @@ def write_csv(rows, out: IO[str]) -> int:
             [row["url"], row["organ"], row["year"], row["title"], row["published"], row["template"],
              json.dumps(row["contacts"] or {}, ensure_ascii=False), ";".join(row["failed_checks"] or [])]
             + [row[f] for f in ARCHIVE_FIELDS]
+            + [";".join(row.get("inferred") or []), ";".join(row.get("left_out") or {})]
             + [cells.get(k) for k in keys]
         )
         n += 1

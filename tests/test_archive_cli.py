@@ -27,7 +27,8 @@ def test_export_jsonl_latest_and_all_versions(tmp_path):
         ("黄石市下陆区民政局", 2024, 1, None),
     ]
     assert list(records[1]) == ["url", "organ", "year", "title", "published", "template", "contacts", "cells",
-                                "failed_checks", "version", "first_seen", "last_seen", "gone_since", "capture_sha256"]
+                                "failed_checks", "version", "first_seen", "last_seen", "gone_since", "capture_sha256",
+                                "inferred", "left_out"]
     result = CliRunner().invoke(main, ["export", "--db", str(db), "--all-versions", "--format", "csv"])
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["organ"], r["version"], r["requests.granted.total"]) for r in table if r["organ"] == "湘乡市民政局"] == [
@@ -75,3 +76,31 @@ def test_store_command_replays_items(tmp_path):
 def test_export_of_missing_archive_says_so(tmp_path):
     result = CliRunner().invoke(main, ["export", "--db", str(tmp_path / "none.db")])
     assert result.exit_code != 0 and "no archive here" in result.output
+
+
+def test_export_marks_inferred_and_left_out_cells(tmp_path):
+    from archive.store import Archive
+    from extractors import extract
+
+    text = "\n".join(["某某县民政局2023年政府信息公开工作年度报告", "二、主动公开政府信息情况",
+                      "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "规章 | 0 | | |",
+                      "三、收到和处理政府信息公开申请情况",
+                      "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                      "一、本年新收政府信息公开申请数量 | 5 | 2 |", "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+                      "五、存在的主要问题及改进情况"])
+    db = tmp_path / "a.db"
+    record = extract(text.encode("utf-8"))
+    crawled = days.item("惠济区民政局", record, 1)
+    crawled["record"] = {**record, "organ": "惠济区民政局"}
+    with Archive(db) as archive:
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-21T09:00:00Z")
+        archive.store(crawl, crawled)
+        archive.end_crawl(crawl, days.stats(), ended_at="2026-11-21T11:00:00Z")
+    result = CliRunner().invoke(main, ["export", "--db", str(db)])
+    record = json.loads(result.stdout.splitlines()[0])
+    assert "active.rules.in_force" in record["inferred"]
+    assert "2 figure(s) for 7 columns" in record["left_out"]["requests.new_requests.total"]
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "csv"])
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert "active.rules.issued" in row["inferred"].split(";")
+    assert "requests.new_requests.natural" in row["left_out"].split(";")
