@@ -53,12 +53,16 @@ _REPORT_NAME = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:报告|年�
 # reports sharing the words (统计年报, 企业年报, 财务, 审计, 预算, 决算, 法治政府, 述职,
 # 工作总结) and the section's other documents (指南, 目录, 规定, 办法, 制度).
 _LOOKALIKE = re.compile(
-    r"解读|图解|一图|图说|读懂|问答|公示|评议|考核|通报|检查|抽查|自查|评估|排名|"
+    r"解读|图解|一图|图说|读懂|问答|公示|评议|考核|通报|检查|抽查|自查|督查|评估|测评|排名|整改|调研|"
     r"计划|要点|方案|通知|的函|格式|模板|任务清单|重点任务|征集|意见|培训|"
     r"半年|季度|月报|"
-    r"统计年报|统计公报|统计报表|企业年报|财务|审计|预算|决算|法治政府|述职|述法|工作总结|"
+    r"统计年报|统计公报|统计报表|企业年报|财务|审计|预算|决算|法治政府|述职|述法|工作总结(?!报告)|"
     r"指南|目录|规定|办法|制度"
 )
+# organs whose names hold a lookalike's word (某某县审计局, 卫生和计划生育委员会, 出入境边防
+# 检查站): taken out of a title before it is judged
+_ORGAN_WORDS = re.compile(r"(?:审计|考核|培训|评估|检查|督查|测评)(?:局|厅|署|处|办|站|所|中心|委员会|办公室)"
+                          r"|计划生育|计生|发展计划(?:委员会|局)|计划委员会")
 
 
 def names_report(title: str | None) -> bool:
@@ -68,7 +72,7 @@ def names_report(title: str | None) -> bool:
 
 def is_lookalike(title: str | None) -> bool:
     """Whether a title is one of the pages that share a report's words but are not one."""
-    return bool(_LOOKALIKE.search(plain(title)))
+    return bool(_LOOKALIKE.search(_ORGAN_WORDS.sub("", plain(title))))
 
 
 def is_report_title(title: str | None) -> bool:
