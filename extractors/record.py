@@ -61,8 +61,6 @@ def _is_report(text: str, title: str | None, cells: int, images: int) -> tuple[b
     heading = title or reportwords.heading_line(text)
     if heading and reportwords.is_lookalike(heading):
         return False, f"titled {heading}"
-    if reportwords.is_format_notice(text):
-        return False, "the national report format"
     evidence = reportwords.body_evidence(text)
     if cells and "table labels" not in evidence:
         evidence.append("tables")

@@ -115,11 +115,6 @@ _TABLE_LABELS = (
     re.compile(r"本年制发件数|本年新制作数量|本年新制作"),
     re.compile(r"上年结转政府信息公开申请数量"),
 )
-# the national format notice (国办公开办函〔2021〕30号) re-posted with its empty template:
-# the format's own name as a heading line
-_FORMAT_NAME = re.compile(r"^(?:中华人民共和国)?政府信息公开工作年度报告格式$")
-
-
 def _plain_lines(text: str) -> list[str]:
     return [line for line in (plain(raw.strip().strip("|")) for raw in text.splitlines()) if line]
 
@@ -161,14 +156,10 @@ def mentions_report_work(text: str, title: str | None = None) -> bool:
     return bool(_REPORT_WORK.search(plain(body)))
 
 
-def is_format_notice(text: str) -> bool:
-    """Whether the text is the national report format (its notice, its empty template)."""
-    return any(_FORMAT_NAME.match(line) for line in _plain_lines(text[:8000]))
-
-
 def heading_line(text: str) -> str | None:
     """The first short line that names disclosure work before the report's first section,
-    for a text with no report title: 2022年上半年政府信息公开数据统计 says what the page is."""
+    for a text with no report title: 2022年上半年政府信息公开数据统计, or 中华人民共和国政府
+    信息公开工作年度报告格式 above the format's empty template, says what the page is."""
     for line in _plain_lines(text[:4000])[:40]:
         if any(p.search(line) for _, p in _SECTION_LINE):
             return None
