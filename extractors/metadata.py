@@ -149,7 +149,8 @@ _FULL_ORGAN = re.compile(r"^[\u4e00-\u9fff]{2,}?(?:省|自治区|市|自治州|�
 _NAMED_IN_PREFACE = re.compile(r"《([^《》]{6,60})》|特编制(?:了)?([^,，。;；《》]{6,60}?(?:年度报告|年报))")
 # 本年度报告…由杭州市上城区司法局编制: the organ that compiled it (an office compiling a report
 # compiles it for another organ: its government, its bureau)
-_COMPILED_BY = re.compile(r"(?:本|此)(?:年度)?(?:报告|年报)[^。]{0,80}?由([\u4e00-\u9fff()（）]{4,30}?)(?:负责)?(?:编制|编写|制作)")
+_COMPILED_BY = re.compile(r"(?:本|此)(?:年度)?(?:报告|年报)[^。]{0,80}?由([\u4e00-\u9fff()（）]{4,30}?)"
+                          r"(?:(?:根据|依据|依照|按照)[^。]{0,80}?)?(?:负责)?(?:编制|编写|制作)")
 # 文章来源:大冶市自然资源和规划局 / 发布机构 | 某某局: the organ that published the page
 _SOURCE = re.compile(r"(?:^|[\s|])(?:文章来源|信息来源|来源|发布机构|发布单位|发文机关)\s*[:：|]?\s*"
                      r"([\u4e00-\u9fff()（）]{4,30}?)(?=\s|[|]|$|发布|发表|时间|日期|浏览|阅读|点击|字号|【)", re.M)
@@ -181,7 +182,9 @@ def organ(title_text: str | None, text: str) -> str | None:
         return m.group(1)
     for m in _SOURCE.finditer(head):
         name = to_simplified(m.group(1))
-        if _ORGAN_END.search(name) and _FULL_ORGAN.match(name) and not name.endswith("办公室"):
+        # a 来源 that is a government is the portal the page was posted on, often not its organ
+        portal = m.group(0).lstrip().startswith(("文章来源", "信息来源", "来源")) and name.endswith("政府")
+        if _ORGAN_END.search(name) and _FULL_ORGAN.match(name) and not name.endswith("办公室") and not portal:
             return m.group(1)
     return None
 

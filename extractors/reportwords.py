@@ -62,7 +62,7 @@ _LOOKALIKE = re.compile(
 # organs whose names hold a lookalike's word (某某县审计局, 卫生和计划生育委员会, 出入境边防
 # 检查站): taken out of a title before it is judged
 _ORGAN_WORDS = re.compile(r"(?:审计|考核|培训|评估|检查|督查|测评)(?:局|厅|署|处|办|站|所|中心|委员会|办公室)"
-                          r"|计划生育|计生|发展计划(?:委员会|局)|计划委员会")
+                          r"|计划生育|计生|发展计划(?:委员会|局)|计划委员会|财务(?:核算|结算|管理)?(?:中心|局|处)")
 
 
 def names_report(title: str | None) -> bool:
@@ -163,8 +163,10 @@ def heading_line(text: str) -> str | None:
     for line in _plain_lines(text[:4000])[:40]:
         if any(p.search(line) for _, p in _SECTION_LINE):
             return None
-        if len(line) <= 40 and not re.search(r"[。,;，；]", line) and re.search(r"信息公开|政务公开", line) \
-                and not is_breadcrumb(line):
+        # a document's name: a sentence is none, nor a menu (政府信息公开指南 | 政府信息公开目录)
+        # or a menu's item (short and without a year)
+        if len(line) <= 40 and not re.search(r"[。,;，；|]", line) and re.search(r"信息公开|政务公开", line) \
+                and (len(line) >= 12 or re.search(r"(?:19|20)\d{2}", line)) and not is_breadcrumb(line):
             return line
     return None
 

@@ -184,6 +184,7 @@ def test_the_same_tables_in_a_report_are_figures():
 @pytest.mark.parametrize("text,organ", [
     # the organ that compiled it
     ("本年度报告是根据《中华人民共和国政府信息公开条例》的要求，由某某市某某区司法局编制。\n一、总体情况\n", "某某市某某区司法局"),
+    ("本报告由某某市某某区司法局根据《中华人民共和国政府信息公开条例》要求编制。\n一、总体情况\n", "某某市某某区司法局"),
     # the report's own name in the preface
     ("根据《条例》和某某县行政审批服务局《关于做好2020年度政府信息公开年度报告编制公布工作的通知》精神，"
      "特编制2020年度某某县水利局政府信息公开年度报告。\n一、总体情况\n", "某某县水利局"),
@@ -209,6 +210,8 @@ def test_the_organ_as_the_report_names_itself(text, organ):
     "本报告依据《条例》编制。本报告的电子版可从某某市公安局网站下载。\n一、总体情况\n",
     # an office compiling a report compiles it for another organ
     "本报告由某某县人民政府办公室编制。\n一、总体情况\n二、主动公开政府信息情况\n",
+    # the portal it was posted on
+    "文章来源：某某县人民政府\n本报告依据《条例》编制。\n一、总体情况\n",
     # a source that is the site's short name for itself
     "信息来源:省统计局发布时间:2022-01-21 16:49\n本报告依据《条例》编制。\n一、总体情况\n",
 ])

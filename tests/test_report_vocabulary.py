@@ -19,6 +19,7 @@ REPORTS = [
     "某某县审计局2023年政府信息公开工作年度报告",        # 审计 in the organ's name
     "某某县卫生和计划生育局2017年政府信息公开工作年度报告",
     "某某出入境边防检查站2023年政府信息公开工作年度报告",
+    "某某县财务核算中心2023年政府信息公开工作年度报告",
     "某某縣民政局2024年政府信息公開工作年度報告",        # traditional characters
 ]
 LOOKALIKES = [
@@ -117,6 +118,8 @@ def test_breadcrumbs(line, expected):
     # a line after the first section is no heading of the page; nor is a sentence
     ("一、总体情况\n（五）2023年政务公开工作要点落实情况\n", None),
     ("根据《中华人民共和国政府信息公开条例》，编制本报告。\n一、总体情况\n", None),
+    # a site's menu above an untitled report
+    ("政府信息公开指南 | 政府信息公开制度 | 政府信息公开年报\n政府信息公开指南\n一、总体情况\n", None),
 ])
 def test_the_heading_line_of_a_text_without_a_title(text, line):
     assert reportwords.heading_line(text) == line
