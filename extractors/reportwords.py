@@ -61,8 +61,11 @@ _LOOKALIKE = re.compile(
 )
 # organs whose names hold a lookalike's word (某某县审计局, 卫生和计划生育委员会, 出入境边防
 # 检查站): taken out of a title before it is judged
-_ORGAN_WORDS = re.compile(r"(?:审计|考核|培训|评估|检查|督查|测评)(?:局|厅|署|处|办|站|所|中心|委员会|办公室)"
-                          r"|计划生育|计生|发展计划(?:委员会|局)|计划委员会|财务(?:核算|结算|管理)?(?:中心|局|处)")
+_ORGAN_WORDS = re.compile(r"(?:(?:审计|考核|培训|评估|检查|督查|测评)(?:局|厅|署|处|办|站|所|中心|委员会|办公室)"
+                          r"|财务(?:核算|结算|管理)?(?:中心|局|处))"
+                          # an organ's name goes on with the year or the report's name (not 考核办法)
+                          r"(?=(?:19|20)\d{2}|[〇○零一二]{2}|关于|政府|政务|信息|[(（]|$)"
+                          r"|计划生育|计生|发展计划(?:委员会|局)|计划委员会")
 
 
 def names_report(title: str | None) -> bool:
