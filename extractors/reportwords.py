@@ -5,7 +5,7 @@ title whether to open it, and the extractor, which decides from a text whether i
 report (and so whether its numbers are figures). A title names a report when it names
 disclosure work (信息公开 / 政务公开) and a report of it (报告 / 年报), and is none of the
 pages that use the same words for something else (lookalikes: 解读, 图解, 工作要点, the
-national format notice, half-year statistics, task lists, 公示, 考核结果…). A title is
+national format notice, half-year statistics, task lists, 考核结果…). A title is
 only a hint, though: a text is a report when its body is one, the sections and sentences
 every report prints whatever it is called (or not called).
 
@@ -48,12 +48,14 @@ def plain(text: str | None) -> str:
 # as a list cuts it
 _REPORT_NAME = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:报告|年报|年度报)")
 # Pages that use a report's words but are something else: what is said about a report
-# (解读, 图解, 问答, 公示, 评议, 考核, 通报, 检查, 评估, 排名), what comes before one (计划,
+# (解读, 图解, 问答, 评议, 考核, 通报, 检查, 评估, 排名), what comes before one (计划,
 # 要点, 方案, 通知, 的函, 格式, 任务清单, 征集), other periods (上/下半年, 季度, 月报), other
 # reports sharing the words (统计年报, 企业年报, 财务, 审计, 预算, 决算, 法治政府, 述职,
 # 工作总结) and the section's other documents (指南, 目录, 规定, 办法, 制度).
+# A 公示 is none of them: …年度报告的公示 is most often the report itself, posted for the
+# public (its body decides); what is 公示'd about reports says so (评议结果公示, 考核结果).
 _LOOKALIKE = re.compile(
-    r"解读|图解|一图|图说|读懂|问答|公示|评议|考核|通报|检查|抽查|自查|督查|评估|测评|排名|整改|调研|"
+    r"解读|图解|一图|图说|读懂|问答|评议|考核|通报|检查|抽查|自查|督查|评估|测评|排名|整改|调研|"
     r"计划|要点|方案|通知|的函|格式|模板|任务清单|重点任务|征集|意见|培训|"
     r"半年|季度|月报|"
     r"统计年报|统计公报|统计报表|企业年报|财务|审计|预算|决算|法治政府|述职|述法|工作总结(?!报告)|"

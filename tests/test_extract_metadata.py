@@ -257,3 +257,11 @@ def test_a_title_in_a_metadata_row_without_an_opening_bar():
     text = f"索引号 | 001/2025-00013 | 发布日期 | 2025-01-15 |\n信息名称 | {T} | 内容概述 |\n一、总体情况\n"
     record = extract(text.encode("utf-8"))
     assert (record["title"], record["published"]) == (T, "2025-01-15")
+
+
+def test_a_report_posted_for_the_public_is_one_when_its_body_is():
+    title = "某某镇2023年政府信息公开工作年度报告的公示"
+    notice = f"{title}\n现将我镇2023年政府信息公开工作年度报告予以公示，公示期为7天。\n附件：年度报告.pdf\n"
+    assert not extract(notice.encode("utf-8"))["is_report"]
+    report = f"{title}\n一、总体情况\n2023年，我镇主动公开政府信息56条。\n二、主动公开政府信息情况\n"
+    assert extract(report.encode("utf-8"))["is_report"]
