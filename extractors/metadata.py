@@ -146,7 +146,8 @@ _FULL_ORGAN = re.compile(r"^[\u4e00-\u9fff]{2,}?(?:省|自治区|市|自治州|�
                          r"[\u4e00-\u9fff()（）]{0,30}$")
 # the report's own name in its preface: 《2020年度如东县水务局信息公开工作年度报告》已经研究同意,
 # 特编制2020年度扶风县水利局政府信息公开年度报告
-_NAMED_IN_PREFACE = re.compile(r"《([^《》]{6,60})》|特编制(?:了)?([^,，。;；《》]{6,60}?(?:年度报告|年报))")
+_NAMED_IN_PREFACE = re.compile(r"《([^《》]{6,60})》|特编制(?:了)?([^,，。;；《》]{6,60}?(?:年度报告|年报))"
+                               r"|现(?:予)?公开([^,，。;；《》]{6,60}?报告)|现将([^,，。;；《》]{6,60}?报告)如下")
 # 本年度报告…由杭州市上城区司法局编制: the organ that compiled it (an office compiling a report
 # compiles it for another organ: its government, its bureau)
 _COMPILED_BY = re.compile(r"(?:本|此)(?:年度)?(?:报告|年报)[^。]{0,80}?由([\u4e00-\u9fff()（）]{4,30}?)"
@@ -160,7 +161,7 @@ def preface_report_name(text: str) -> str | None:
     """The report's own name as its preface quotes it, when that name is a report title."""
     head = reportwords.strip_pinyin_glosses(text[:3000])
     for m in _NAMED_IN_PREFACE.finditer(head):
-        name = clean(m.group(1) or m.group(2))
+        name = clean(next(g for g in m.groups() if g))
         if reportwords.is_report_title(name) and _YEAR.search(unicodedata.normalize("NFKC", name)):
             return name
     return None
@@ -172,8 +173,12 @@ def organ(title_text: str | None, text: str) -> str | None:
     Never a name the text only mentions: the subject of a sentence (海口市龙华区司法局认真
     贯彻…), the office to contact (请与某某局办公室联系), the site to download from (可从
     某某局网站下载), which may be another organ or only part of one."""
-    found = organ_from_title(title_text) or organ_from_title(preface_report_name(text))
+    found = organ_from_title(title_text)
     if found:
+        return found
+    # a preface may call its organ as its own site does (现将2020年度市人社局…报告如下): only a full name
+    found = organ_from_title(preface_report_name(text))
+    if found and _FULL_ORGAN.match(to_simplified(found)):
         return found
     head = reportwords.strip_pinyin_glosses(text[:3000])
     m = _COMPILED_BY.search(clean(to_simplified(head)))

@@ -190,6 +190,7 @@ def test_the_same_tables_in_a_report_are_figures():
      "特编制2020年度某某县水利局政府信息公开年度报告。\n一、总体情况\n", "某某县水利局"),
     ("根据《条例》规定，《2020年度某某县水务局信息公开工作年度报告》已经研究同意，现予公开发布。\n一、总体情况\n",
      "某某县水务局"),
+    ("根据《条例》规定，现公开某某市自然资源和规划局2025年政府信息公开工作报告。\n一、总体情况\n", "某某市自然资源和规划局"),
     # the page's source line
     ("发表日期:2026-01-26    文章来源:某某市自然资源和规划局\n根据《条例》规定编制本报告。\n一、总体情况\n",
      "某某市自然资源和规划局"),
@@ -210,6 +211,8 @@ def test_the_organ_as_the_report_names_itself(text, organ):
     "本报告依据《条例》编制。本报告的电子版可从某某市公安局网站下载。\n一、总体情况\n",
     # an office compiling a report compiles it for another organ
     "本报告由某某县人民政府办公室编制。\n一、总体情况\n二、主动公开政府信息情况\n",
+    # the preface's name for itself as its own site calls it, without the place
+    "现将2020年度市人力资源社会保障局信息公开工作总结报告如下。\n一、总体情况\n",
     # the portal it was posted on
     "文章来源：某某县人民政府\n本报告依据《条例》编制。\n一、总体情况\n",
     # a source that is the site's short name for itself

@@ -92,6 +92,7 @@ def test_brackets_that_are_no_gloss_stay(text):
     ("根据《条例》规定编制本报告。", ["preface"]),
     ("现将2020年度市某某局信息公开工作总结报告如下。", ["preface"]),
     ("本年度报告是根据《条例》的要求，由某某局编制。", ["preface"]),
+    ("根据《条例》规定，现公开某某局2025年政府信息公开工作报告。", ["preface"]),
     ("信息内容\n本年制发件数\n", []),                                             # one label is no table
     ("第二十条第（一）项\n信息内容\n本年制发件数\n", ["table labels"]),
     # a paragraph that only mentions a section is no heading
