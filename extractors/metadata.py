@@ -181,10 +181,12 @@ def organ(title_text: str | None, text: str) -> str | None:
     if found and _FULL_ORGAN.match(to_simplified(found)):
         return found
     head = reportwords.strip_pinyin_glosses(text[:3000])
-    m = _COMPILED_BY.search(clean(to_simplified(head)))
-    if m and _ORGAN_END.search(to_simplified(m.group(1))) and not to_simplified(m.group(1)).endswith("办公室") \
-            and _FULL_ORGAN.match(to_simplified(m.group(1))):
-        return m.group(1)
+    printed = clean(head)
+    simple = clean(to_simplified(head))
+    m = _COMPILED_BY.search(simple)
+    if m and _ORGAN_END.search(m.group(1)) and not m.group(1).endswith("办公室") and _FULL_ORGAN.match(m.group(1)):
+        # the name as printed where simplifying kept every character in its place
+        return printed[m.start(1):m.end(1)] if len(printed) == len(simple) else m.group(1)
     for m in _SOURCE.finditer(head):
         name = to_simplified(m.group(1))
         # a 来源 that is a government is the portal the page was posted on, often not its organ
