@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from crawler.cms import jsp
-from extractors import dates
+from extractors import dates, reportwords
 
 # --- titles -----------------------------------------------------------------------------
 
@@ -22,14 +22,9 @@ _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _CN_YEAR = re.compile("([一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})年")
 # a year as a title writes it, with its 年 or 年度
 _YEAR_WORD = re.compile(r"(?:(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)|[一二][〇零○ＯO九][〇零○ＯO一二三四五六七八九]{2})\s*年?度?")
-# what a yearly disclosure report calls itself (年度报 also covers a truncated 年度报告)
-_REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告|公开工作(?:情况)?(?:的)?报告|公开情况报告")
-_DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开")
-# titles that share the report's words but are something else
-_DECOY_WORDS = re.compile(
-    r"解读|要点|法治政府|预算|决算|图解|一图|读懂|计划|通知|征集|意见|统计年报|统计公报|"
-    r"财务|审计|年报公示|企业年报|指南|目录|规定|办法|述职|述法|考核"
-)
+# what a report's title may say in the report column, where it need not name disclosure work
+# (2023年度报告; 年度报 also covers a truncated 年度报告)
+_BARE_REPORT_WORDS = re.compile(r"年度报|年报|年度工作报告")
 
 
 def clean_title(title: str | None) -> str:
@@ -51,23 +46,27 @@ def year_of(title: str | None) -> int | None:
 
 
 def is_report_title(title: str | None, *, in_report_column: bool = False) -> bool:
-    """Whether a title names a yearly information-disclosure report (not a decoy).
+    """Whether a link's title is a yearly information-disclosure report to open.
 
-    Inside a column that is itself the annual-report column, a bare 2023年度报告 is
-    enough; elsewhere the title must also say 信息公开 / 政务公开.
+    What a report title is, and which titles are lookalikes, is `reportwords`' (the
+    extractor judges the texts by the same words). Two things are a link's: a title
+    without a year names a column, not a report; and inside the annual-report column a
+    bare 2023年度报告 is enough, as is a title the list cut short.
     """
     truncated = bool(re.search(r"(\.{2,}|…+|⋯+)\s*$", title or ""))
     title = clean_title(title)
-    if not title or year_of(title) is None or _DECOY_WORDS.search(title):
+    if not title or year_of(title) is None or reportwords.is_lookalike(title):
         return False
-    if not _REPORT_WORDS.search(title):
-        # a list cut 政府信息公开工作年度报告 short after 工作 or 年度
-        if truncated and re.search(r"信息公开[^年]*(?:工作|年度|年)$", title):
-            return True
-        # in the report column, cut anywhere after the year (石门县卫生健康局2023年政府信…,
-        # with or without the ellipsis): a blind test's list of 20-character titles gave nothing
-        return in_report_column and _cut_report_title(title, truncated)
-    return bool(_DISCLOSURE_WORDS.search(title)) or in_report_column
+    if reportwords.names_report(title):
+        return True
+    if in_report_column and _BARE_REPORT_WORDS.search(title):
+        return True
+    # a list cut 政府信息公开工作年度报告 short after 工作 or 年度
+    if truncated and re.search(r"信息公开[^年]*(?:工作|年度|年)$", title):
+        return True
+    # in the report column, cut anywhere after the year (石门县卫生健康局2023年政府信…,
+    # with or without the ellipsis): a blind test's list of 20-character titles gave nothing
+    return in_report_column and _cut_report_title(title, truncated)
 
 
 # how a report's title goes on after its year, as far as a list may cut it
@@ -377,7 +376,7 @@ def report_attachments(links: list[Link]) -> list[Link]:
     A file is known by its extension (in the path, the query or the link text) or, when
     the URL names none, by a download link's words and address (附件：… on …/downfile.jsp?id=5):
     what it is, the pipeline learns from its bytes."""
-    return [link for link in links if not _DECOY_WORDS.search(link.text) and not link.url.endswith("/")
+    return [link for link in links if not reportwords.is_lookalike(link.text) and not link.url.endswith("/")
             and (is_attachment_url(link.url, link.text) or _is_download_link(link))]
 
 

@@ -105,19 +105,6 @@ def to_simplified(text: str) -> str:
     return converter.convert(text) if converter and text else text
 
 
-# a pinyin gloss a mirror site printed after each character it could not be sure of:
-# 規(guī)章, 總計(jì), 第(一)項(xiàng) — lowercase letters with a vowel, tone-marked or not
-_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7})[)）]")
-_VOWEL = re.compile(r"[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
-
-
-def strip_glosses(text: str) -> str:
-    """The text without pinyin glosses inside its words (規(guī)章 → 規章)."""
-    if "(" not in text and "（" not in text:
-        return text
-    return _GLOSS.sub(lambda m: "" if _VOWEL.search(m.group(1)) else m.group(0), text)
-
-
 def normalise(text: str) -> str:
     """The form labels are matched in: simplified, NFKC (full-width → ASCII), no spaces."""
     text = unicodedata.normalize("NFKC", text)

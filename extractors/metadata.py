@@ -11,36 +11,33 @@ import re
 import unicodedata
 from collections import Counter
 
-from extractors import dates
+from extractors import dates, reportwords
 from extractors.labels import to_simplified
 
-# 政府信息公开工作年度报告 and its variants: …年报, …年度政府信息公开工作报告, …工作情况报告,
-# 关于…政府信息公开工作的报告, 政务信息公开工作报告
-REPORT_TITLE = re.compile(r"政府信息公开.{0,8}(?:年度报告|年报|工作报告|情况报告|的报告)|信息公开(?:工作)?年度报告"
-                          r"|政务公开.{0,6}年度报告|信息公开(?:工作)?(?:情况)?报告")
-# Pages that look like a report but are not one.
-NOT_A_REPORT = re.compile(r"解读|图解|一图|读懂|要点|计划|方案|通知|预算|决算|法治政府|工作总结|统计报表|指南|目录"
-                          r"|的函$|通报|公示|评议")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 # the end of the period the figures cover: 至2024年12月31日止, or with 年 and 月 lost in the
 # page text as some sites print it (到20241231日, 至202412月31 日)
 _PERIOD_END = re.compile(r"(?:至|到|~|～|—|－|-)\s*((?:19|20)\d{2})\s*年?\s*12\s*月?\s*31\s*日")
+# …统计期限为2020年1月1日起至12月31日: the year once, at the start of a whole year
+_PERIOD_START = re.compile(r"统计(?:期限|时限|期间|区间|时段|周期)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+                           r"[^。\n]{0,6}?(?:至|到|~|～|—|－|-)\s*12\s*月\s*31\s*日")
 _ORGAN_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|院|人民政府|政府|中心|所|会|处|部|署|馆|站|街道办事处|街道|镇|乡|队|社)$")
 # a date after its label: 发布时间：2025-01-07, or, in an article's metadata table, the label
 # and the date in cells side by side (发布日期 | 2025-01-15) with no colon between them (only
 # for the labels that name a document's date: 统计时间 2024年1月1日 in prose is no such label)
 _DATE_LABEL = re.compile(
-    r"(?:(?:[发發]布[时時][间間]|[发發]布日期|[发發]文日期|成文日期|公[开開]日期)(?:\s*[:：]\s*|[\s|]+)"
+    r"(?:(?:[发發]布[时時][间間]|[发發]布日期|[发發][表文]日期|[发發]表[时時][间間]|成文日期|公[开開]日期)(?:\s*[:：]\s*|[\s|]+)"
     r"|(?:生成日期|更新[时時][间間]|(?<![\u4e00-\u9fff])(?:[时時][间間]|日期))\s*[:：]\s*)"
     r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
 )
-_PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期", "發布時間", "發布日期", "公開日期")
+_PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期", "发表日期", "发表时间", "發布時間", "發布日期", "公開日期", "發表日期")
 # A date alone on one of the last lines, or after the organ's name (a PDF line often
 # carries both): 鞍山市民政局 2025年1月7日
 _SIGNATURE_DATE = re.compile(
     r"^\s*(?:[\u4e00-\u9fff（）()]{2,30}(?<=局|委|会|办|厅|院|府|心|所|处|部|署|馆|站|镇|乡|队|社)\s+)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
 )
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# a table row as page text prints it: | cell | cell |, or without the opening bar (cell | cell |)
+_TABLE_ROW = re.compile(r"^\s*(?:\|.*|[^|]+\|.*)\|\s*$")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 # 0412-5570186, 0412－5570186, (0412)5570186, 0412 5570186
 _PHONE_WITH_AREA = re.compile(r"(?<![\d\-])(?:[(（]0\d{2,3}[)）]\s?\d{7,8}|0\d{2,3}\s?[-－—–]\s?\d{7,8}(?:\s?[-－—–]\s?\d{1,4})?)(?!\d)")
@@ -82,7 +79,7 @@ def title(text: str, declared: str | None = None, *, trust_declared: bool = True
     names a report. A document's own metadata (`trust_declared=False`: a DOCX's or PDF's
     title property, often last year's file's, or a bare 政府信息公开工作年度报告) only
     stands in when nothing printed names the report."""
-    declared_names = bool(declared and REPORT_TITLE.search(clean(to_simplified(declared))))
+    declared_names = reportwords.names_report(declared)
     if declared_names and trust_declared and _YEAR.search(unicodedata.normalize("NFKC", declared)):
         return re.sub(r"[\s\u3000\u00a0]+", "", declared.strip())
     printed = _printed_title(text)
@@ -97,22 +94,22 @@ def _printed_title(text: str) -> str | None:
     lines = _lines(text)[:60]
     for i, line in enumerate(lines):
         simple = clean(to_simplified(line))
-        if not simple or len(simple) > 60 or "。" in simple:
+        if not simple or len(simple) > 60 or "。" in simple or reportwords.is_breadcrumb(simple):
             continue
         # a title wrapped anywhere: 某某市自然资源局2024年度政府信息 / 公开工作年度报告
         wrapped = len(simple) <= 40 and _YEAR.search(simple) and re.search(r"政府|政务|信息", simple)
-        if not (REPORT_TITLE.search(simple) or wrapped):
+        if not (reportwords.names_report(simple) or wrapped):
             continue
         parts = [line]
         joined = simple
         # a title broken over lines: 湘乡市民政局2024年政府信息公开工作 / 年度报告
         j = i + 1
-        while not re.search(r"报告$|年报$", joined) and j < len(lines) and len(clean(lines[j])) <= 12:
+        while not re.search(r"报告$|年报$|[)）》]$|通知$|的函$", joined) and j < len(lines) and len(clean(lines[j])) <= 12:
             if clean(lines[j]):
                 parts.append(lines[j])
                 joined += clean(to_simplified(lines[j]))
             j += 1
-        if not REPORT_TITLE.search(joined):
+        if not reportwords.names_report(joined):
             continue
         # the organ printed on the line above a title that starts with the year
         if re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", joined):
@@ -134,12 +131,68 @@ def organ_from_title(title_text: str | None) -> str | None:
     m = re.match(r"^(.{2,40}?)(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", title_text)
     if m and _ORGAN_END.search(to_simplified(m.group(1))):
         return m.group(1)
-    m = re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?(.{2,40}?)政府信息公开", title_text)
+    m = re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?(.{2,40}?)(?:(?:政府|政务)?信息公开|政务公开)", title_text)
     if m and _ORGAN_END.search(to_simplified(m.group(1))):
         return m.group(1)
     m = re.match(r"^(?:关于)?(.{3,40}?)(?:政府信息公开|政务公开|信息公开)", title_text)  # the year last, in brackets
     if m and _ORGAN_END.search(to_simplified(m.group(1))) and not re.search(r"\d{4}|年", m.group(1)):
         return m.group(1)
+    return None
+
+
+# a name in full: a place and its level first (阿巴嘎旗自然资源局, 大冶市自然资源和规划局), not
+# 省统计局 or 县政府办, which say who posted the page as its own site calls itself
+_FULL_ORGAN = re.compile(r"^[\u4e00-\u9fff]{2,}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗|镇|乡|街道)"
+                         r"[\u4e00-\u9fff()（）]{0,30}$")
+# the report's own name in its preface: 《2020年度如东县水务局信息公开工作年度报告》已经研究同意,
+# 特编制2020年度扶风县水利局政府信息公开年度报告
+_NAMED_IN_PREFACE = re.compile(r"《([^《》]{6,60})》|特编制(?:了)?([^,，。;；《》]{6,60}?(?:年度报告|年报))"
+                               r"|现(?:予)?公开([^,，。;；《》]{6,60}?报告)|现将([^,，。;；《》]{6,60}?报告)如下")
+# 本年度报告…由杭州市上城区司法局编制: the organ that compiled it (an office compiling a report
+# compiles it for another organ: its government, its bureau)
+_COMPILED_BY = re.compile(r"(?:本|此)(?:年度)?(?:报告|年报)[^。]{0,80}?由([\u4e00-\u9fff()（）]{4,30}?)"
+                          r"(?:(?:根据|依据|依照|按照)[^。]{0,80}?)?(?:负责)?(?:编制|编写|制作)")
+# 文章来源:大冶市自然资源和规划局 / 发布机构 | 某某局: the organ that published the page
+_SOURCE = re.compile(r"(?:^|[\s|])(?:文章来源|信息来源|来源|发布机构|发布单位|发文机关)\s*[:：|]?\s*"
+                     r"([\u4e00-\u9fff()（）]{4,30}?)(?=\s|[|]|$|发布|发表|时间|日期|浏览|阅读|点击|字号|【)", re.M)
+
+
+def preface_report_name(text: str) -> str | None:
+    """The report's own name as its preface quotes it, when that name is a report title."""
+    head = reportwords.strip_pinyin_glosses(text[:3000])
+    for m in _NAMED_IN_PREFACE.finditer(head):
+        name = clean(next(g for g in m.groups() if g))
+        if reportwords.is_report_title(name) and _YEAR.search(unicodedata.normalize("NFKC", name)):
+            return name
+    return None
+
+
+def organ(title_text: str | None, text: str) -> str | None:
+    """The organ whose report this is, as the report names itself: its title, its name
+    quoted in the preface, the organ that compiled it (由…编制), the page's 来源 or 发布机构.
+    Never a name the text only mentions: the subject of a sentence (海口市龙华区司法局认真
+    贯彻…), the office to contact (请与某某局办公室联系), the site to download from (可从
+    某某局网站下载), which may be another organ or only part of one."""
+    found = organ_from_title(title_text)
+    if found:
+        return found
+    # a preface may call its organ as its own site does (现将2020年度市人社局…报告如下): only a full name
+    found = organ_from_title(preface_report_name(text))
+    if found and _FULL_ORGAN.match(to_simplified(found)):
+        return found
+    head = reportwords.strip_pinyin_glosses(text[:3000])
+    printed = clean(head)
+    simple = clean(to_simplified(head))
+    m = _COMPILED_BY.search(simple)
+    if m and _ORGAN_END.search(m.group(1)) and not m.group(1).endswith("办公室") and _FULL_ORGAN.match(m.group(1)):
+        # the name as printed where simplifying kept every character in its place
+        return printed[m.start(1):m.end(1)] if len(printed) == len(simple) else m.group(1)
+    for m in _SOURCE.finditer(head):
+        name = to_simplified(m.group(1))
+        # a 来源 that is a government is the portal the page was posted on, often not its organ
+        portal = m.group(0).lstrip().startswith(("文章来源", "信息来源", "来源")) and name.endswith("政府")
+        if _ORGAN_END.search(name) and _FULL_ORGAN.match(name) and not name.endswith("办公室") and not portal:
+            return m.group(1)
     return None
 
 
@@ -149,16 +202,18 @@ def _year_value(text: str) -> int | None:
     return dates.cn_year(text)
 
 
-def year(title_text: str | None, text: str, published: str | None) -> int | None:
-    """The covered year: the title's, else the end of the period the figures cover (统计
-    期限…至2024年12月31日止), else the year the text names most, else the year before
-    publication. Full-width digits (２０２４年) are read as digits."""
-    if title_text:
-        m = _YEAR.search(unicodedata.normalize("NFKC", title_text))
+def year(title_text: str | None, text: str) -> int | None:
+    """The covered year, as the report prints it: its title's, else its name quoted in its
+    preface (《2020年度某某局信息公开工作年度报告》), else the period the figures cover (统计
+    期限…至2024年12月31日止, or …自2020年1月1日起至12月31日), else the year the text names
+    most. None when the text prints no year: never a guess from the publication date or the
+    URL. Full-width digits (２０２４年) are read as digits."""
+    for name in (title_text, preface_report_name(text)):
+        m = _YEAR.search(unicodedata.normalize("NFKC", name or ""))
         if m:
             return _year_value(m.group(1))
-    head = unicodedata.normalize("NFKC", text[:20000])
-    period = _PERIOD_END.search(head)
+    head = unicodedata.normalize("NFKC", reportwords.strip_pinyin_glosses(text[:20000]))
+    period = _PERIOD_END.search(head) or _PERIOD_START.search(head)
     if period:
         return int(period.group(1))
     counts = Counter(y for y in (_year_value(m.group(1)) for m in _YEAR.finditer(head)) if y and 1990 <= y <= 2100)
@@ -167,8 +222,6 @@ def year(title_text: str | None, text: str, published: str | None) -> int | None
         # ties go to the earlier year: a report names the year it covers and, less
         # often, the next year's plans
         return min(y for y, n in counts.items() if n == best)
-    if published:
-        return int(published[:4]) - 1
     return None
 
 
@@ -240,9 +293,3 @@ def contacts(text: str) -> dict:
         "postcode": _unique(postcodes),
     }
 
-
-def is_report_title(title_text: str | None) -> bool:
-    if not title_text:
-        return False
-    simple = clean(to_simplified(title_text))
-    return bool(REPORT_TITLE.search(simple)) and not NOT_A_REPORT.search(simple)

@@ -5,27 +5,21 @@ The last step of extraction: tables to cells (`tables`), checks (`checks`), meta
 """
 from __future__ import annotations
 
-import re
-
-from extractors import checks, codebook, metadata, tables
-from extractors.labels import to_simplified
+from extractors import checks, codebook, metadata, reportwords, tables
 from extractors.document import Document
 
-# A document with this many figures is a report's tables even when it has no title.
+# A document with this many figures is a report's tables even when it says nothing else.
 MIN_CELLS_FOR_REPORT = 20
-# What every report's body says, in either format and whatever became of its tables: its
-# sections' words. A page titled like a report without them (a per-year column of a
-# portal, 2024年政府信息公开工作年度报告, holding only links) is not one.
-_REPORT_BODY = re.compile(r"总体情况|主动公开|依申请公开|政府信息公开申请|行政复议|政府信息管理|监督保障|存在的主要问题|统计期限|统计期间")
 
 
 def build_record(document: Document, *, url: str | None = None, organ: str | None = None, explain: bool = False) -> dict:
     text = document.text or "\n".join("\t".join(c or "" for c in row) for row in document.rows)
     reading = tables.read_tables(document)
-    title = metadata.title(text, document.title, trust_declared=document.kind == "html")
-    published = metadata.published(text, document.published)
-    looks_like_report = (metadata.is_report_title(title) and (reading.cells or document.images > 0 or _has_report_body(text, title))) \
-        or (title is None and len(reading.cells) >= MIN_CELLS_FOR_REPORT)
+    # metadata is read with pinyin glosses taken out of words (報(bào)告 → 報告)
+    plain_text = reportwords.strip_pinyin_glosses(text)
+    title = metadata.title(plain_text, document.title, trust_declared=document.kind == "html")
+    published = metadata.published(plain_text, document.published)
+    looks_like_report, why_not = _is_report(plain_text, title, len(reading.cells), document.images)
     tables_as_images = bool(looks_like_report and not reading.cells and document.images > 0)
     notes = list(document.notes) + reading.notes
     if tables_as_images:
@@ -33,12 +27,15 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
     elif not text.strip() and document.images > 0:
         # a scan with no text layer says nothing, not even its title: say what it is
         notes.append(f"no text, {document.images} image(s): a scanned document needs OCR to be read")
-    cells = reading.cells
+    cells = reading.cells if looks_like_report else {}
+    if why_not and reading.cells:
+        notes.append(f"not a report ({why_not}): its {len(reading.cells)} number(s) are not read as figures")
+    left_out = reading.left_out if looks_like_report else {}
     record = {
         "url": url,
-        "organ": organ or metadata.organ_from_title(title),
+        "organ": organ or (metadata.organ(title, plain_text) if looks_like_report else metadata.organ_from_title(title)),
         # a page that is no report covers no year (its news items' dates would say one)
-        "year": metadata.year(title, text, published) if looks_like_report or cells else None,
+        "year": metadata.year(title, plain_text) if looks_like_report else None,
         "title": title,
         "published": published,
         # a report's section 二 table names its format even when no figure could be read
@@ -47,9 +44,9 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "cells": cells,
         "failed_checks": checks.failed_checks(cells),
         # extra fields (readers of the spec format ignore them)
-        "inferred": sorted(reading.inferred, key=list(cells).index),
+        "inferred": sorted((k for k in reading.inferred if k in cells), key=list(cells).index),
         # cells left out because their place or value is not certain, and why
-        "left_out": {k: reading.left_out[k] for k in sorted(reading.left_out, key=lambda k: codebook.key_order().get(k, 10**6))},
+        "left_out": {k: left_out[k] for k in sorted(left_out, key=lambda k: codebook.key_order().get(k, 10**6))},
         "tables_as_images": tables_as_images,
         "is_report": bool(looks_like_report),
         "kind": document.kind,
@@ -57,7 +54,8 @@ def build_record(document: Document, *, url: str | None = None, organ: str | Non
         "text": text,
     }
     if explain:
-        record["explanation"] = explanation(reading)
+        # a lookalike's numbers are no figures: nothing to explain but why
+        record["explanation"] = explanation(reading) if looks_like_report else {"figures": [], "left_out": [], "not_a_report": why_not}
     return record
 
 
@@ -74,6 +72,21 @@ def explanation(reading) -> dict:
     return {"figures": figures, "left_out": left_out}
 
 
-def _has_report_body(text: str, title: str | None) -> bool:
-    """Whether the text beyond the title reads like a report's body (its sections' words)."""
-    return bool(_REPORT_BODY.search(to_simplified(text.replace(title or "", "", 1) if title else text)))
+def _is_report(text: str, title: str | None, cells: int, images: int) -> tuple[bool, str | None]:
+    """Whether the text is a report, and if not, why. The body decides: a report prints its
+    sections, its period, its preface or its tables whatever its title (year first, 年报（2022
+    年）, none at all); a title that names a report needs one such sign (a portal's per-year
+    column titled like a report holds only links), no title two, tables of figures suffice
+    alone. A lookalike (解读, 工作要点, the format notice, half-year statistics…) is none,
+    however report-like its body: it uses the same sections and words."""
+    heading = title or reportwords.heading_line(text)
+    if heading and reportwords.is_lookalike(heading):
+        return False, f"titled {heading}"
+    evidence = reportwords.body_evidence(text)
+    if cells and "table labels" not in evidence:
+        evidence.append("tables")
+    if title and reportwords.names_report(title) and (evidence or images or reportwords.mentions_report_work(text, title)):
+        return True, None
+    if cells >= MIN_CELLS_FOR_REPORT or len(evidence) >= 2:
+        return True, None
+    return False, "nothing in it reads as a report's sections, period or tables"

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors import codebook, digits, labels
+from extractors import codebook, digits, labels, reportwords
 from extractors.document import Document
 from extractors.documents.grid import BOX_DRAWING
 
@@ -140,8 +140,6 @@ def read_tables(document: Document) -> TableReading:
     if reading.cells:
         digits.resolve_ambiguous(reading)
     reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
-    if not any(k.startswith("active.") for k in reading.cells) and not reading.cells:
-        reading.template = None
     return reading
 
 
@@ -173,9 +171,9 @@ def _normalised_rows(rows, cell_rows: bool = True):
     sep = "\x1f"
     rows = [[part for c in row for part in _spaced_cells(c, cell_rows)] for row in rows]
     flat = [c for row in rows for c in row if c is not None]
-    simplified = labels.to_simplified(labels.strip_glosses(sep.join(flat))).split(sep) if flat else []
+    simplified = labels.to_simplified(reportwords.strip_pinyin_glosses(sep.join(flat))).split(sep) if flat else []
     if len(simplified) != len(flat):  # the converter touched a separator: go cell by cell
-        simplified = [labels.to_simplified(labels.strip_glosses(c)) for c in flat]
+        simplified = [labels.to_simplified(reportwords.strip_pinyin_glosses(c)) for c in flat]
     it = iter(simplified)
     out = []
     for row in rows:

@@ -102,3 +102,170 @@ def test_an_address_wrapped_onto_the_next_line(text, address):
     from extractors import metadata
 
     assert metadata.contacts(text)["address"] == [address]
+
+
+# --- is it a report: the body decides ------------------------------------------------------
+
+SECTION_2021 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+                "规章\t0\t0\t0\n行政规范性文件\t3\t1\t12\n")
+REQUESTS_2021 = (
+    "三、收到和处理政府信息公开申请情况\n"
+    "一、本年新收政府信息公开申请数量\t4\t0\t0\t0\t0\t0\t4\n"
+    "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    "（一）予以公开\t3\t0\t0\t0\t0\t0\t3\n"
+    "（七）总计\t5\t0\t0\t0\t0\t0\t5\n"
+    "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n"
+)
+
+
+@pytest.mark.parametrize("text,year", [
+    # no title at all: the sections and the period say it
+    ("本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。\n一、总体情况\n我局主动公开政府信息80条。\n", 2022),
+    # the outline reports used before 2019, with the period
+    ("（一）总体情况\n我局主动公开政府信息80条。本报告中所列数据的统计期限自2021年1月1日至2021年12月31日止。\n"
+     "（二）政府信息公开情况\n", 2021),
+    # the preface naming itself, and a section
+    ("根据《中华人民共和国政府信息公开条例》，现将2020年度某某市人力资源和社会保障局信息公开工作总结报告如下。\n"
+     "一、总体情况\n全年受理依申请公开21件。\n", 2020),
+    # an empty template filled with nothing: still its sections
+    ("一、总体情况\n2019年，我乡明确专人负责政务公开工作。\n" + "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n规章\n"
+     "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n", 2019),
+])
+def test_a_body_that_is_a_report_is_one_without_a_title(text, year):
+    record = extract(text.encode("utf-8"))
+    assert record["is_report"] and record["title"] is None and record["year"] == year
+
+
+def test_a_report_in_traditional_characters_with_pinyin_glosses_is_read():
+    text = ("本報(bào)告依據(jù)《中華人民共和國(guó)政府信息公開條例》編制。本報(bào)告中所列數(shù)據(jù)的統(tǒng)計(jì)期限自"
+            "2024年1月1日起至2024年12月31日止。\n一、總體情況\n我局主動(dòng)公開政府信息635條。\n")
+    record = extract(text.encode("utf-8"))
+    assert record["is_report"] and record["year"] == 2024
+
+
+LOOKALIKE_PAGES = {
+    # a 解读 restates the report's sections and figures
+    "jiedu": "《某某县民政局2023年政府信息公开工作年度报告》解读\n一、总体情况\n" + SECTION_2021 + REQUESTS_2021,
+    # the national format notice re-posted with its empty template
+    "format": ("信息名称 | 国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知 | 内容概述 |\n"
+               "附件：\n中华人民共和国政府信息公开工作年度报告格式\n一、总体情况\n" + SECTION_2021 + REQUESTS_2021),
+    # the same notice with no title line: the format's name says it
+    "format untitled": ("附件：\n中华人民共和国政府信息公开工作年度报告格式\n一、总体情况\n" + SECTION_2021 + REQUESTS_2021),
+    # half-year statistics with report-like headings and figures
+    "half-year": ("2023年上半年某某区政府信息公开数据统计\n一、总体情况\n全区共制发公文707件，主动公开673件。\n"
+                  "二、主动公开政府信息情况\n" + REQUESTS_2021),
+    # a task list that names the sections' matters and numbers its tasks
+    "tasks": ("某某县民政局2023年政务公开重点任务清单\n工作任务 | 序号 | 具体要求 |\n规范依申请公开 | 1 | 依法办理政府信息公开申请，"
+              "做好行政复议答复和行政诉讼答辩工作。 |\n做好年度报告 | 2 | 按时发布政府信息公开工作年度报告。 |\n"),
+}
+
+
+@pytest.mark.parametrize("kind", LOOKALIKE_PAGES)
+def test_a_lookalike_is_no_report_and_its_numbers_are_no_figures(kind):
+    record = extract(LOOKALIKE_PAGES[kind].encode("utf-8"))
+    assert not record["is_report"]
+    assert record["cells"] == {} and record["template"] is None and record["year"] is None
+
+
+def test_a_lookalike_says_its_numbers_were_left_out():
+    record = extract(LOOKALIKE_PAGES["jiedu"].encode("utf-8"))
+    assert any(note.startswith("not a report (") and "not read as figures" in note for note in record["notes"])
+
+
+def test_the_same_tables_in_a_report_are_figures():
+    # the control for the lookalikes above: their tables are read when the page is a report
+    record = extract(("某某县民政局2023年政府信息公开工作年度报告\n一、总体情况\n" + SECTION_2021 + REQUESTS_2021).encode("utf-8"))
+    assert record["is_report"] and record["cells"]["active.normative.in_force"] == 12
+    assert record["cells"]["requests.new_requests.total"] == 4
+
+
+# --- metadata from the text ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,organ", [
+    # the organ that compiled it
+    ("本年度报告是根据《中华人民共和国政府信息公开条例》的要求，由某某市某某区司法局编制。\n一、总体情况\n", "某某市某某区司法局"),
+    ("本报告由某某市某某区司法局根据《中华人民共和国政府信息公开条例》要求编制。\n一、总体情况\n", "某某市某某区司法局"),
+    ("本報告由某某縣民政局編制。\n一、總體情況\n", "某某縣民政局"),     # as printed
+    # the report's own name in the preface
+    ("根据《条例》和某某县行政审批服务局《关于做好2020年度政府信息公开年度报告编制公布工作的通知》精神，"
+     "特编制2020年度某某县水利局政府信息公开年度报告。\n一、总体情况\n", "某某县水利局"),
+    ("根据《条例》规定，《2020年度某某县水务局信息公开工作年度报告》已经研究同意，现予公开发布。\n一、总体情况\n",
+     "某某县水务局"),
+    ("根据《条例》规定，现公开某某市自然资源和规划局2025年政府信息公开工作报告。\n一、总体情况\n", "某某市自然资源和规划局"),
+    # the page's source line
+    ("发表日期:2026-01-26    文章来源:某某市自然资源和规划局\n根据《条例》规定编制本报告。\n一、总体情况\n",
+     "某某市自然资源和规划局"),
+    ("发布机构 | 某某县商务局 | 发文日期 | 2024-01-08 |\n根据《条例》规定编制本报告。\n一、总体情况\n", "某某县商务局"),
+    # a year-first title
+    ("2022年某某县卫生健康委员会信息公开年报\n一、总体情况\n", "某某县卫生健康委员会"),
+])
+def test_the_organ_as_the_report_names_itself(text, organ):
+    assert extract(text.encode("utf-8"))["organ"] == organ
+
+
+@pytest.mark.parametrize("text", [
+    # the subject of a sentence
+    "一、总体情况\n2021年，某某市某某区司法局认真贯彻落实《条例》。本报告中所列数据的统计期限自2021年1月1日至2021年12月31日止。\n",
+    # the office to contact
+    "本报告中所列数据统计期限为2023年1月1日至2023年12月31日。如对本年度报告有疑问，请与某某旗自然资源局办公室联系。\n一、总体情况\n",
+    # the owner of the site to download it from
+    "本报告依据《条例》编制。本报告的电子版可从某某市公安局网站下载。\n一、总体情况\n",
+    # an office compiling a report compiles it for another organ
+    "本报告由某某县人民政府办公室编制。\n一、总体情况\n二、主动公开政府信息情况\n",
+    # the preface's name for itself as its own site calls it, without the place
+    "现将2020年度市人力资源社会保障局信息公开工作总结报告如下。\n一、总体情况\n",
+    # the portal it was posted on
+    "文章来源：某某县人民政府\n本报告依据《条例》编制。\n一、总体情况\n",
+    # a source that is the site's short name for itself
+    "信息来源:省统计局发布时间:2022-01-21 16:49\n本报告依据《条例》编制。\n一、总体情况\n",
+])
+def test_a_name_the_text_only_mentions_is_no_organ(text):
+    record = extract(text.encode("utf-8"))
+    assert record["is_report"] and record["organ"] is None
+
+
+PLANS = "五、存在的主要问题及改进情况\n2021年，我局将继续做好政务公开工作。2021年重点推进水利信息公开。\n"
+
+
+@pytest.mark.parametrize("text,year", [
+    ("根据《条例》规定，《2020年度某某县水务局信息公开工作年度报告》已经研究同意，现予公开发布。\n一、总体情况\n" + PLANS, 2020),
+    ("本报告中所列数据的统计期限为2020年1月1日起至12月31日。\n一、总体情况\n二、主动公开政府信息情况\n" + PLANS, 2020),
+])
+def test_the_year_from_the_preface(text, year):
+    # the prose names the next year more often (its plans): the preface says which was covered
+    assert extract(text.encode("utf-8"))["year"] == year
+
+
+def test_no_year_printed_is_no_year_even_with_a_publication_date():
+    text = "发布时间：2024-01-15\n本报告根据《条例》编制。\n一、总体情况\n一年来，我局主动公开政府信息56条。\n二、主动公开政府信息情况\n"
+    record = extract(text.encode("utf-8"))
+    assert record["is_report"] and record["published"] == "2024-01-15" and record["year"] is None
+
+
+@pytest.mark.parametrize("line,published", [
+    ("发表日期:2026-01-26    文章来源:某某市自然资源和规划局", "2026-01-26"),
+    ("信息来源:省统计局发布时间:2022-01-21 16:49被阅览数:", "2022-01-21"),
+    ("发文日期 | 2024-01-08 15:47 |", "2024-01-08"),
+])
+def test_the_publication_date_labels(line, published):
+    assert extract(f"{line}\n{T}\n一、总体情况\n".encode("utf-8"))["published"] == published
+
+
+def test_a_breadcrumb_is_never_the_title():
+    text = f"当前位置:首页 > 政府信息公开 > 政府信息公开年度报告 > 2024 > 县直部门\n{T}\n一、总体情况\n"
+    record = extract(text.encode("utf-8"))
+    assert (record["title"], record["organ"], record["year"]) == (T, "某某县民政局", 2024)
+
+
+def test_a_title_in_a_metadata_row_without_an_opening_bar():
+    text = f"索引号 | 001/2025-00013 | 发布日期 | 2025-01-15 |\n信息名称 | {T} | 内容概述 |\n一、总体情况\n"
+    record = extract(text.encode("utf-8"))
+    assert (record["title"], record["published"]) == (T, "2025-01-15")
+
+
+def test_a_report_posted_for_the_public_is_one_when_its_body_is():
+    title = "某某镇2023年政府信息公开工作年度报告的公示"
+    notice = f"{title}\n现将我镇2023年政府信息公开工作年度报告予以公示，公示期为7天。\n附件：年度报告.pdf\n"
+    assert not extract(notice.encode("utf-8"))["is_report"]
+    report = f"{title}\n一、总体情况\n2023年，我镇主动公开政府信息56条。\n二、主动公开政府信息情况\n"
+    assert extract(report.encode("utf-8"))["is_report"]
