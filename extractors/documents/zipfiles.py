@@ -1,0 +1,115 @@
+"""Bounded reading of ZIP containers from the open web: an OFD package, a ZIP of reports.
+
+A zip's central directory is written by whoever built the file, so nothing it declares is
+trusted: a member's uncompressed size is checked as declared (to refuse early) and again
+as its bytes are inflated (a bomb declares 1 KB and inflates to gigabytes), and the sum
+over every member read is bounded too. Names are checked as well: a member named
+``../../etc/x`` or ``/etc/x`` or stored as a symlink is no part of any document, only of
+an attack on whoever unpacks it, and says the archive is hostile. Nothing is ever written
+to disk: members are read into memory, within these limits.
+"""
+from __future__ import annotations
+
+import io
+import re
+import stat
+import zipfile
+
+from extractors.errors import ExtractionError
+
+CHUNK = 64 * 1024
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+
+
+class Limits:
+    """The bounds one archive is read under (members, bytes per member, bytes in all)."""
+
+    def __init__(self, *, members: int, member_bytes: int, total_bytes: int):
+        self.members = members
+        self.member_bytes = member_bytes
+        self.total_bytes = total_bytes
+
+
+class BoundedZip:
+    """A zip archive whose members are read within `Limits`; every failure an ExtractionError."""
+
+    def __init__(self, data: bytes, limits: Limits, *, what: str):
+        self.what = what
+        self.limits = limits
+        self.read_bytes = 0
+        try:
+            self.archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+            raise ExtractionError("corrupt", f"not a readable zip archive, so no {what} ({exc})") from None
+        if len(infos) > limits.members:
+            raise ExtractionError("hostile", f"{len(infos)} members in one {what} (limit {limits.members})")
+        for info in infos:
+            check_member(info, what)
+        declared = sum(info.file_size for info in infos)
+        if declared > limits.total_bytes:
+            raise ExtractionError("hostile", f"{what} declares {declared} bytes uncompressed (limit {limits.total_bytes})")
+        self.infos = [info for info in infos if not info.is_dir()]
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self.infos]
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        """A member by name, matched without case and leading slash (producers differ)."""
+        wanted = name.lstrip("/").replace("\\", "/").casefold()
+        return next((info for info in self.infos if info.filename.replace("\\", "/").casefold() == wanted), None)
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's bytes, stopped as soon as they run past its declared size or a limit."""
+        limit = min(self.limits.member_bytes, self.limits.total_bytes - self.read_bytes)
+        if info.file_size > limit:
+            raise ExtractionError("hostile", f"{info.filename} declares {info.file_size} bytes (limit {limit})")
+        out = bytearray()
+        try:
+            with self.archive.open(info) as member:
+                while True:
+                    chunk = member.read(CHUNK)
+                    if not chunk:
+                        break
+                    out += chunk
+                    if len(out) > info.file_size or len(out) > limit:
+                        raise ExtractionError("hostile", f"{info.filename} inflates past its declared {info.file_size} "
+                                                         f"bytes (a zip bomb lies about its sizes)")
+        except ExtractionError:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
+            raise ExtractionError("corrupt", f"{info.filename} in the {self.what}: {exc}") from None
+        self.read_bytes += len(out)
+        return bytes(out)
+
+    def read_xml(self, info: zipfile.ZipInfo) -> bytes:
+        """A member that must be XML, refused when it declares a DTD (entity bombs live there)."""
+        data = self.read(info)
+        if _DTD.search(data[:4096]):
+            raise ExtractionError("hostile", f"{info.filename} declares a DTD/entities")
+        return data
+
+
+def check_member(info: zipfile.ZipInfo, what: str) -> None:
+    """Refuse a member whose name leaves the archive or that is a symlink."""
+    name = info.filename.replace("\\", "/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in name.split("/") or "\0" in name:
+        raise ExtractionError("hostile", f"{what} member {info.filename!r} points outside the archive")
+    if info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
+        raise ExtractionError("hostile", f"{what} member {info.filename!r} is a symbolic link")
+
+
+def parse_xml(data: bytes, name: str):
+    """XML bytes -> an lxml element, never resolving entities or reaching the network."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ExtractionError("corrupt", f"{name} is no XML ({exc})") from None
+    if root is None:
+        raise ExtractionError("corrupt", f"{name} is no XML")
+    return root
