@@ -532,25 +532,12 @@ def make_ofd(pdf_path: Path, ofd_path: Path) -> None:
                                   author="铁东区民政局"))
 
 
-def gbk_named_zip(members: dict[str, bytes]) -> bytes:
-    """A zip whose member names are GBK without the UTF-8 flag, as Chinese Windows archivers write."""
-    buffer = io.BytesIO()
-    placeholders = {}
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for i, (name, data) in enumerate(members.items()):
-            raw = name.encode("gbk")
-            placeholder = f"{i:02d}".encode() + b"_" * (len(raw) - 2)
-            placeholders[placeholder] = raw
-            archive.writestr(zipfile.ZipInfo(placeholder.decode(), (2025, 1, 20, 9, 30, 0)), data)
-    data = buffer.getvalue()
-    for placeholder, raw in placeholders.items():
-        data = data.replace(placeholder, raw)  # in the local header and the central directory
-    return data
-
-
 def make_zip(docx_path: Path, zip_path: Path) -> None:
     """The DOCX report zipped with a note beside it, both named in GBK."""
-    zip_path.write_bytes(gbk_named_zip({"填报说明.txt": "本压缩包内为年度报告正式版本。".encode("gbk"),
+    sys.path.insert(0, str(HERE.parent.parent))
+    from localweb.render.archive import gbk_zip
+
+    zip_path.write_bytes(gbk_zip({"填报说明.txt": "本压缩包内为年度报告正式版本。".encode("gbk"),
                                         "铁东区民政局2024年政府信息公开工作年度报告.docx": docx_path.read_bytes()}))
 
 
