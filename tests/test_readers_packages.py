@@ -119,6 +119,15 @@ def test_ofd_ruled_table_from_path_objects_and_a_template_pages_text():
     assert document.rows == [["铁东区民政局文件"], ["行政许可", "36"], ["行政处罚", "3"], []]
 
 
+def test_ofd_page_locations_written_from_the_package_root_are_found():
+    """Document.xml in Doc_0/ naming its page "Doc_0/Pages/Page_0/Content.xml" (from the root,
+    without the leading slash the standard asks for), as some producers write it."""
+    with zipfile.ZipFile(io.BytesIO(_ofd(_text(20, 20, "行政许可")))) as package:
+        members = {name: package.read(name) for name in package.namelist()}
+    members["Doc_0/Document.xml"] = members["Doc_0/Document.xml"].replace(b'BaseLoc="Pages/', b'BaseLoc="Doc_0/Pages/')
+    assert ofd.read(_zip(members), deadline=_deadline()).rows == [["行政许可"]]
+
+
 def test_an_ofd_through_extract_is_sniffed_by_its_members_whatever_its_name():
     record = extract((FILES / "report_2021.ofd").read_bytes(), url="http://x.gov.cn/u/download?id=5")
     assert record["kind"] == "ofd" and record["year"] == 2024 and record["template"] == "2021"

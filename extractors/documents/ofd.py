@@ -25,7 +25,9 @@ from extractors.documents import grid, pdf
 from extractors.documents.zipfiles import BoundedZip, Limits, parse_xml
 from extractors.errors import ExtractionError
 
-LIMITS = Limits(members=20_000, member_bytes=32 * 1024 * 1024, total_bytes=200 * 1024 * 1024)
+# Only the package's XML is read (never its fonts or images): a page's Content.xml is
+# 50 KB-2 MB; the sum covers MAX_PAGES of them.
+LIMITS = Limits(members=20_000, member_bytes=8 * 1024 * 1024, total_bytes=100 * 1024 * 1024)
 MAX_PAGES = pdf.MAX_PAGES
 # Text and path objects on one page: a report page places a few thousand.
 MAX_OBJECTS = 100_000
@@ -103,19 +105,30 @@ class _Reader:
     def __init__(self, package: BoundedZip, document_path: str):
         self.package = package
         self.document_path = document_path
+        self.raw: dict[str, str] = {}  # resolved location -> as written
         document = self._xml(document_path)
         common = _child(document, "CommonData")
         self.box = _box(_text(_child(_child(common, "PageArea"), "PhysicalBox"))) or (0, 0, 210, 297)
-        self.templates = {t.get("ID"): _resolve(document_path, t.get("BaseLoc") or "")
+        self.templates = {t.get("ID"): self._resolve(t.get("BaseLoc"))
                           for t in _children(common, "TemplatePage") if t.get("BaseLoc")}
-        self.page_locations = [_resolve(document_path, p.get("BaseLoc") or "")
+        self.page_locations = [self._resolve(p.get("BaseLoc"))
                                for p in _children(_child(document, "Pages"), "Page") if p.get("BaseLoc")]
 
+    def _resolve(self, location: str) -> str:
+        path = _resolve(self.document_path, location)
+        self.raw[path] = location
+        return path
+
     def _xml(self, path: str):
-        entry = self.package.find(path)
+        entry = self._entry(path)
         if entry is None:
             raise ExtractionError("corrupt", f"the OFD names {path}, which it does not hold")
         return parse_xml(self.package.read_xml(entry), path)
+
+    def _entry(self, path: str):
+        """The member at `path`, or at the location it was resolved from taken from the
+        package's root (producers write Pages/Page_0/Content.xml meaning either)."""
+        return self.package.find(path) or self.package.find(self.raw.get(path, path))
 
     def pages(self):
         for location in self.page_locations[: MAX_PAGES + 1]:
@@ -124,7 +137,7 @@ class _Reader:
             drawing = _Drawing()
             for template in _children(page, "Template"):  # headers/footers shared by pages
                 path = self.templates.get(template.get("TemplateID"))
-                if path and self.package.find(path) is not None:
+                if path and self._entry(path) is not None:
                     drawing.walk(_child(self._xml(path), "Content"), (1, 0, 0, 1, 0, 0), 0)
             drawing.walk(_child(page, "Content"), (1, 0, 0, 1, 0, 0), 0)
             yield OfdPage(box[2] * MM, box[3] * MM, drawing.chars, drawing.edges, drawing.images)
