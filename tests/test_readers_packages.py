@@ -128,6 +128,12 @@ def test_ofd_page_locations_written_from_the_package_root_are_found():
     assert ofd.read(_zip(members), deadline=_deadline()).rows == [["行政许可"]]
 
 
+def test_a_scanned_ofd_counts_its_page_images_so_the_record_can_say_why_no_table_was_read():
+    page = '<ofd:ImageObject ID="5" Boundary="0 0 210 297" ResourceID="7"/>'
+    document = ofd.read(_ofd(page), deadline=_deadline())
+    assert document.images == 1 and document.rows == []
+
+
 def test_an_ofd_through_extract_is_sniffed_by_its_members_whatever_its_name():
     record = extract((FILES / "report_2021.ofd").read_bytes(), url="http://x.gov.cn/u/download?id=5")
     assert record["kind"] == "ofd" and record["year"] == 2024 and record["template"] == "2021"
