@@ -134,6 +134,13 @@ def test_a_scanned_ofd_counts_its_page_images_so_the_record_can_say_why_no_table
     assert document.images == 1 and document.rows == []
 
 
+def test_an_ofd_page_that_is_all_table_has_no_lines_left_and_reads():
+    box = '<ofd:PathObject ID="3" Boundary="20 50 120 20"><ofd:AbbreviatedData>M 0 0 L 120 0 L 120 20 L 0 20 C</ofd:AbbreviatedData></ofd:PathObject>'
+    line = '<ofd:PathObject ID="4" Boundary="80 50 0 20"><ofd:AbbreviatedData>M 0 0 L 0 20</ofd:AbbreviatedData></ofd:PathObject>'
+    document = ofd.read(_ofd(box + line + _text(25, 55, "行政许可") + _text(85, 55, "36")), deadline=_deadline())
+    assert document.rows == [["行政许可", "36"], []]
+
+
 def test_an_ofd_through_extract_is_sniffed_by_its_members_whatever_its_name():
     record = extract((FILES / "report_2021.ofd").read_bytes(), url="http://x.gov.cn/u/download?id=5")
     assert record["kind"] == "ofd" and record["year"] == 2024 and record["template"] == "2021"

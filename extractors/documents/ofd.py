@@ -93,6 +93,8 @@ class OfdPage:
     def extract_text_lines(self, return_chars: bool = True, **_):
         from pdfplumber.utils.text import chars_to_textmap
 
+        if not self.chars:  # a blank page, or one whose every glyph is in a table
+            return []
         return chars_to_textmap(self.chars).extract_text_lines(strip=True, return_chars=return_chars)
 
     def close(self) -> None:
