@@ -174,6 +174,13 @@ def test_an_ofd_page_of_endless_objects_is_hostile(monkeypatch):
     assert error.value.reason == "hostile" and "objects" in error.value.message
 
 
+def test_an_ofd_text_object_of_endless_glyphs_is_hostile(monkeypatch):
+    monkeypatch.setattr(ofd, "MAX_GLYPHS", 1000)
+    with pytest.raises(ExtractionError) as error:
+        ofd.read(_ofd(_text(20, 20, "行" * 1001)), deadline=_deadline())
+    assert error.value.reason == "hostile" and "glyphs" in error.value.message
+
+
 def test_an_ofd_whose_page_lies_about_its_size_is_hostile():
     """A page declared 200 bytes long that inflates to 50 MB: stopped at the lie, not after."""
     page = f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content>'.encode() + b" " * (50 * 2**20) + b"</ofd:Content></ofd:Page>"

@@ -140,8 +140,8 @@ class _Reader:
             for template in _children(page, "Template"):  # headers/footers shared by pages
                 path = self.templates.get(template.get("TemplateID"))
                 if path and self._entry(path) is not None:
-                    drawing.walk(_child(self._xml(path), "Content"), (1, 0, 0, 1, 0, 0), 0)
-            drawing.walk(_child(page, "Content"), (1, 0, 0, 1, 0, 0), 0)
+                    drawing.walk(_child(self._xml(path), "Content"), 0)
+            drawing.walk(_child(page, "Content"), 0)
             yield OfdPage(box[2] * MM, box[3] * MM, drawing.chars, drawing.edges, drawing.images)
 
 
@@ -154,7 +154,7 @@ class _Drawing:
         self.images: list = []
         self.objects = 0
 
-    def walk(self, element, ctm, depth: int) -> None:
+    def walk(self, element, depth: int) -> None:
         if element is None:
             return
         if depth > MAX_NESTING:
@@ -162,10 +162,10 @@ class _Drawing:
         for child in element:
             name = _local(child.tag)
             if name in ("Layer", "PageBlock"):
-                self.walk(child, ctm, depth + 1)
+                self.walk(child, depth + 1)
                 continue
             self.objects += 1
-            if self.objects > MAX_OBJECTS or len(self.chars) > MAX_GLYPHS:
+            if self.objects > MAX_OBJECTS:
                 raise ExtractionError("hostile", f"an OFD page with over {MAX_OBJECTS} objects: no report page has")
             if name == "TextObject":
                 self._text(child)
@@ -192,6 +192,8 @@ class _Drawing:
             x = _float(code.get("X"), x)
             y = _float(code.get("Y"), y)
             deltas = _deltas(code.get("DeltaX"), len(text))
+            if len(self.chars) + len(text) > MAX_GLYPHS:
+                raise ExtractionError("hostile", f"an OFD page with over {MAX_GLYPHS} glyphs: no report page has")
             for i, char in enumerate(text):
                 # object space -> CTM -> the Boundary's origin on the page
                 px, py = a * x + c * y + e + x0, b * x + d * y + f + y0
