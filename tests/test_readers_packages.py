@@ -141,6 +141,14 @@ def test_an_ofd_page_that_is_all_table_has_no_lines_left_and_reads():
     assert document.rows == [["行政许可", "36"], []]
 
 
+def test_an_ofd_page_of_malformed_xml_is_read_as_far_as_it_goes_and_says_so():
+    page = _text(20, 20, "行政许可") + _text(20, 40, "A & B")  # a bare "&"
+    document = ofd.read(_ofd(page), deadline=_deadline())
+    assert ["行政许可"] in document.rows
+    assert any("malformed XML" in note and "Page_0/Content.xml" in note for note in document.notes)
+    assert not ofd.read(_ofd(_text(20, 20, "行政许可")), deadline=_deadline()).notes
+
+
 def test_an_ofd_through_extract_is_sniffed_by_its_members_whatever_its_name():
     record = extract((FILES / "report_2021.ofd").read_bytes(), url="http://x.gov.cn/u/download?id=5")
     assert record["kind"] == "ofd" and record["year"] == 2024 and record["template"] == "2021"

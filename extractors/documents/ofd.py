@@ -65,6 +65,8 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
         items.extend(pdf.page_items(page, number))
         if len(page.chars) < pdf.SCANNED_PAGE_CHARS:
             images += len(page.images)
+    if reader.damaged:
+        notes.append(f"malformed XML read as far as it goes, figures there may be missing: {', '.join(reader.damaged)}")
     rows = pdf.reading_order(items)
     ruled = any(kind == "table" for kind, *_ in items)
     title = grid.clean_cell(title) if title else None
@@ -108,6 +110,7 @@ class _Reader:
         self.package = package
         self.document_path = document_path
         self.raw: dict[str, str] = {}  # resolved location -> as written
+        self.damaged: list[str] = []   # parts whose XML was malformed, read as far as it goes
         document = self._xml(document_path)
         common = _child(document, "CommonData")
         self.box = _box(_text(_child(_child(common, "PageArea"), "PhysicalBox"))) or (0, 0, 210, 297)
@@ -125,7 +128,7 @@ class _Reader:
         entry = self._entry(path)
         if entry is None:
             raise ExtractionError("corrupt", f"the OFD names {path}, which it does not hold")
-        return parse_xml(self.package.read_xml(entry), path)
+        return parse_xml(self.package.read_xml(entry), path, self.damaged)
 
     def _entry(self, path: str):
         """The member at `path`, or at the location it was resolved from taken from the

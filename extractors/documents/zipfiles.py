@@ -137,16 +137,25 @@ def check_member(info: zipfile.ZipInfo, what: str) -> None:
         raise ExtractionError("hostile", f"{what} member {info.filename!r} is a symbolic link")
 
 
-def parse_xml(data: bytes, name: str):
-    """XML bytes -> an lxml element, never resolving entities or reaching the network."""
+def parse_xml(data: bytes, name: str, damaged: list | None = None):
+    """XML bytes -> an lxml element, never resolving entities or reaching the network.
+
+    Producers write malformed XML now and then (a stray "&", a part cut short): such a
+    part is read as far as lxml's recovery gets, and its name is added to `damaged`, so
+    the document can say that what it shows of that part may be incomplete."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
-                             remove_comments=True, remove_pis=True)
+    options = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(data, parser)
+        return etree.fromstring(data, etree.XMLParser(**options))
+    except etree.XMLSyntaxError:
+        pass
+    try:
+        root = etree.fromstring(data, etree.XMLParser(recover=True, **options))
     except etree.XMLSyntaxError as exc:
         raise ExtractionError("corrupt", f"{name} is no XML ({exc})") from None
     if root is None:
         raise ExtractionError("corrupt", f"{name} is no XML")
+    if damaged is not None:
+        damaged.append(name)
     return root
