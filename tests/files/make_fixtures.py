@@ -6,8 +6,9 @@ The same 2021-format tables are drawn in every container a report comes in (a ha
 HTML table, an MS-Word HTML export, a div grid, a PDF, a DOCX and a DOC converted from it,
 an OFD laid out from the PDF, a ZIP holding the DOCX), so the reader tests can demand the
 same grid from each. The figures are chosen: some non-zero, one blank cell (不予处理 /
-2.重复申请 / 法律服务机构), one printed 0 merged across a whole row (不予公开 / 1.属于国家秘密). Generated files are committed; this script
-documents how they were made and rebuilds them when a reader needs a new case.
+2.重复申请 / 法律服务机构), one printed 0 merged across a whole row (不予公开 /
+1.属于国家秘密). Generated files are committed; this script documents how they were made
+and rebuilds them when a reader needs a new case.
 """
 from __future__ import annotations
 
