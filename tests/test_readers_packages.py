@@ -97,12 +97,56 @@ def test_ofd_reads_the_grids_a_pdf_of_the_same_report_gives():
     assert "- 1 -" not in document.text
 
 
+def _relaid(data: bytes) -> bytes:
+    """The OFD as another producer writes it: a TextObject per glyph (X in the TextCode,
+    no DeltaX) and each ruling line a thin filled rectangle, no stroke."""
+    from lxml import etree
+
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            members[name] = package.read(name)
+    for name in [n for n in members if n.endswith("Content.xml")]:
+        root = etree.fromstring(members[name])
+        layer = root.find(f".//{{{NS}}}Layer")
+        for obj in list(layer):
+            x, y, w, h = (float(v) for v in obj.get("Boundary").split())
+            if obj.tag == f"{{{NS}}}TextObject":
+                code = obj.find(f"{{{NS}}}TextCode")
+                deltas = ofd._deltas(code.get("DeltaX"), len(code.text))
+                scale = 2.0 if obj.get("CTM") else 1.0
+                offset = 0.0
+                for i, char in enumerate(code.text):
+                    glyph = etree.SubElement(layer, f"{{{NS}}}TextObject", ID="1", Size=str(float(obj.get("Size")) * scale),
+                                             Boundary=f"{x + offset} {y} 10 10")
+                    etree.SubElement(glyph, f"{{{NS}}}TextCode", X="0", Y=str(float(code.get("Y")) * scale)).text = char
+                    offset += (deltas[i] if i < len(deltas) else 0) * scale
+            else:
+                horizontal = h < 0.01
+                rect = f"{x} {y - 0.1} {w} 0.2" if horizontal else f"{x - 0.1} {y} 0.2 {h}"
+                width, height = (w, 0.2) if horizontal else (0.2, h)
+                filled = etree.SubElement(layer, f"{{{NS}}}PathObject", ID="2", Boundary=rect, Fill="true", Stroke="false")
+                etree.SubElement(filled, f"{{{NS}}}AbbreviatedData").text = f"M 0 0 L {width} 0 L {width} {height} L 0 {height} C"
+            layer.remove(obj)
+        members[name] = etree.tostring(root)
+    return _zip(members)
+
+
+def test_ofd_written_a_glyph_at_a_time_with_filled_rulings_reads_the_same():
+    original = (FILES / "report_2021.ofd").read_bytes()
+    relaid = ofd.read(_relaid(original), deadline=_deadline())
+    assert relaid.rows == ofd.read(original, deadline=_deadline()).rows
+
+
 def test_ofd_glyph_advances_abbreviated_and_text_moved_by_its_ctm():
     """DeltaX "g 3 4" is three advances of 4 mm; a CTM translation moves the text object."""
     page = (_text(20, 20, "行政许可", deltas="g 3 4") + _text(0, 0, "36", deltas="2", ctm="1 0 0 1 80 20")
             + _text(20, 40, "其他说明"))
     rows = ofd.read(_ofd(page), deadline=_deadline()).rows
     assert rows == [["行政许可 36"], ["其他说明"]]
+    # no DeltaX: advances estimated, a space the text has kept, glyphs apart by less than half an em joined
+    page = _text(20, 20, "Microsoft Word") + "".join(_text(20 + 3.2 * i, 30, ch) for i, ch in enumerate("mzjgk"))
+    assert ofd.read(_ofd(page), deadline=_deadline()).rows == [["Microsoft Word"], ["mzjgk"]]
 
 
 def test_ofd_ruled_table_from_path_objects_and_a_template_pages_text():

@@ -145,6 +145,7 @@ class _Reader:
                 if path and self._entry(path) is not None:
                     drawing.walk(_child(self._xml(path), "Content"), 0)
             drawing.walk(_child(page, "Content"), 0)
+            drawing.close_estimated_gaps()
             yield OfdPage(box[2] * MM, box[3] * MM, drawing.chars, drawing.edges, drawing.images)
 
 
@@ -156,6 +157,8 @@ class _Drawing:
         self.edges: list[dict] = []
         self.images: list = []
         self.objects = 0
+        self.estimated: set[int] = set()  # chars whose width is a guess, not an advance
+        self.spaced: set[int] = set()     # chars the text follows with a space
 
     def walk(self, element, depth: int) -> None:
         if element is None:
@@ -201,13 +204,32 @@ class _Drawing:
                 # object space -> CTM -> the Boundary's origin on the page
                 px, py = a * x + c * y + e + x0, b * x + d * y + f + y0
                 em = size * scale
+                given = i < len(deltas) and 0 < deltas[i] <= 2 * size
                 advance = deltas[i] if i < len(deltas) else _advance(char, size)
-                if not char.isspace():
+                if char.isspace():
+                    self.spaced.add(len(self.chars) - 1)
+                else:
                     # a glyph is as wide as its advance (what DeltaX says), else estimated
-                    width = (advance if 0 < advance <= 2 * size else _advance(char, size)) * scale
+                    width = (advance if given else _advance(char, size)) * scale
+                    if not given:
+                        self.estimated.add(len(self.chars))
                     self.chars.append(_char(char, px * MM, (py - 0.86 * em) * MM, (px + width) * MM,
                                             (py + 0.14 * em) * MM, em * MM, upright))
                 x += advance
+
+    def close_estimated_gaps(self) -> None:
+        """A glyph whose width was estimated (no DeltaX: a glyph per TextObject, or the
+        last of a run) reaches the next glyph on its line when that begins less than half
+        an em after it: "m" is wider than the half em a Latin glyph is guessed at, and the
+        gap would read as a space ("m zjgk@163.com"). A space the text had stays one."""
+        for i in sorted(self.estimated):
+            if i + 1 >= len(self.chars) or i in self.spaced:
+                continue
+            char, following = self.chars[i], self.chars[i + 1]
+            gap = following["x0"] - char["x1"]
+            if abs(following["bottom"] - char["bottom"]) < 0.2 * char["size"] and 0 < gap <= 0.5 * char["size"]:
+                char["x1"] = following["x0"]
+                char["width"] = char["x1"] - char["x0"]
 
     def _path(self, element) -> None:
         if element.get("Visible", "true").lower() == "false":
