@@ -243,6 +243,13 @@ def test_an_ofd_whose_page_lies_about_its_size_is_hostile():
     assert error.value.reason == "hostile" and "declared 200" in error.value.message
 
 
+def test_an_ofd_of_more_pages_than_are_read_says_so(monkeypatch):
+    monkeypatch.setattr(ofd, "MAX_PAGES", 1)
+    document = ofd.read((FILES / "report_2021.ofd").read_bytes(), deadline=_deadline())
+    assert any(note.startswith("only the first 1 of ") for note in document.notes)
+    assert paragraphs(document)[0] == TITLE and "四、政府信息公开行政复议、行政诉讼情况" not in document.text
+
+
 def test_ofd_timeout():
     with pytest.raises(ExtractionError) as error:
         ofd.read((FILES / "report_2021.ofd").read_bytes(), deadline=time.monotonic() - 1)

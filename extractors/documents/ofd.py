@@ -56,12 +56,9 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
     notes: list[str] = []
     items: list = []
     images = 0
-    for number, page in enumerate(reader.pages()):
-        if number == MAX_PAGES:
-            notes.append(f"only the first {MAX_PAGES} of {len(reader.page_locations)} pages were read")
-            break
-        if time.monotonic() > deadline:
-            raise ExtractionError("timeout", f"reading the OFD took longer than the time budget (page {number + 1})")
+    if len(reader.page_locations) > MAX_PAGES:
+        notes.append(f"only the first {MAX_PAGES} of {len(reader.page_locations)} pages were read")
+    for number, page in enumerate(reader.pages(deadline)):
         items.extend(pdf.page_items(page, number))
         if len(page.chars) < pdf.SCANNED_PAGE_CHARS:
             images += len(page.images)
@@ -135,8 +132,10 @@ class _Reader:
         package's root (producers write Pages/Page_0/Content.xml meaning either)."""
         return self.package.find(path) or self.package.find(self.raw.get(path, path))
 
-    def pages(self):
-        for location in self.page_locations[: MAX_PAGES + 1]:
+    def pages(self, deadline: float):
+        for number, location in enumerate(self.page_locations[:MAX_PAGES]):
+            if time.monotonic() > deadline:
+                raise ExtractionError("timeout", f"reading the OFD took longer than the time budget (page {number + 1})")
             page = self._xml(location)
             box = _box(_text(_child(_child(page, "Area"), "PhysicalBox"))) or self.box
             drawing = _Drawing()
