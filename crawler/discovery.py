@@ -174,7 +174,10 @@ _REPORT_COLUMN_TEXT = re.compile(r"年度报告|年报|年度报表")
 _DISCLOSURE_URL = re.compile(r"(?:^|[/_.?=&])(?:xxgk|zwgk|zfxxgk|xxgkml|gkml|gkmlpt|zfxxgkzl|govinfo|gongkai|openness|public|xxgkzl)(?:[/_.?=&\d]|$)", re.I)
 _REPORT_COLUMN_URL = re.compile(r"ndbg|xxgknb|zfxxgknb|gknb|gzndbg|ndbb|annualreport|zfxxgkndbg|(?:^|/)nb(?:/|_|\d)", re.I)
 _NOT_HTML = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|css|js|mp[34]|avi|flv|zip|rar|7z|exe|apk|xlsx?|pptx?|txt|xml)(?:$|\?)", re.I)
-_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(?:$|[?#&])", re.I)
+# a report's file: PDF, Word (DOC/DOCX, and WPS: Kingsoft's Word 97 files), OFD (the
+# national fixed-layout format), or a ZIP holding one -- a ZIP that holds none is read,
+# found to be no report, and not kept
+_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|ofd|zip)(?:$|[?#&])", re.I)
 _PAGINATION_TEXT = re.compile(r"^(?:下一页|下页|后页|尾页|末页|>|>>|›|»|\d{1,3})$")
 _PAGINATION_URL = re.compile(r"(?:index|list|default)[_-]\d+\.(?:s?html?|jhtml|jsp|aspx?|php)$"
                              r"|[?&](?:page|pageno|page_no|pagenum|pageindex|page_index|curpage|currpage|currentpage|p|pn|"
@@ -297,7 +300,7 @@ _OPTION_URL = re.compile(r"^\s*(?:https?://|/|\./|\.\./|[\w\-./]+\.(?:s?html?|jh
 _DATA_URL_ATTRIBUTES = ("data-url", "data-href", "data-link", "data-src")
 # a page's address inside a script call: window.open('…'), location.href="…", openDetail('…')
 _SCRIPTED_URL = re.compile(
-    r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps))(?:[;?][^'"\s]*)?)['"]""", re.I)
+    r"""['"]((?:https?://[^'"\s]+|[\w\-./%]+?\.(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps|ofd|zip))(?:[;?][^'"\s]*)?)['"]""", re.I)
 
 
 _GENERIC_TEXT = re.compile(r"^(?:[\[【(（]?(?:查看|详情|详细|点击查看|查看详情|阅读全文|全文|原文|更多|more|MORE|More)"
@@ -418,7 +421,7 @@ def link_title(text: str | None, title_attr: str | None) -> str:
 
 
 def is_attachment_url(url: str, text: str = "") -> bool:
-    """A PDF, DOC, DOCX or WPS file, by the URL's path/query or the link text's file name."""
+    """A PDF, DOC, DOCX, WPS, OFD or ZIP file, by the URL's path/query or the link text's file name."""
     return bool(_ATTACHMENT.search(urlsplit(url).path) or _ATTACHMENT.search(urlsplit(url).query)
                 or _ATTACHMENT.search(clean_title(text)))
 

@@ -47,7 +47,7 @@ def extract(
     time_budget: float | None = None,
     explain: bool = False,
 ) -> dict:
-    """Read one document (text, HTML, PDF, DOCX, DOC) and return its report record.
+    """Read one document (text, HTML, PDF, OFD, DOCX, DOC/WPS, or a ZIP of one) and return its report record.
 
     `deadline` (time.monotonic()) or `time_budget` (seconds from now, default
     TIME_BUDGET_S) bounds the reading; past it the error's reason is "timeout".
@@ -132,12 +132,23 @@ def _hard_limit(at: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _read(data: bytes, *, content_type, filename, deadline):
+def _read(data: bytes, *, content_type, filename, deadline, depth: int = 0):
     from extractors.sniff import sniff
 
     kind = sniff(data, content_type, filename)
     if kind == "binary":
-        raise ExtractionError("unreadable", "binary data that is no PDF, DOCX, DOC, HTML or text document")
+        raise ExtractionError("unreadable", "binary data that is no PDF, OFD, DOCX, DOC/WPS, ZIP, HTML or text document")
+    if kind == "zip":
+        from extractors.documents import archive
+
+        def read_member(member: bytes, name: str, member_deadline: float, member_depth: int):
+            return _read(member, content_type=None, filename=name, deadline=member_deadline, depth=member_depth)
+
+        return archive.read(data, deadline=deadline, read_document=read_member, depth=depth)
+    if kind == "ofd":
+        from extractors.documents import ofd
+
+        return ofd.read(data, deadline=deadline)
     if kind == "pdf":
         from extractors.documents import pdf
 
@@ -149,7 +160,10 @@ def _read(data: bytes, *, content_type, filename, deadline):
     if kind == "doc":
         from extractors.documents import doc
 
-        return doc.read(data, deadline=deadline)
+        document = doc.read(data, deadline=deadline)
+        if (filename or "").lower().split("?")[0].endswith(".wps"):
+            document.kind = "wps"
+        return document
     from extractors.encoding import decode
 
     declared = None

@@ -26,7 +26,7 @@ class Document:
     # The report's cleaned running text (no navigation, no site footer): metadata,
     # contacts and full-text search read this.
     text: str
-    # "text" | "html" | "pdf" | "docx" | "doc"
+    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "wps", or "zip/<kind>" for a report read from a ZIP
     kind: str
     # True when rows are real table rows (HTML/PDF/DOCX, tab- or pipe-separated text);
     # False for text that prints one cell per line or runs cells together, where rows

@@ -120,6 +120,14 @@ def test_attachments_by_path_query_or_link_text():
     assert not discovery.is_attachment_url("http://a.gov.cn/t2024_1.html")
 
 
+def test_ofd_and_zip_files_are_report_attachments_and_no_pages():
+    links = [Link("http://a.gov.cn/u/P020250120.ofd", "附件：2024年度报告"), Link("http://a.gov.cn/u/nb2024.ZIP", "2024年报"),
+             Link("http://a.gov.cn/down?id=9", "2024年政府信息公开工作年度报告.ofd"),
+             Link("http://a.gov.cn/u/jd2024.zip", "2024年报解读")]
+    assert [link.url for link in discovery.report_attachments(links)] == [link.url for link in links[:3]]
+    assert not any(discovery.is_page_url(link.url) for link in links[:2])
+
+
 def test_url_template_blanks_numbers():
     assert discovery.url_template("http://a/cal.jsp?date=2024-02") == discovery.url_template("http://a/cal.jsp?date=1999-12")
 

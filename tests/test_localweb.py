@@ -133,7 +133,7 @@ def test_jsapp_raw_html_has_nothing_and_the_api_has_everything(local_web):
 def test_attachment_only_reports(local_web):
     gold = gold_of(local_web, "attachments")
     kinds = sorted(g["url"].rsplit(".", 1)[-1] for g in gold)
-    assert kinds == ["doc", "docx", "docx", "html", "pdf", "pdf"]
+    assert kinds == ["doc", "docx", "html", "ofd", "pdf", "zip"]
     body_and_copy = [g for g in gold if g["url"].endswith(".html")]
     _, _, page = fetch(body_and_copy[0]["url"])
     assert ".pdf" in page.decode() and "申请人情况" in page.decode()

@@ -8,7 +8,7 @@ A walk has three kinds of page, carried in `request.meta["role"]`:
   `createPageHTML`, Hanweb's dataproxy); we look for report articles, per-year
   sub-columns and more pages;
 - ``article``: a page whose title is this organ's report: it becomes a `ReportItem`
-  and its attachments (PDF, DOC, DOCX, WPS) are fetched as items too.
+  and its attachments (PDF, DOC, DOCX, WPS, OFD, ZIP) are fetched as items too.
 
 The spider only parses: the pipelines decide from the content whether an item is a
 report, the middlewares keep requests in scope and polite.
@@ -110,7 +110,7 @@ class ReportsSpider(scrapy.Spider):
             site_stats_for(self.crawler).settled(seed_of(response.request))
 
     def parse_attachment(self, response):
-        """A PDF/DOC/DOCX/WPS linked from a report article (always fetched without the browser)."""
+        """A PDF/DOC/DOCX/WPS/OFD/ZIP linked from a report article (always fetched without the browser)."""
         try:
             yield self._report_item(response)
         finally:

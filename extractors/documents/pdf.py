@@ -42,7 +42,7 @@ SNAP = 2.0
 COLUMN_DRIFT = 6.0
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、])")
-_REPORT_TITLE = re.compile(r"年度?报告|年报")
+REPORT_TITLE = re.compile(r"年度?报告|年报")
 
 
 @dataclass
@@ -67,12 +67,12 @@ def read(data: bytes, *, deadline: float, **_) -> Document:
             if number == MAX_PAGES:
                 notes.append(f"only the first {MAX_PAGES} of {_page_count(document)} pages were read")
                 break
-            items.extend(_page_items(page, number))
+            items.extend(page_items(page, number))
             if len(page.chars) < SCANNED_PAGE_CHARS:
                 images += len(page.images)
             page.close()
         title = _title(document.metadata or {})
-    rows = _rows(items)
+    rows = reading_order(items)
     # Without a ruled table, the tables are lines of text: a row per line, or a cell per
     # line, or a row whose figures or label wrapped onto the next line. The table reader
     # regroups such lines by their labels, as it does a text report's.
@@ -141,10 +141,14 @@ def _title(metadata: dict) -> str | None:
     if isinstance(title, bytes):
         title = title.decode("utf-16" if title.startswith(b"\xfe\xff") else "latin-1", "ignore")
     title = grid.clean_cell(str(title)) if title else None
-    return title if title and _REPORT_TITLE.search(title) else None
+    return title if title and REPORT_TITLE.search(title) else None
 
 
-def _page_items(page, number: int) -> list:
+def page_items(page, number: int) -> list:
+    """A page's ruled tables and text lines outside them, as (kind, page, top, value) items.
+
+    `page` is a pdfplumber Page, or anything offering the same find_tables, filter,
+    extract_text_lines, chars and images (the OFD reader's pages do)."""
     tables = page.find_tables()
     parts = []
     for table in tables:
@@ -214,7 +218,7 @@ def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:
     return [(top, grid.clean_cell("\n".join(texts)) or "") for top, texts in paragraphs]
 
 
-def _rows(items: list) -> list[Row]:
+def reading_order(items: list) -> list[Row]:
     """Lines and tables in reading order; a table continued at the top of the next page joins.
 
     Page numbers were dropped with the lines, so a table running to the bottom of one page

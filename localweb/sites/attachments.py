@@ -1,10 +1,12 @@
 """Family 4: reports only as attachments (北山区民政局).
 
-Each report article says one sentence and links the report as a PDF, a DOCX or a legacy
-.doc; the gold URL is the attachment, where the report's content is. For 2024 the report
-is printed in the page body *and* offered as a PDF copy: one report (gold URL = the
-article page), not two. Day 2: the 2022 DOCX is removed (404) while its article still
-links it.
+Each report article says one sentence and links the report as a PDF, a DOCX, a legacy
+.doc, an OFD (the national fixed-layout format) or a ZIP holding the DOCX (named in GBK,
+as Chinese Windows archivers write, beside a note); the gold URL is the attachment, where
+the report's content is. The 2021 article also links a ZIP of photos: read, no report, a
+decoy. For 2024 the report is printed in the page body *and* offered as a PDF copy: one
+report (gold URL = the article page), not two. Day 2: the 2022 DOCX is removed (404)
+while its article still links it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from html import escape
 
 from localweb.render import doc as doc_renderer
 from localweb.render import docx as docx_renderer
+from localweb.render import ofd as ofd_renderer
 from localweb.render import pdf as pdf_renderer
+from localweb.render.archive import gbk_zip
 from localweb.render.html import report_body
 from localweb.report import Contacts, generate
 from localweb.sites.base import Chrome, Options, Site, article, at, link_list, news_body, news_items
@@ -22,23 +26,41 @@ CONTACTS = Contacts(phone=["0471-6923315"], email=["bsqmzj@sina.com"], address=[
 # year -> (attachment kind, faults, blanks, number)
 REPORTS = {
     2019: ("doc", (), 0, 120011),
-    2020: ("docx", ("row_total",), 0, 121387),
+    2020: ("zip", ("row_total",), 0, 121387),
     2021: ("pdf", (), 0, 122954),
     2022: ("docx", (), 0, 124406),
-    2023: ("pdf", ("balance",), 2, 125873),
+    2023: ("ofd", ("balance",), 2, 125873),
     2024: ("body+pdf", (), 0, 127310),
 }
 CONTENT_TYPES = {"pdf": "application/pdf",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "doc": "application/msword"}
+                 "doc": "application/msword", "ofd": "application/ofd", "zip": "application/zip"}
+# linked from the 2021 article beside its report: photos, no report
+PHOTOS_YEAR = 2021
 REMOVED_ON_DAY_2 = 2022
 
 
 def attachment_bytes(report, kind: str) -> bytes:
     if kind == "pdf":
         return pdf_renderer.render(report)
+    if kind == "ofd":
+        return ofd_renderer.render(report)
     docx_bytes = docx_renderer.render(report)
+    if kind == "zip":
+        return gbk_zip({"填报说明.txt": "本压缩包内为年度报告正式文本，请以此为准。".encode("gbk"),
+                        f"{report.title}.docx": docx_bytes})
     return docx_bytes if kind == "docx" else doc_renderer.render(docx_bytes)
+
+
+def photos_zip(year: int) -> bytes:
+    """A ZIP of a year's work photos: pictures only, no report in it."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 160, 200)).save(buffer, "PNG")
+    return gbk_zip({f"{year}年政务公开工作照片/{n}.png": buffer.getvalue() for n in (1, 2, 3)})
 
 
 def build(options: Options) -> Site:
@@ -60,6 +82,11 @@ def build(options: Options) -> Site:
             site.add_gold(page, report)
         else:
             content = f"<p style=\"text-indent:2em\">现将《{escape(report.title)}》予以公布，详见附件。</p>\n{link}"
+            if year == PHOTOS_YEAR:
+                photos = f"/zwgk/ndbg/{date:%Y%m}/P0{date:%Y%m%d}{number % 1000:03d}{year % 100:02d}_2.zip"
+                content += f"\n<p>附件2：<a href=\"{photos}\">{year}年度政务公开工作照片.zip</a></p>"
+                site.add(photos, photos_zip(year), content_type=CONTENT_TYPES["zip"], modified=at(date))
+                site.decoys.append((photos, "zip without a report"))
             if not (year == REMOVED_ON_DAY_2 and options.day >= 2):
                 site.add_gold(attachment, report)
         site.add(page, article(chrome, report.title, at(date), content, meta={"PubDate": f"{date:%Y-%m-%d} 09:30"}),

@@ -3,11 +3,12 @@
     python tests/files/make_fixtures.py      # rewrites the files next to this script
 
 The same 2021-format tables are drawn in every container a report comes in (a hand-written
-HTML table, an MS-Word HTML export, a div grid, a PDF, a DOCX and a DOC converted from it),
-so the reader tests can demand the same grid from each. The figures are chosen: some
-non-zero, one blank cell (不予处理 / 2.重复申请 / 法律服务机构), one printed 0 merged
-across a whole row (不予公开 / 1.属于国家秘密). Generated files are committed; this script
-documents how they were made and rebuilds them when a reader needs a new case.
+HTML table, an MS-Word HTML export, a div grid, a PDF, a DOCX and a DOC converted from it,
+an OFD laid out from the PDF, a ZIP holding the DOCX), so the reader tests can demand the
+same grid from each. The figures are chosen: some non-zero, one blank cell (不予处理 /
+2.重复申请 / 法律服务机构), one printed 0 merged across a whole row (不予公开 /
+1.属于国家秘密). Generated files are committed; this script documents how they were made
+and rebuilds them when a reader needs a new case.
 """
 from __future__ import annotations
 
@@ -523,6 +524,24 @@ def make_zip_bomb(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def make_ofd(pdf_path: Path, ofd_path: Path) -> None:
+    """The PDF's pages as an OFD (text objects and ruling paths where the PDF has them)."""
+    sys.path.insert(0, str(HERE.parent.parent))
+    from localweb.render.ofd import from_pdf
+
+    ofd_path.write_bytes(from_pdf(pdf_path.read_bytes(), title="铁东区民政局2024年政府信息公开工作年度报告",
+                                  author="铁东区民政局"))
+
+
+def make_zip(docx_path: Path, zip_path: Path) -> None:
+    """The DOCX report zipped with a note beside it, both named in GBK."""
+    sys.path.insert(0, str(HERE.parent.parent))
+    from localweb.render.archive import gbk_zip
+
+    zip_path.write_bytes(gbk_zip({"填报说明.txt": "本压缩包内为年度报告正式版本。".encode("gbk"),
+                                        "铁东区民政局2024年政府信息公开工作年度报告.docx": docx_path.read_bytes()}))
+
+
 # ----------------------------------------------------------------- expected records
 
 _COLUMNS = ["natural", "commercial", "research", "nonprofit", "legal", "other_org", "total"]
@@ -606,6 +625,8 @@ EXPECTED = {
     "report_2021.pdf": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
     "report_2021.docx": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
     "report_2021.doc": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
+    "report_2021.ofd": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
+    "report_2021.zip": ("铁东区民政局", 2024, "铁东区民政局2024年政府信息公开工作年度报告", None, "0412-2227788"),
 }
 
 
@@ -635,6 +656,8 @@ def main() -> None:
     make_docx(HERE / "report_2021.docx")
     make_doc(HERE / "report_2021.docx", HERE / "report_2021.doc")
     make_zip_bomb(HERE / "zip_bomb.docx")
+    make_ofd(HERE / "report_2021.pdf", HERE / "report_2021.ofd")
+    make_zip(HERE / "report_2021.docx", HERE / "report_2021.zip")
     write_expected_records()
 
 
