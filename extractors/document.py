@@ -40,3 +40,6 @@ class Document:
     # pictures is flagged for review instead of being read as "no figures".
     images: int = 0
     notes: list[str] = field(default_factory=list)
+    # whether the document's last cell is ended (a cell end after it, or a reader that
+    # knows its cells whole); a text cut off mid-figure ("…| 1" then nothing) is not
+    last_cell_ended: bool = True

@@ -115,40 +115,59 @@ def request_row(label: str) -> str | None:
     for key, pattern in _REQUEST_PATTERNS:
         if pattern.search(label):
             return key
-    return None
+    return _by_misprint(label, _request_misprints())
 
 
 def active_row(label: str) -> str | None:
     for key, pattern in _ACTIVE_PATTERNS:
         if pattern.search(label):
             return key
-    return _by_dropped_character(label, _active_dropped())
+    return _by_misprint(label, _active_misprints())
 
 
-def _dropped_variants(rows) -> tuple:
-    """(key, words) where words are a row's literal label words (four characters or more)
-    with one character left out, as a mirror site that drops characters prints them
-    (行政许可 → 政许可); a variant found in another row's words is no evidence."""
+_TABLE_WORDS = ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果", "申请人情况", "法人或其他组织",
+                "商业企业", "科研机构", "社会公益组织", "法律服务机构", "信息内容", "本年新制作数量", "本年新公开数量",
+                "对外公开总数量", "上一年项目数量", "本年增减", "处理决定数量", "本年处理决定数量", "本年制发件数",
+                "本年废止件数", "现行有效件数", "本年收费金额", "采购项目数量", "采购总金额", "结转下年度继续办理",
+                "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉")
+
+
+def _misprinted_variants(rows) -> tuple:
+    """(key, pattern) for a row's literal label words (four characters or more) as a copy
+    misprints them: one character left out, as a mirror that drops characters prints them
+    (行政许可 → 政许可), or one inside the word typed as another (予以公开 → 予已公开,
+    规范性文件 → 规范姓文件). A variant that also fits another row's words is no evidence."""
     literals = [(key, word) for key, pattern in rows for word in pattern.split("|")
                 if len(word) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", word)]
+    # the tables' other words, which no row's misprint may read as: group labels, headers
+    others = [(None, word) for word in _TABLE_WORDS]
     out = set()
     for key, word in literals:
-        for i in range(len(word)):
-            variant = word[:i] + word[i + 1:]
-            if not any(variant in other for k, other in literals if k != key):
-                out.add((key, variant))
-    return tuple(sorted(out, key=lambda kv: -len(kv[1])))
+        # (not the last character left out: what is left is the start of other words,
+        # 本年新 of 本年新收 is 本年新制作数量's)
+        variants = [re.escape(word[:i] + word[i + 1:]) for i in range(len(word) - 1)]
+        variants += [re.escape(word[:i]) + "[\u4e00-\u9fff]" + re.escape(word[i + 1:]) for i in range(1, len(word) - 1)]
+        for variant in variants:
+            pattern = re.compile(variant)
+            if not any(pattern.search(other) for k, other in literals + others if k != key):
+                out.add((key, pattern))
+    return tuple(sorted(out, key=lambda kp: (-len(kp[1].pattern), kp[0])))
 
 
 @functools.lru_cache(maxsize=1)
-def _active_dropped() -> tuple:
-    return _dropped_variants(ACTIVE_ROWS + (("normative", "行政规范性文件"), ("fees", "行政事业性收费"),
-                                            ("procurement", "政府集中采购"), ("other_admin_services", "其他对外管理服务事项")))
+def _active_misprints() -> tuple:
+    return _misprinted_variants(ACTIVE_ROWS + (("normative", "行政规范性文件"), ("fees", "行政事业性收费"),
+                                               ("procurement", "政府集中采购"), ("other_admin_services", "其他对外管理服务事项")))
 
 
-def _by_dropped_character(label: str, variants) -> str | None:
-    """The one row whose label, less one character, the label holds; else None."""
-    found = {key for key, variant in variants if variant in label}
+@functools.lru_cache(maxsize=1)
+def _request_misprints() -> tuple:
+    return _misprinted_variants(REQUEST_ROWS)
+
+
+def _by_misprint(label: str, variants) -> str | None:
+    """The one row whose label, misprinted by one character, the label holds; else None."""
+    found = {key for key, pattern in variants if pattern.search(label)}
     return found.pop() if len(found) == 1 else None
 
 

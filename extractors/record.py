@@ -79,9 +79,11 @@ def _is_report(text: str, title: str | None, cells: int, images: int) -> tuple[b
     column titled like a report holds only links), no title two, tables of figures suffice
     alone. A lookalike (解读, 工作要点, the format notice, half-year statistics…) is none,
     however report-like its body: it uses the same sections and words."""
-    heading = title or reportwords.heading_line(text)
-    if heading and reportwords.is_lookalike(heading):
-        return False, f"titled {heading}"
+    # (the page's own first heading counts too: a notice that 印发 a 工作要点 may list
+    # 编制发布…年度报告 as one of its tasks, which reads like a title)
+    for heading in dict.fromkeys(h for h in (title, reportwords.heading_line(text)) if h):
+        if reportwords.is_lookalike(heading):
+            return False, f"titled {heading}"
     evidence = reportwords.body_evidence(text)
     if cells and "table labels" not in evidence:
         evidence.append("tables")

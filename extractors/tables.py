@@ -124,7 +124,7 @@ def read_tables(document: Document) -> TableReading:
         reading.notes.append("tables after the report's end (another report or a 解读 on the same page) not read")
     reading.template = _template(sections, rows)
     logical_rows = {name: _logical_rows(sections.get(name, []), document.cell_rows) for name in ("active", "requests", "review")}
-    _mark_document_end(document.rows, rows, sections, logical_rows, reading)
+    _mark_document_end(document.last_cell_ended, rows, sections, logical_rows, reading)
     labelled = [r for rs in logical_rows.values() for r in rs if r.labels and r.cells]
     reading.rows_as_lines = bool(labelled) and sum(r.one_line for r in labelled) * 2 > len(labelled)
     for name in ("active", "requests", "review"):
@@ -143,7 +143,7 @@ def read_tables(document: Document) -> TableReading:
     return reading
 
 
-def _mark_document_end(raw_rows, rows, sections, logical_rows, reading) -> None:
+def _mark_document_end(last_cell_ended, rows, sections, logical_rows, reading) -> None:
     """Remember the last figure of a document that ends inside a table row (a copy cut
     off mid-table), and whether anything after it in the printed text ends its cell."""
     last = next((i for i in range(len(rows) - 1, -1, -1) if any(c for c in rows[i])), None)
@@ -157,11 +157,14 @@ def _mark_document_end(raw_rows, rows, sections, logical_rows, reading) -> None:
     if section is None or not logical_rows[section]:
         return
     final = logical_rows[section][-1]
-    tokens = final.cells or final.lead_cells
+    tokens = list(final.cells or final.lead_cells)
+    ended = False
+    while tokens and tokens[-1].kind == BLANK:  # the empty cell after a row's last pipe
+        tokens.pop()
+        ended = True
     if tokens and tokens[-1].kind in (VALUE, RUN):
         reading.last_token = tokens[-1]
-        raw = raw_rows[last] if last < len(raw_rows) else []
-        reading.last_token_ended = bool(raw) and raw[-1] is None or (bool(raw) and str(raw[-1]).rstrip().endswith("|"))
+        reading.last_token_ended = ended or last_cell_ended
 
 
 # --- cells and tokens -------------------------------------------------------------
@@ -295,8 +298,16 @@ def _split_sections(rows) -> dict[str, list]:
     sections: dict[str, list] = {}
     current = None
     ended = False
+    before: list = []  # rows ahead of the first heading
     for row in rows:
         heading, rest = _row_heading(row) if row else (None, [])
+        if heading and not sections and heading != "end" and before:
+            # a later page of a split article starts inside a table whose heading was on the
+            # page before (三's rows, then 四、…): rows ahead of the first heading belong to
+            # the sections before it, which their labels tell apart
+            order = ("active", "requests", "review")
+            for name in order[:order.index(heading)]:
+                sections[name] = list(before)
         if heading:
             if heading == "end":
                 ended = bool(sections)
@@ -314,6 +325,8 @@ def _split_sections(rows) -> dict[str, list]:
             continue
         if current:
             sections[current].append(row)
+        elif not sections and not ended:
+            before.append(row)
 
     if not sections:
         # No headings (a bare table, a page that prints only the grids): let the
@@ -551,7 +564,8 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
                           "which columns the blanks were in")
                 reading.notes.append(reason + ": left out")
                 _leave_out(reading, keys, reason)
-                reading.short_rows += 1
+                if not (len(core) == 1 and core[0].value == 0):  # a lone 0 is a merged cell, no dropped blank
+                    reading.short_rows += 1
                 return True
             how = "cell; the blank cells' places as printed"
     _place(reading, keys, values, label, columns, how)

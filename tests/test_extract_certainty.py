@@ -203,3 +203,48 @@ def test_a_broken_figure_the_arithmetic_cannot_settle_is_left_out():
                                "第二十条第(五)项 | |", "信息内容 | 本年处理决定数量 |", "行政许可 | 5 |"]
     record = extract(_lines(lines))
     assert not any(k.startswith("active.normative.") for k in record["cells"])
+
+
+def test_a_cut_off_row_whose_last_cell_was_ended_keeps_its_last_figure():
+    header = [" | ".join(REQUEST_HEADER[:2]) + " |", " | ".join(REQUEST_HEADER[2:5]) + " |", " | ".join(REQUEST_HEADER[5:]) + " |"]
+    lines = header + ["一、本年新收政府信息公开申请数量 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |",
+                      "二、上年结转政府信息公开申请数量 | 3 | 0 | 2 | "]
+    record = extract(_lines(lines, end=""))
+    assert _row(record, "requests.carried_over", COLUMNS) == [3, 0, 2] + ["absent"] * 4
+
+
+def test_a_cut_off_one_cell_per_line_row_ended_by_a_pipe_line_keeps_its_last_figure():
+    lines = REQUEST_HEADER + ["一、本年新收政府信息公开申请数量", "|", "0", "|", "3", "|"]
+    record = extract(_lines(lines, end=""))
+    assert _row(record, "requests.new_requests", COLUMNS) == [0, 3] + ["absent"] * 5
+
+
+def test_a_lone_zero_elsewhere_does_not_keep_a_cut_off_row_from_being_read():
+    # a merged 0 (left out in one cell per line) is no sign that the layout dropped blanks
+    lines = ACTIVE_2021 + ["规章", "0", "行政规范性文件", "1", "0", "4"] + REQUEST_HEADER + \
+        ["一、本年新收政府信息公开申请数量", "2", "0"]
+    record = extract(_lines(lines, end=""))
+    assert _row(record, "active.normative") == [1, 0, 4]
+    assert _row(record, "requests.new_requests", COLUMNS)[:2] == [2, 0]
+
+
+def test_a_later_page_that_starts_inside_section_three_reads_its_rows():
+    # page 2 of a split article: 三's rows, its heading on page 1, then 四、…
+    lines = ["(四)无法提供 | 1.本机关不掌握相关政府信息 | 9 | 2 | 0 | 0 | 1 | 1 | 13 |",
+             "2.没有现成信息需要另行制作 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+             "(七)总计 | 40 | 5 | 0 | 0 | 1 | 1 | 47 |",
+             "四、政府信息公开行政复议、行政诉讼情况"]
+    record = extract(_lines(lines))
+    assert _row(record, "requests.unavailable.not_held", COLUMNS) == [9, 2, 0, 0, 1, 1, 13]
+    assert _row(record, "requests.total_handled", COLUMNS) == [40, 5, 0, 0, 1, 1, 47]
+
+
+def test_a_label_with_one_character_mistyped_is_still_its_row():
+    header = " | ".join(REQUEST_HEADER[1:]) + " |"
+    lines = ACTIVE_2021[:1] + [" | ".join(ACTIVE_2021[1:]) + " |", "规章 | 0 | 0 | 0 |", "行政规范姓文件 | 2 | 0 | 5 |",
+                               REQUEST_HEADER[0], header, "三、本年度办理结果 | (一)予已公开 | 3 | 0 | 0 | 0 | 1 | 0 | 4 |",
+                               "(三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "active.normative") == [2, 0, 5]
+    assert _row(record, "requests.granted", COLUMNS) == [3, 0, 0, 0, 1, 0, 4]
+    assert _row(record, "requests.denied.state_secret", COLUMNS) == [0] * 7

@@ -129,3 +129,16 @@ def test_breadcrumbs(line, expected):
 ])
 def test_the_heading_line_of_a_text_without_a_title(text, line):
     assert reportwords.heading_line(text) == line
+
+
+def test_a_notice_issuing_a_work_plan_that_lists_the_yearly_report_as_a_task_is_no_report():
+    from extractors import extract
+
+    text = "\n".join(["某某区人民政府办公室关于印发《某某区2023年政务公开工作要点》的通知",
+                      "各乡镇人民政府、街道办事处：", "某某区2023年政务公开工作要点",
+                      "一、深化重点领域信息公开", "二、规范依申请公开工作", "三、提升年度报告质量",
+                      "| 序号 | 工作任务 | 责任单位 | 完成时限 |",
+                      "| 1 | 编制发布2023年政府信息公开工作年度报告 | 各部门 | 2024年1月31日前 |",
+                      "| 2 | 规范办理政府信息公开申请 | 各部门 | 持续推进 |"])
+    record = extract(text.encode("utf-8"))
+    assert record["is_report"] is False and record["cells"] == {}

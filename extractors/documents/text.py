@@ -33,7 +33,8 @@ def read(text: str) -> Document:
     if style == "lines":
         lines = _structural_lines(lines)
     rows = [_row(line, style, bordered) for line in lines]
-    return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe", "comma"))
+    return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe", "comma"),
+                    last_cell_ended=text.rstrip(" \t\u3000\u00a0\n").endswith(("|", "\t")))
 
 
 def flattening(lines: list[str]) -> str:
