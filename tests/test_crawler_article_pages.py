@@ -200,3 +200,18 @@ def test_a_flip_books_pages_and_read_on_links():
              Link("http://a.gov.cn/index.html", "首页")]
     assert [link.url for link in discovery.read_on_links(links, article)] == \
         ["http://a.gov.cn/xxgk/nb/ebook/index.html", "http://a.gov.cn/xxgk/nb/t2.html"]
+
+
+def test_a_partial_reading_does_not_replace_the_whole_report_the_archive_holds(tmp_path):
+    pages, truth = article_pages("script")
+    db = tmp_path / "a.db"
+    with serve(pages) as base:
+        crawl(ORGAN, base + COLUMN, tmp_path, db=db)
+        del pages[truth["parts"][2]]  # tonight section 四's page fails
+        (tmp_path / "night2").mkdir()
+        records = crawl(ORGAN, base + COLUMN, tmp_path / "night2", db=db, settings=("NIANBAO_REVISIT_DAYS=0",))
+    assert records[0]["partial"] is True
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM report_versions").fetchone() == (1,)
+        held = conn.execute("SELECT count(*) FROM cells").fetchone()[0]
+    assert held == len(truth["cells"])
