@@ -448,8 +448,9 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
     """Per-site statistics in the archive's shape: {seed_url: {name, pages, reports, errors, reasons, status[, failed]}}.
 
     A site is judged ("ok") only when the crawl finished and the site answered: the
-    reports of a blocked or unreachable site, or of an interrupted crawl, are not marked
-    gone ("failed"), nor those of a site where a page of the walk to them failed
+    reports of a blocked site ("blocked": a WAF, a challenge no browser passes), of an
+    unreachable one or of an interrupted crawl ("failed") are not marked gone, nor those
+    of a site where a page of the walk to them failed or a report was read in part
     ("partial": a list page that timed out hides the reports it lists). `failed` (every
     failed URL with its reason and role) goes along: the archive keeps it, and does not
     judge a report whose own URL failed.
@@ -458,9 +459,10 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
     for name, site in sites.items():
         errors = site["errors"]
         failed = site.get("failed") or {}
-        reachable = site["pages"] > 0 and not (site["blocks"] and not site["reports"])
+        blocked = bool(site["blocks"] and not site["reports"])
+        reachable = site["pages"] > 0 and not blocked
         walk_failed = bool(walk_failures(site)) or bool(site.get("partial_reports"))
-        status = "failed"
+        status = "blocked" if blocked and site["pages"] > 0 else "failed"
         if finish_reason == "finished" and reachable:
             status = "partial" if walk_failed else "ok"
         this = {
@@ -476,7 +478,7 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
 
 
 def _together(one: dict, other: dict) -> dict:
-    worse = max(one["status"], other["status"], key=("ok", "partial", "failed").index)
+    worse = max(one["status"], other["status"], key=("ok", "partial", "blocked", "failed").index)
     reasons = Counter(one["reasons"]) + Counter(other["reasons"])
     failed = {**one.get("failed", {}), **other.get("failed", {})}
     shapes = {**one.get("browser_shapes", {}), **other.get("browser_shapes", {})}

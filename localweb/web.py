@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb.sites import attachments, county, faults, hanweb, hostile, jsapp, legacy, paged, trs
+from localweb.sites import attachments, county, faults, hanweb, hostile, jsapp, legacy, paged, shielded, trs
 from localweb.sites.base import Options, Site
 
 # In port order: with a first port N, site i listens on N + i.
@@ -32,6 +32,8 @@ ON_REQUEST = {
     "faults": faults.build,
     "paged": paged.build,          # reports split over article pages (createPageHTML)
     "paged_gap": paged.build_gap,  # …one of whose pages is gone: a partial report
+    "shielded": shielded.build,    # behind a 521 cookie challenge a browser passes
+    "fortress": shielded.build_fortress,  # behind a 412 challenge no browser passes: blocked
 }
 
 
