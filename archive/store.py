@@ -59,7 +59,7 @@ class Archive:
         """Close a crawl with per-site statistics; mark unseen reports of OK sites gone.
 
         site_stats maps a seed URL to {pages, reports, errors, reasons, status, failed}:
-        status ok | partial | failed, failed {url: {reason, role}} (kept in crawl_errors).
+        status ok | partial | blocked | failed, failed {url: {reason, role}} (kept in crawl_errors).
         A report of a site crawled OK that this crawl did not see is gone since this crawl,
         unless its URL, or the page that linked it, failed tonight (a timeout says nothing
         about whether it is still there); the reports of a partial (a list page failed) or

@@ -184,7 +184,9 @@ class ChallengeMiddleware:
         state.passing = asyncio.get_running_loop().create_future()
         state.passes += 1
         try:
-            browser = Request(request.url, meta={**{k: request.meta[k] for k in ("seed", "role") if k in request.meta},
+            # (robots.txt's own request may be the one challenged: its pass must not wait for it)
+            kept = ("seed", "role", "dont_obey_robotstxt")
+            browser = Request(request.url, meta={**{k: request.meta[k] for k in kept if k in request.meta},
                                                  "download_slot": request.meta.get("download_slot", origin(request.url)),
                                                  **pass_meta()}, dont_filter=True, priority=request.priority)
             try:
