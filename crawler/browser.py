@@ -93,8 +93,9 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
         if not request.meta.get("playwright"):
             return await super().download_request(request)
         stats = self._crawler.stats
-        # (a challenge's pass, crawler.challenge, is for the cookies the browser gets tonight)
-        renders = None if request.meta.get("challenge_pass") else self.renders
+        # (a page past a challenge, crawler.challenge, is read tonight: its inputs cannot be
+        # checked by plain fetches, which the challenge answers)
+        renders = None if request.meta.get("challenge") else self.renders
         if renders is not None:
             kept = await self.renders.replay(request, super().download_request, _refusal)
             if kept is not None:

@@ -15,10 +15,13 @@ with them: Scrapy's cookie middleware keeps them for every later request of the 
 When they stop working (the same challenge comes back to a request that carried them),
 the challenge is passed again, once; requests challenged meanwhile wait for that pass
 instead of starting their own. Only the pass goes through the browser, and it is a request
-of the site like any other (its download slot, its delay, its budget).
+of the site like any other (its download slot, its delay, its budget). A shield that binds
+its cookie to the browser (the cookies of two passes refused before any page came with
+them) leaves no way in but the browser: that site's pages are then read there, each past
+the challenge, and still under the site's politeness.
 
 A challenge the browser cannot pass (the page is still a challenge after its script ran,
-or the cookies it gives are refused at once, or MAX_PASSES passes were spent) makes every
+or MAX_PASSES passes were spent) makes every
 request of the site fail as "blocked: …" (crawler.sitestats counts it as a block): the
 site is blocked, with the reason, never a site with no reports.
 """
@@ -43,7 +46,9 @@ MAX_CHALLENGE_TEXT = 200          # characters a challenge page shows, scripts a
 MAX_PASSES = 8                    # per site and crawl: a clearance lasts an hour or so; more is a loop
 PASS_SECONDS = 15.0               # how long the browser may take to get past the script
 STILL_SECONDS = 3.0               # a challenge page that has not reloaded in this long will not
-PASS_META = "challenge_pass"      # meta of the browser's request that passes a challenge
+# meta of a request the browser fetches for a challenge: "pass" (to get its cookies) or
+# "page" (a page of a site whose cookies only a browser may send)
+CHALLENGE_META = "challenge"
 
 _SCRIPT = re.compile(rb"<script\b", re.I)
 _STRIP = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>|&nbsp;|\s+", re.I | re.S)
@@ -105,14 +110,21 @@ _SHOWN = """() => {
 }"""
 
 
-def pass_meta() -> dict:
-    """Meta that sends a request through chromium to pass a challenge (not the render cache,
-    not the cookie jar's stale cookies: the browser keeps its own)."""
+def browser_meta(purpose: str) -> dict:
+    """Meta that sends a request through chromium, past a challenge (`purpose`: "pass" or
+    "page"); never from the render cache, and without the cookie jar's stale cookies for
+    a pass (the browser keeps its own)."""
     from scrapy_playwright.page import PageMethod
 
     return {"playwright": True, "playwright_page_goto_kwargs": {"wait_until": "load"},
-            "playwright_page_methods": [PageMethod(pass_challenge)], PASS_META: True,
-            "dont_cache": True, "dont_merge_cookies": True, "dont_retry": True}
+            "playwright_page_methods": [PageMethod(pass_challenge)], CHALLENGE_META: purpose,
+            "dont_cache": True, **({"dont_merge_cookies": True, "dont_retry": True} if purpose == "pass" else {})}
+
+
+def pass_result(meta: dict) -> dict:
+    """What `pass_challenge` found for a request the browser fetched ({} before)."""
+    return next((m.result for m in meta.get("playwright_page_methods") or ()
+                 if isinstance(getattr(m, "result", None), dict) and "passed" in m.result), None) or {}
 
 
 def scrapy_cookies(browser_cookies: list[dict]) -> list[dict]:
@@ -129,6 +141,8 @@ class SiteChallenge:
     cookies: list = field(default_factory=list)
     passing: asyncio.Future | None = None
     worked: bool = False              # a plain request with this generation's cookies got a page
+    refused: int = 0                  # passes whose cookies were refused before any page came with them
+    in_browser: bool = False          # its cookies work for the browser alone: its pages are read there
     blocked: str | None = None        # why the site cannot be read, once known
 
 
@@ -147,14 +161,25 @@ class ChallengeMiddleware:
 
     def process_request(self, request):
         state = self.sites.get(origin(request.url))
-        if state is not None and state.generation and not request.meta.get(PASS_META):
+        if state is None or request.meta.get(CHALLENGE_META):
+            return None
+        if state.in_browser and not request.meta.get("playwright") and not request.meta.get("attachment"):
+            request.meta.update(browser_meta("page"))  # a plain fetch would only be challenged
+        elif state.generation:
             request.meta["challenge_generation"] = state.generation  # the cookies it goes out with
         return None
 
     async def process_response(self, request, response):
-        if request.meta.get(PASS_META):
+        purpose = request.meta.get(CHALLENGE_META)
+        if purpose == "pass":
             return response
         state = self.sites.get(origin(request.url))
+        if purpose == "page":
+            result = pass_result(request.meta)
+            if result.get("passed"):  # the page shown, answered with the status of its reload
+                return response.replace(status=result.get("status") or 200)
+            state.blocked = state.blocked or f"blocked: {challenge_kind(response.status)} not passed in the browser"
+            raise IgnoreRequest(f"{state.blocked} at {request.url}")
         if not is_challenge(response.status, response.body):
             if state is not None and request.meta.get("challenge_generation") == state.generation:
                 state.worked = True
@@ -165,16 +190,24 @@ class ChallengeMiddleware:
         sent_with = request.meta.get("challenge_generation")
         if state.passing is not None:
             await asyncio.shield(state.passing)  # another request of the site is passing it now
-        elif state.blocked is None and (state.generation == 0 or sent_with == state.generation):
+        elif state.blocked is None and not state.in_browser and (state.generation == 0 or sent_with == state.generation):
             # not passed yet, or the cookies this request carried (the newest) no longer work
             if state.generation and not state.worked:
-                state.blocked = f"blocked: {kind}, the cookies the browser got are refused"
+                state.refused += 1
+            if state.refused >= 2:
+                # refused at once, twice: the shield binds its cookie to the browser (瑞数
+                # does), so the site's pages are read in the browser, which passes it each time
+                state.in_browser = True
+                logger.info("%s: the cookies of the challenge's pass work in the browser only: the site's pages "
+                            "are read there", origin(request.url))
             elif state.passes >= MAX_PASSES:
                 state.blocked = f"blocked: {kind} still asked after {MAX_PASSES} passes in the browser"
             else:
                 await self._pass(state, request, kind)
         if state.blocked:
             raise IgnoreRequest(f"{state.blocked} at {request.url}")
+        if state.in_browser:
+            return request.replace(meta={**request.meta, **browser_meta("page")}, dont_filter=True)
         logger.debug("%s: sent again with the cookies of the challenge's pass", request.url)
         return request.replace(cookies=state.cookies, dont_filter=True,
                                meta={**request.meta, "challenge_generation": state.generation})
@@ -188,7 +221,7 @@ class ChallengeMiddleware:
             kept = ("seed", "role", "dont_obey_robotstxt")
             browser = Request(request.url, meta={**{k: request.meta[k] for k in kept if k in request.meta},
                                                  "download_slot": request.meta.get("download_slot", origin(request.url)),
-                                                 **pass_meta()}, dont_filter=True, priority=request.priority)
+                                                 **browser_meta("pass")}, dont_filter=True, priority=request.priority)
             try:
                 answer = await self.crawler.engine.download_async(browser)
             except IgnoreRequest:  # the answer shown is still a challenge (BlockDetectionMiddleware)
@@ -197,8 +230,7 @@ class ChallengeMiddleware:
                 logger.info("%s: the browser could not pass its challenge: %s", request.url, exc)
                 state.blocked = f"blocked: {kind}, the browser could not load it ({type(exc).__name__})"
                 return
-            result = next((m.result for m in browser.meta["playwright_page_methods"]
-                           if isinstance(getattr(m, "result", None), dict)), None) or {}
+            result = pass_result(browser.meta)
             if not result.get("passed"):
                 state.blocked = f"blocked: {kind} not passed in the browser"
                 logger.info("%s: %s (answered %s)", request.url, state.blocked, getattr(answer, "status", "?"))

@@ -33,6 +33,7 @@ ON_REQUEST = {
     "paged": paged.build,          # reports split over article pages (createPageHTML)
     "paged_gap": paged.build_gap,  # …one of whose pages is gone: a partial report
     "shielded": shielded.build,    # behind a 521 cookie challenge a browser passes
+    "bound": shielded.build_bound,  # behind a 202 challenge whose cookie works in a browser only
     "fortress": shielded.build_fortress,  # behind a 412 challenge no browser passes: blocked
 }
 

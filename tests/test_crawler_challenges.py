@@ -48,7 +48,7 @@ def test_a_challenge_is_a_small_script_page_with_a_challenge_status():
 def night(tmp_path_factory):
     """One `nianbao crawl` of both shielded bureaus into an archive: records, log, access log."""
     work = tmp_path_factory.mktemp("shielded")
-    with LocalWeb(build_web(1, ["shielded", "fortress"])) as server:
+    with LocalWeb(build_web(1, ["shielded", "bound", "fortress"])) as server:
         files = server.web.write(work, server.urls)
         db = work / "nianbao.db"
         result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
@@ -70,7 +70,7 @@ def summary_lines(log: str) -> dict[str, str]:
 def test_a_challenge_a_browser_passes_gives_the_sites_reports(night):
     organ = shielded.BUREAUS["shielded"][0]
     records = [r for r in night["records"] if r["organ"] == organ]
-    result = score(night["gold"], records)
+    result = score([g for g in night["gold"] if g["organ"] == organ], records)
     assert (result["recall"], result["precision"], result["cells"], result["dates"]) == (1.0, 1.0, 1.0, 1.0), result
     site = night["sites"][organ]
     assert site["blocks"] == 0 and not any(reason.startswith("blocked") for reason in site["errors"])
@@ -93,6 +93,22 @@ def test_the_browser_passes_the_challenge_only_when_the_cookies_stop_working(nig
 
 
 @needs_browser
+def test_a_site_whose_cookie_works_in_the_browser_only_is_read_in_the_browser(night):
+    organ = shielded.BUREAUS["bound"][0]
+    records = [r for r in night["records"] if r["organ"] == organ]
+    result = score([g for g in night["gold"] if g["organ"] == organ], records)
+    assert (result["recall"], result["precision"], result["cells"], result["dates"]) == (1.0, 1.0, 1.0, 1.0), result
+    assert "work in the browser only: the site's pages are read there" in night["log"]
+    site = night["sites"][organ]
+    assert site["blocks"] == 0 and site["reports"] == 2
+    # two passes whose cookies were refused, then its pages in the browser, not a plain
+    # challenged request before each
+    served = [a for a in night["access"] if a.site == "bound" and a.path != "/robots.txt"]
+    plain_challenged = len(served) - site["browser_pages"] - sum(1 for a in served if a.status == 200)
+    assert site["browser_pages"] >= 4 and plain_challenged <= 4
+
+
+@needs_browser
 def test_a_challenge_no_browser_passes_makes_the_site_blocked_not_empty(night):
     organ = shielded.BUREAUS["fortress"][0]
     line = summary_lines(night["log"])[organ]
@@ -102,7 +118,7 @@ def test_a_challenge_no_browser_passes_makes_the_site_blocked_not_empty(night):
         rows = dict(conn.execute("SELECT s.name, cs.status FROM crawl_sites cs JOIN sites s ON s.id = cs.site_id"))
         reasons = json.loads(conn.execute("SELECT cs.reasons FROM crawl_sites cs JOIN sites s ON s.id = cs.site_id"
                                           " WHERE s.name = ?", [organ]).fetchone()[0])
-    assert rows == {shielded.BUREAUS["shielded"][0]: "ok", organ: "blocked"}
+    assert rows == {shielded.BUREAUS["shielded"][0]: "ok", shielded.BUREAUS["bound"][0]: "ok", organ: "blocked"}
     assert any(reason.startswith("blocked: JavaScript challenge (HTTP 412)") for reason in reasons)
     # the browser tried once, and the plain requests stopped there: no hammering of the shield
     served = [a for a in night["access"] if a.site == "fortress" and a.path != "/robots.txt"]

@@ -5,11 +5,14 @@ cookie gets, for any page, a small script instead (HTTP 521 or 412) that compute
 cookie, sets it with `document.cookie` and reloads. Only a client that runs the script
 gets in.
 
-Not part of the default web: asked for by name, ``build_web(1, ["shielded", "fortress"])``.
+Not part of the default web: asked for by name, ``build_web(1, ["shielded", "bound", "fortress"])``.
 
 * ``shielded`` (521, 加速乐-like): the script's cookie is a clearance the server accepts
   for CLEARANCE_USES pages, then it answers with a new challenge (as a clearance that
   expires does): a crawl must pass it again, in a browser, and go on. Gold: its reports.
+* ``bound`` (202, 瑞数-like): the clearance is accepted only from a browser (with the
+  Sec-Fetch-* headers Chromium sends), never from a plain client that carries it: a crawl
+  must read the site's pages in the browser. Gold: its reports.
 * ``fortress`` (412, 瑞数-like): the script sets a cookie and reloads once, but the server
   never accepts it (it wants a fingerprint no automated browser gives): the site cannot be
   read, and a crawl must say it is blocked. No gold.
@@ -36,6 +39,8 @@ NOT_FOUND = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</titl
 BUREAUS = {
     "shielded": ("兰陵县民政局", Contacts(phone=["0539-5221234"], email=["llxmzj@163.com"], address=["兰陵县文化路9号"],
                                       postcode=["277700"]), "3713240001", {2024: 610233, 2023: 601847}),
+    "bound": ("郯城县民政局", Contacts(phone=["0539-6211234"], email=["tcxmzj@163.com"], address=["郯城县人民路12号"],
+                                   postcode=["276100"]), "3713220001", {2024: 640377, 2023: 631920}),
     "fortress": ("沂水县民政局", Contacts(phone=["0539-2251234"], email=["ysxmzj@163.com"], address=["沂水县正阳路3号"],
                                       postcode=["276400"]), "3713230001", {2024: 620118, 2023: 611502}),
 }
@@ -60,23 +65,25 @@ def _cookies(request: Request) -> dict[str, str]:
     return dict(part.strip().split("=", 1) for part in header.split(";") if "=" in part)
 
 
-def jsl_shield(site: Site):
-    """The handler of every page of the 521 site: the page with a live clearance, else a new challenge."""
+def jsl_shield(site: Site, status: int = 521, browser_only: bool = False, cookie: str = CLEARANCE):
+    """The handler of every page of a 加速乐-like site: the page with a live clearance (from
+    a browser only, if `browser_only`), else a new challenge."""
     lock = threading.Lock()
     live: dict[str, int] = {}  # clearance -> pages it still opens
     issued = [0]
 
     def handle(request: Request) -> Resource:
         with lock:
-            token = _cookies(request).get(CLEARANCE)
-            if token in live and live[token] > 0:
+            token = _cookies(request).get(cookie)
+            from_browser = any(k.lower() == "sec-fetch-mode" for k in request.headers)
+            if token in live and live[token] > 0 and (from_browser or not browser_only):
                 live[token] -= 1
                 return _page_of(site, request)
             issued[0] += 1
             token = hashlib.sha1(f"{site.key}|{issued[0]}".encode()).hexdigest()[:20]
             live[token] = CLEARANCE_USES
-        body = JSL_PAGE.format(codes=",".join(str(ord(c) ^ 23) for c in token))
-        return Resource(body.encode(), status=521, validators=False,
+        body = JSL_PAGE.replace(CLEARANCE, cookie).format(codes=",".join(str(ord(c) ^ 23) for c in token))
+        return Resource(body.encode(), status=status, validators=False,
                         headers={"Set-Cookie": f"__jsluid_s={token[::-1]}; max-age=31536000; path=/; HttpOnly"})
     return handle
 
@@ -91,7 +98,8 @@ def rs_shield(site: Site):
 
 def _build(key: str, options: Options) -> Site:
     organ, contacts, code, reports = BUREAUS[key]
-    site = Site(key=key, family=f"behind a JavaScript challenge ({'521, passable' if key == 'shielded' else '412, not'})",
+    family = {"shielded": "521, passable", "bound": "202, cookie for the browser only", "fortress": "412, not passable"}
+    site = Site(key=key, family=f"behind a JavaScript challenge ({family[key]})",
                 organ=organ, seed_name=organ, seed_path="/")
     chrome = Chrome(organ, site_code=code, icp="鲁ICP备05034567号", phone="0539-0000000",
                     nav={"首页": "/", "政府信息公开": COLUMN, "通知公告": "/xxgk/tzgg/"})
@@ -102,7 +110,7 @@ def _build(key: str, options: Options) -> Site:
         path = trs_article_path(COLUMN, report.published, article_id)
         site.add(path, article(chrome, report.title, published, report_body(report),
                                meta=report_meta(organ, "政府信息公开年报", report.title, published)), modified=published)
-        if key == "shielded":
+        if key != "fortress":
             site.add_gold(path, report)
         items.append((path, report.title, report.published))
     site.add(COLUMN + "index.html", chrome.page("政府信息公开年报", link_list(items), meta={"ColumnName": "政府信息公开年报"}))
@@ -114,13 +122,18 @@ def _build(key: str, options: Options) -> Site:
     site.add("/xxgk/tzgg/index.html", chrome.page("通知公告", link_list(news)))
     site.add("/index.html", chrome.page("首页", "<h3>通知公告</h3>\n" + link_list(news[:4])
                                          + f"\n<p><a href=\"{COLUMN}\">政府信息公开年报</a></p>"))
-    handler = jsl_shield(site) if key == "shielded" else rs_shield(site)
+    handler = {"shielded": lambda: jsl_shield(site), "bound": lambda: jsl_shield(site, 202, browser_only=True, cookie=CLEARANCE[:-2]),
+               "fortress": lambda: rs_shield(site)}[key]()
     site.routes.append(Route("GET", "/", handler, prefix=True))
     return site
 
 
 def build(options: Options) -> Site:
     return _build("shielded", options)
+
+
+def build_bound(options: Options) -> Site:
+    return _build("bound", options)
 
 
 def build_fortress(options: Options) -> Site:
