@@ -249,7 +249,8 @@ class ReportsSpider(scrapy.Spider):
             "url": response.url, "status": response.status, "page_url": response.meta.get("page_url"),
             "headers": {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}}
         request = self._request(remaining[0], response.meta["seed"], "article", response)
-        return request.replace(callback=self.parse_part, errback=self.on_part_error,
+        # never dropped as a duplicate (the chain, bounded by parts_seen, would end unseen)
+        return request.replace(callback=self.parse_part, errback=self.on_part_error, dont_filter=True,
                                meta={**request.meta, "part_of": first, "parts_read": bodies, "parts_left": remaining[1:],
                                      "parts_seen": [*read, remaining[0]], "parts_missing": missing})
 
