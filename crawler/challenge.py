@@ -209,8 +209,9 @@ class ChallengeMiddleware:
         if state.in_browser:
             return request.replace(meta={**request.meta, **browser_meta("page")}, dont_filter=True)
         logger.debug("%s: sent again with the cookies of the challenge's pass", request.url)
+        # (never answered from the resume cache, which may hold the challenge: crawler.resume)
         return request.replace(cookies=state.cookies, dont_filter=True,
-                               meta={**request.meta, "challenge_generation": state.generation})
+                               meta={**request.meta, "challenge_generation": state.generation, "dont_cache": True})
 
     async def _pass(self, state: SiteChallenge, request, kind: str) -> None:
         """Load the challenged URL in chromium and keep the cookies its script set."""

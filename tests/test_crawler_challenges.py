@@ -123,3 +123,23 @@ def test_a_challenge_no_browser_passes_makes_the_site_blocked_not_empty(night):
     # the browser tried once, and the plain requests stopped there: no hammering of the shield
     served = [a for a in night["access"] if a.site == "fortress" and a.path != "/robots.txt"]
     assert len(served) <= 3
+
+
+@needs_browser
+def test_a_resumable_crawl_passes_the_challenge_as_a_plain_one_does(tmp_path):
+    """With a JOBDIR every answer is kept for a resumed crawl (crawler.resume): a challenge
+    is never the page, and the request sent again with the pass's cookies must be fetched,
+    not answered with the challenge kept."""
+    with LocalWeb(build_web(1, ["shielded"])) as server:
+        files = server.web.write(tmp_path, server.urls)
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
+                                 "--jsonl", str(tmp_path / "reports.jsonl"), "--jobdir", str(tmp_path / "job"),
+                                 *(arg for pair in SETTINGS for arg in ("-s", pair))],
+                                cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+        records = read_jsonl(tmp_path / "reports.jsonl")
+        assert score(read_jsonl(files["gold"]), records)["recall"] == 1.0
+        assert "work in the browser only" not in result.stderr
+        served = [a for a in server.log if a.path != "/robots.txt"]
+        assert sum(1 for a in served if a.status == 200) > 2 * sum(1 for a in served if a.status == 521) - 2
+
