@@ -115,17 +115,24 @@ def test_a_page_of_the_article_that_cannot_be_read_leaves_a_partial_report_of_th
     assert site["partial_reports"] == {base + truth["url"]: [base + truth["parts"][1]]}
 
 
-def test_the_summary_line_tells_a_partial_site_from_a_whole_one():
+def test_the_summary_line_tells_partial_blocked_and_not_found_apart():
     from crawler.sitestats import SiteStats
 
     stats = SiteStats()
-    seed = {"name": ORGAN, "url": "http://a.gov.cn/"}
-    stats.add_seed(seed)
+    seed, blocked, empty = ({"name": name, "url": f"http://{n}.gov.cn/"} for n, name in
+                            enumerate((ORGAN, "沂水县民政局", "梁山县民政局")))
+    for one in (seed, blocked, empty):
+        stats.add_seed(one)
+        stats.count(one, "pages", 3)
     stats.count(seed, "reports")
     assert stats.summary_line(ORGAN).startswith(f"{ORGAN}: 1 reports")
     stats.partial_report(seed, "http://a.gov.cn/t1.html", [{"url": "http://a.gov.cn/t1_1.html", "reason": "http 404"}])
-    assert stats.summary_line(ORGAN).startswith(f"PARTIAL {ORGAN}: 1 reports from 0 pages, 1 of them partial "
+    assert stats.summary_line(ORGAN).startswith(f"PARTIAL {ORGAN}: 1 reports from 3 pages, 1 of them partial "
                                                 "(article pages unread: http://a.gov.cn/t1_1.html)")
+    stats.error(blocked, "blocked: JavaScript challenge (HTTP 412) not passed in the browser", "http://1.gov.cn/")
+    assert stats.summary_line("沂水县民政局") == ("BLOCKED 沂水县民政局: 0 reports from 3 pages; errors: blocked: "
+                                              "JavaScript challenge (HTTP 412) not passed in the browser ×1")
+    assert stats.summary_line("梁山县民政局") == "NO REPORTS 梁山县民政局: 0 reports from 3 pages; no errors"
 
 
 def test_pagers_of_an_article_written_by_a_script_or_with_no_address():
