@@ -68,19 +68,30 @@ def challenge_kind(status: int) -> str:
 
 async def pass_challenge(page, timeout: float = PASS_SECONDS, still: float = STILL_SECONDS) -> dict:
     """A scrapy-playwright page method: wait for the challenge's script to set its cookie
-    and reload, until the page shown is no challenge, or is still one and has not moved
-    for `still` seconds (its script gave up, or waits for a person), or `timeout`. Returns
+    and reload, until the page shown is no challenge, or is still one, no reload on its
+    way, and has not moved for `still` seconds (its script gave up, or waits for a
+    person), or `timeout`. Returns
     {"passed", the status of the page shown, the cookies the browser holds for it}."""
     from playwright.async_api import Error as PlaywrightError
 
     start = time.monotonic()
-    moved = [start]
+    moved, loading = [start], [False]  # the page's last move, and whether a reload is on its way
+
+    def asked(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            moved[0], loading[0] = time.monotonic(), True
 
     def navigated(frame):
         if frame == page.main_frame:
-            moved[0] = time.monotonic()
+            moved[0], loading[0] = time.monotonic(), False
 
+    def failed(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            loading[0] = False
+
+    page.on("request", asked)
     page.on("framenavigated", navigated)
+    page.on("requestfailed", failed)
     passed, status = False, None
     try:
         while True:
@@ -92,14 +103,16 @@ async def pass_challenge(page, timeout: float = PASS_SECONDS, still: float = STI
             except PlaywrightError:  # the script is reloading the page: look again
                 passed = False
             now = time.monotonic()
-            if passed or now - start > timeout or now - moved[0] > still:
+            if passed or now - start > timeout or (not loading[0] and now - moved[0] > still):
                 break
             await asyncio.sleep(0.2)
         cookies = await page.context.cookies(page.url)
     except PlaywrightError:
         cookies = []
     finally:
+        page.remove_listener("request", asked)
         page.remove_listener("framenavigated", navigated)
+        page.remove_listener("requestfailed", failed)
     return {"passed": passed, "status": status, "cookies": cookies}
 
 
@@ -203,7 +216,9 @@ class ChallengeMiddleware:
             elif state.passes >= MAX_PASSES:
                 state.blocked = f"blocked: {kind} still asked after {MAX_PASSES} passes in the browser"
             else:
-                await self._pass(state, request, kind)
+                failed = await self._pass(state, request, kind)
+                if failed:
+                    raise IgnoreRequest(f"{failed} at {request.url}")
         if state.blocked:
             raise IgnoreRequest(f"{state.blocked} at {request.url}")
         if state.in_browser:
@@ -213,8 +228,9 @@ class ChallengeMiddleware:
         return request.replace(cookies=state.cookies, dont_filter=True,
                                meta={**request.meta, "challenge_generation": state.generation, "dont_cache": True})
 
-    async def _pass(self, state: SiteChallenge, request, kind: str) -> None:
-        """Load the challenged URL in chromium and keep the cookies its script set."""
+    async def _pass(self, state: SiteChallenge, request, kind: str) -> str | None:
+        """Load the challenged URL in chromium and keep the cookies its script set; why
+        this request cannot be read, if the browser failed to load it."""
         state.passing = asyncio.get_running_loop().create_future()
         state.passes += 1
         try:
@@ -227,20 +243,21 @@ class ChallengeMiddleware:
                 answer = await self.crawler.engine.download_async(browser)
             except IgnoreRequest:  # the answer shown is still a challenge (BlockDetectionMiddleware)
                 answer = None
-            except Exception as exc:  # the browser could not load it (a timeout, a crash)
+            except Exception as exc:  # the browser could not load it (a timeout, a crash): this request
+                # fails, and the next challenged one tries again (MAX_PASSES bounds them)
                 logger.info("%s: the browser could not pass its challenge: %s", request.url, exc)
-                state.blocked = f"blocked: {kind}, the browser could not load it ({type(exc).__name__})"
-                return
+                return f"blocked: {kind}, the browser could not load it ({type(exc).__name__})"
             result = pass_result(browser.meta)
             if not result.get("passed"):
                 state.blocked = f"blocked: {kind} not passed in the browser"
                 logger.info("%s: %s (answered %s)", request.url, state.blocked, getattr(answer, "status", "?"))
-                return
+                return None
             state.cookies = scrapy_cookies(result.get("cookies") or [])
             state.generation += 1
             state.worked = False
             logger.info("%s: the site's JavaScript challenge was passed in the browser (%d cookies)",
                         origin(request.url), len(state.cookies))
+            return None
         finally:
             state.passing.set_result(None)
             state.passing = None
