@@ -45,7 +45,7 @@ CREATE TABLE crawls (
 CREATE TABLE crawl_sites (
     crawl_id INTEGER NOT NULL REFERENCES crawls(id),
     site_id INTEGER NOT NULL REFERENCES sites(id),
-    status TEXT NOT NULL,              -- ok | partial (a list page failed) | failed (blocked, down, interrupted)
+    status TEXT NOT NULL,              -- ok | partial (a list page failed, a report in part) | blocked | failed (down, interrupted)
     pages INTEGER, reports INTEGER, errors INTEGER,
     reasons TEXT,                      -- JSON {reason: count}
     PRIMARY KEY (crawl_id, site_id)

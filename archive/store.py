@@ -59,7 +59,7 @@ class Archive:
         """Close a crawl with per-site statistics; mark unseen reports of OK sites gone.
 
         site_stats maps a seed URL to {pages, reports, errors, reasons, status, failed}:
-        status ok | partial | failed, failed {url: {reason, role}} (kept in crawl_errors).
+        status ok | partial | blocked | failed, failed {url: {reason, role}} (kept in crawl_errors).
         A report of a site crawled OK that this crawl did not see is gone since this crawl,
         unless its URL, or the page that linked it, failed tonight (a timeout says nothing
         about whether it is still there); the reports of a partial (a list page failed) or
@@ -302,7 +302,9 @@ class Archive:
             self._event(crawl_id, report_id, "moved", version, fetched_at, old_url)
         if gone_since is not None:
             self._event(crawl_id, report_id, "returned", version, fetched_at)
-        if old_hash == digest:
+        if old_hash == digest or (record.get("partial") and not self._is_partial(old_version_id)):
+            # (a report read from part of its pages says nothing against the whole one held:
+            # its missing figures are unread, not removed)
             self.db.execute(seen + " WHERE id = ?", [fetched_at, crawl_id, url, report_id])
             return "returned" if gone_since is not None else "unchanged"
         version += 1
@@ -322,6 +324,11 @@ class Archive:
             ],
         )
         return "revised"
+
+    def _is_partial(self, version_id: int) -> bool:
+        """Whether a version was read from part of its article's pages (crawler: missing_parts)."""
+        held = self.db.execute("SELECT record FROM report_versions WHERE id = ?", [version_id]).fetchone()
+        return bool(held and held[0] and json.loads(held[0]).get("partial"))
 
     def _version(self, report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text) -> int:
         """Insert one report version with its cells, contacts, failed checks and FTS row."""

@@ -93,7 +93,10 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
         if not request.meta.get("playwright"):
             return await super().download_request(request)
         stats = self._crawler.stats
-        if self.renders is not None:
+        # (a page past a challenge, crawler.challenge, is read tonight: its inputs cannot be
+        # checked by plain fetches, which the challenge answers)
+        renders = None if request.meta.get("challenge") else self.renders
+        if renders is not None:
             kept = await self.renders.replay(request, super().download_request, _refusal)
             if kept is not None:
                 stats.inc_value("render_cache/hit")
@@ -104,7 +107,7 @@ class BrowserDownloadHandler(HTTP11DownloadHandler):
             response = await chromium.download_request(request)
         finally:
             recording = chromium.recording_of(request)
-        if self.renders is not None and recording is not None and self._whole(request, response, recording) \
+        if renders is not None and recording is not None and self._whole(request, response, recording) \
                 and self.renders.keep(request, response, recording.inputs):
             stats.inc_value("render_cache/kept")
         return response

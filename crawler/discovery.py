@@ -518,11 +518,19 @@ _BOOK_PAGE = re.compile(r"^(.*/files/basic-html/)page(\d{1,4})\.html?$", re.I)
 _READ_ON_TEXT = re.compile(r"^(?:点击|在线)?(?:阅读|查看)(?:全文|原文|电子书)?$|^(?:点击)?阅读全文|^电子书|^在线阅读|^点击阅读")
 
 
-def continuation_pages(links: list[Link], page_url: str) -> list[str]:
-    """The further pages of an article split over several: TRS writes t20250115_3101.html,
-    then t20250115_3101_1.html, _2.html … in the same directory, linked from the page
-    (2, 3, 下一页); a flip-book's text pages are page1.html, page2.html … of its
-    files/basic-html/ directory. [] for a page that is a TRS continuation itself."""
+def continuation_pages(links: list[Link], page_url: str, html: str | None = None, first: str | None = None) -> list[str]:
+    """The further pages of an article split over several, after `page_url` (a page of the
+    article whose first page is `first`, itself by default), in their order.
+
+    A pager announces them in one of three ways, all read here: links (TRS writes
+    t20250115_3101.html, then t20250115_3101_1.html, _2.html … in the same directory, linked
+    as 2, 3, 下一页; others add ?page=2 to the article's own address); the TRS script call
+    `createPageHTML(3, 0, "t20250115_3101", "html")` that writes the pager in the browser
+    (`html`: the page's own source); or a 下一页 with no address of its own (a script's
+    button) on a page named by that convention, whose next page can only be stem_N. A
+    flip-book's text pages are page1.html, page2.html … of its files/basic-html/ directory.
+    The first page's own stem must not look like a part (news_12.html is an article of its
+    own, not part 12 of news.html)."""
     parts = urlsplit(page_url)
     book = _BOOK_PAGE.match(parts.path)
     if book:
@@ -530,9 +538,13 @@ def continuation_pages(links: list[Link], page_url: str) -> list[str]:
                  if m and m.group(1) == book.group(1) and int(m.group(2)) > int(book.group(2))
                  and urlsplit(link.url).netloc == parts.netloc}
         return [found[n] for n in sorted(found)][:MAX_ARTICLE_PAGES]
-    directory, _, name = parts.path.rpartition("/")
+    head = urlsplit(first or page_url)
+    directory, _, name = head.path.rpartition("/")
     stem, dot, extension = name.rpartition(".")
     if not dot or not stem or re.search(r"_\d{1,2}$", stem):
+        return []
+    current = _part_number(page_url, head, stem, extension)
+    if current is None:
         return []
     pattern = re.compile(rf"{re.escape(stem)}_(\d{{1,2}})\.{re.escape(extension)}")
     found = {}
@@ -540,9 +552,85 @@ def continuation_pages(links: list[Link], page_url: str) -> list[str]:
         other = urlsplit(link.url)
         there, _, other_name = other.path.rpartition("/")
         m = pattern.fullmatch(other_name)
-        if m and there == directory and other.netloc == parts.netloc and not other.query:
+        if m and there == directory and other.netloc == head.netloc and not other.query:
             found[int(m.group(1))] = link.url
-    return [found[n] for n in sorted(found)][:MAX_ARTICLE_PAGES]
+        elif other.netloc == head.netloc and other.path == head.path and other.query:
+            number = _query_page(other.query, head.query)
+            if number is not None and number >= 2:
+                found[number - 1] = link.url
+    if html:
+        from crawler.cms import trs
+
+        for number, url in trs.article_page_urls(html, first or page_url):
+            found.setdefault(number, url)
+        if not any(n > current for n in found) and has_addressless_next(html):
+            found[current + 1] = urlunsplit((head.scheme, head.netloc, f"{directory}/{stem}_{current + 1}.{extension}", "", ""))
+    return [found[n] for n in sorted(found) if n > current][:MAX_ARTICLE_PAGES]
+
+
+# the parameter of an article's own address that numbers its pages (?page=2, ?pageNo=2)
+_PAGE_PARAMETER = re.compile(r"^(?:page|p|pageno|pagenum|pageindex|curpage|currpage|page_no|pn)$", re.I)
+
+
+def _query_page(query: str, first_query: str) -> int | None:
+    """The page number a query gives the article (page=3 → 3), if it differs from the
+    first page's address by that parameter alone."""
+    fields, base = parse_qsl(query, keep_blank_values=True), dict(parse_qsl(first_query, keep_blank_values=True))
+    numbered = [(k, v) for k, v in fields if _PAGE_PARAMETER.match(k) and v.isdigit()]
+    rest = {k: v for k, v in fields if not _PAGE_PARAMETER.match(k)}
+    if len(numbered) != 1 or rest != {k: v for k, v in base.items() if not _PAGE_PARAMETER.match(k)}:
+        return None
+    return int(numbered[0][1])
+
+
+def _part_number(page_url: str, head, stem: str, extension: str) -> int | None:
+    """Which part of the article (0: its first page) `page_url` is, or None if none."""
+    here = urlsplit(page_url)
+    if here.netloc != head.netloc:
+        return None
+    if here.path == head.path:
+        if here.query == head.query:
+            return 0
+        number = _query_page(here.query, head.query)
+        return None if number is None else max(0, number - 1)
+    m = re.fullmatch(rf"{re.escape(stem)}_(\d{{1,2}})\.{re.escape(extension)}", here.path.rpartition("/")[2])
+    if m and here.path.rpartition("/")[0] == head.path.rpartition("/")[0]:
+        return int(m.group(1))
+    return None
+
+
+# a 下一页 that is no link: a button, a span, an anchor whose href is a script or nothing
+_NEXT_CONTROL = re.compile(r"^\s*(?:下一页|下页|后一页)\s*[>›»]*\s*$")
+
+
+def has_addressless_next(html: str) -> bool:
+    """Whether a page offers a 下一页 control with no address of its own (its script knows
+    where it goes), not disabled: a pager the browser would use to show the next page."""
+    import lxml.html
+
+    if "下一页" not in html and "下页" not in html and "后一页" not in html:
+        return False
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    for element in tree.iter("a", "span", "button", "input", "li"):
+        text = element.get("value", "") if element.tag == "input" else element.text_content()
+        if not _NEXT_CONTROL.match(text or ""):
+            continue
+        if element.tag == "a":
+            href = (element.get("href") or "").strip()
+            if href and not href.lower().startswith("javascript") and href != "#":
+                continue  # an address: links_in has it
+        elif element.tag == "li" and element.find(".//a") is not None:
+            continue
+        marks = " ".join(element.get(attr, "") for attr in ("class", "disabled", "aria-disabled")).lower()
+        if "disabled" in marks or element.get("disabled") is not None or "true" in marks:
+            continue
+        if element.tag in ("span", "li") and not element.get("onclick"):
+            continue  # text saying 下一页 (a pager's last page prints it so), no control
+        return True
+    return False
 
 
 def book_first_page(links: list[Link], page_url: str) -> str | None:

@@ -442,6 +442,7 @@ def merge_worker_stats(reports: list[dict]) -> dict:
             for key in ("pages", "bytes", "reports", "browser_pages", "render_cache_pages", "blocks"):
                 total[key] += site.get(key, 0)
             total["failed"].update(site.get("failed") or {})  # every worker's failed URLs: not judged gone
+            total["partial_reports"] = {**(total.get("partial_reports") or {}), **(site.get("partial_reports") or {})}
             total["browser_shapes"] = dict(total.get("browser_shapes") or {})
             merge_shapes(total["browser_shapes"], site.get("browser_shapes") or {})
             for reason, n in site.get("errors", {}).items():

@@ -32,6 +32,10 @@ class ReportItem(scrapy.Item):
     # why a fetched document is kept as a capture only (not a report, a copy of the page …):
     # its validators then let the next night ask for it conditionally
     verdict = scrapy.Field()
+    # an article split over several pages: how many it announced, and those that could not
+    # be read ([{"url", "reason"}]): the report is then partial, never taken for whole
+    article_pages = scrapy.Field()
+    missing_parts = scrapy.Field()
     # what extraction made of it
     record = scrapy.Field()         # the report record (spec format, plus extra fields)
     text = scrapy.Field()           # cleaned article text

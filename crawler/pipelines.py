@@ -159,6 +159,9 @@ class ExtractPipeline:
             if is_page and not figures and self._links_attachments(item):
                 item["verdict"] = "points to its attachments"
                 raise DropItem(f"{item['url']} only points to its attachments: the report is there", log_level="INFO")
+            if item.get("missing_parts"):
+                mark_partial(record, item["missing_parts"], item.get("article_pages"))
+                site_stats_for(self.crawler).partial_report(seed, item["url"], item["missing_parts"])
             record["url"] = item["url"]
             record["organ"] = item["seed_name"]  # the spec: a crawled report's organ is its seed's name
             item["record"] = record
@@ -200,6 +203,17 @@ class ExtractPipeline:
 
         text = decode(item["body"], _charset(item.get("content_type")))
         return bool(report_attachments(links_in(text, item["url"])))
+
+
+def mark_partial(record: dict, missing: list[dict], pages: int | None) -> None:
+    """Flag a report read from some of its article's pages only: its figures on the others
+    are not there, and a person (or tomorrow's crawl) must not take it for the whole."""
+    record["partial"] = True
+    record["missing_parts"] = [part["url"] for part in missing]
+    which = "; ".join(f"{part['url']} ({part['reason']})" for part in missing)
+    record["notes"] = [*(record.get("notes") or []),
+                       f"partial: {len(missing)} of the article's {pages or '?'} pages could not be read, "
+                       f"its sections and figures there are missing: {which}"]
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -434,8 +448,9 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
     """Per-site statistics in the archive's shape: {seed_url: {name, pages, reports, errors, reasons, status[, failed]}}.
 
     A site is judged ("ok") only when the crawl finished and the site answered: the
-    reports of a blocked or unreachable site, or of an interrupted crawl, are not marked
-    gone ("failed"), nor those of a site where a page of the walk to them failed
+    reports of a blocked site ("blocked": a WAF, a challenge no browser passes), of an
+    unreachable one or of an interrupted crawl ("failed") are not marked gone, nor those
+    of a site where a page of the walk to them failed or a report was read in part
     ("partial": a list page that timed out hides the reports it lists). `failed` (every
     failed URL with its reason and role) goes along: the archive keeps it, and does not
     judge a report whose own URL failed.
@@ -444,9 +459,10 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
     for name, site in sites.items():
         errors = site["errors"]
         failed = site.get("failed") or {}
-        reachable = site["pages"] > 0 and not (site["blocks"] and not site["reports"])
-        walk_failed = bool(walk_failures(site))
-        status = "failed"
+        blocked = bool(site["blocks"] and not site["reports"])
+        reachable = site["pages"] > 0 and not blocked
+        walk_failed = bool(walk_failures(site)) or bool(site.get("partial_reports"))
+        status = "blocked" if blocked and site["pages"] > 0 else "failed"
         if finish_reason == "finished" and reachable:
             status = "partial" if walk_failed else "ok"
         this = {
@@ -462,7 +478,7 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
 
 
 def _together(one: dict, other: dict) -> dict:
-    worse = max(one["status"], other["status"], key=("ok", "partial", "failed").index)
+    worse = max(one["status"], other["status"], key=("ok", "partial", "blocked", "failed").index)
     reasons = Counter(one["reasons"]) + Counter(other["reasons"])
     failed = {**one.get("failed", {}), **other.get("failed", {})}
     shapes = {**one.get("browser_shapes", {}), **other.get("browser_shapes", {})}

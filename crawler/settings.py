@@ -76,6 +76,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.prefetch.PrefetchMiddleware": 540,                 # below retries and redirects: keeps final answers
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.BlockDetectionMiddleware": 560,
+    "crawler.challenge.ChallengeMiddleware": 562,               # sees a script challenge before it is taken for a block
     "crawler.revisit.RevisitPolicyMiddleware": 565,             # before the budget: a skip costs nothing
     "crawler.middlewares.SiteBudgetMiddleware": 570,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,

@@ -42,7 +42,8 @@ class SiteStats:
         if name not in self.sites:
             self.sites[name] = {"seed": name, "url": url, "pages": 0, "bytes": 0, "reports": 0,
                                 "browser_pages": 0, "render_cache_pages": 0, "errors": defaultdict(int), "blocks": 0,
-                                "error_examples": [], "failed": {}, "browser_shapes": {}}
+                                "error_examples": [], "failed": {}, "browser_shapes": {},
+                                "partial_reports": {}}
         return self.sites[name]
 
     def count(self, seed: dict | None, key: str, n: int = 1) -> None:
@@ -70,6 +71,11 @@ class SiteStats:
             site["blocks"] += 1
         if len(site["error_examples"]) < 5:
             site["error_examples"].append(f"{reason}: {url}")
+
+    def partial_report(self, seed: dict | None, url: str, missing: list[dict]) -> None:
+        """A report stored from part of its pages: [{"url", "reason"}] could not be read."""
+        if seed:
+            self._site(seed["name"], seed.get("url"))["partial_reports"][url] = [part["url"] for part in missing]
 
     # a site is done when none of its requests is waiting or in flight
     def scheduled(self, seed: dict | None) -> None:
@@ -101,8 +107,16 @@ class SiteStats:
         """One line per site: what was found and what failed."""
         s = self.sites[name]
         errors = ", ".join(f"{reason} ×{n}" for reason, n in sorted(s["errors"].items(), key=lambda kv: -kv[1]))
-        status = "BLOCKED " if s["blocks"] and not s["reports"] else ("NO REPORTS " if not s["reports"] else "")
+        partial = s.get("partial_reports") or {}
+        if s["blocks"] and not s["reports"]:
+            status = "BLOCKED "
+        elif not s["reports"]:
+            status = "NO REPORTS "
+        else:
+            status = "PARTIAL " if partial else ""
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
+                + (f", {len(partial)} of them partial (article pages unread: "
+                   f"{', '.join(u for urls in partial.values() for u in urls)})" if partial else "")
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
                 + (f" ({s['render_cache_pages']} built by the browser before, inputs unchanged)"
                    if s.get("render_cache_pages") else "")

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb.sites import attachments, county, faults, hanweb, hostile, jsapp, legacy, trs
+from localweb.sites import attachments, county, faults, hanweb, hostile, jsapp, legacy, paged, shielded, trs
 from localweb.sites.base import Options, Site
 
 # In port order: with a first port N, site i listens on N + i.
@@ -30,6 +30,11 @@ FAMILIES = {
 # the default web, whose gold and score the demo and the tests rely on.
 ON_REQUEST = {
     "faults": faults.build,
+    "paged": paged.build,          # reports split over article pages (createPageHTML)
+    "paged_gap": paged.build_gap,  # …one of whose pages is gone: a partial report
+    "shielded": shielded.build,    # behind a 521 cookie challenge a browser passes
+    "bound": shielded.build_bound,  # behind a 202 challenge whose cookie works in a browser only
+    "fortress": shielded.build_fortress,  # behind a 412 challenge no browser passes: blocked
 }
 
 

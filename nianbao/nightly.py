@@ -53,7 +53,8 @@ def holder(path: Path) -> str:
 def failed_sites(sites: dict) -> list[str]:
     """Sites the night did not reach (no page fetched, a WAF block), or reached only in part:
     a page on the way to the reports failed (a list that timed out), so the reports it
-    lists were not checked ("partial" in the archive's crawl_sites)."""
+    lists were not checked, or a report was read from part of its pages ("partial" in the
+    archive's crawl_sites)."""
     from crawler.pipelines import walk_failures
 
     failed = []
@@ -67,6 +68,10 @@ def failed_sites(sites: dict) -> list[str]:
             first, why = next(iter(pages.items()))
             failed.append(f"{name}: partial, {len(pages)} page(s) on the way to its reports failed "
                           f"({why.get('reason')} at {first}); the reports they list were not checked")
+        elif stats.get("partial_reports"):
+            reports = stats["partial_reports"]
+            failed.append(f"{name}: partial, {len(reports)} report(s) read from part of their article's pages "
+                          f"(unread: {', '.join(u for urls in reports.values() for u in urls)})")
     return failed
 
 

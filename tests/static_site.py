@@ -66,10 +66,10 @@ def serve(pages: dict[str, tuple[str, bytes]], log: list | None = None, query: b
 
 
 def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (), db: Path | None = None,
-          robots: bool = False, aliases: str = "") -> list[dict]:
+          robots: bool = False, aliases: str = "", settings: tuple[str, ...] = ()) -> list[dict]:
     """`nianbao crawl` of a seed (and `more` seeds) with politeness off (robots.txt too,
-    unless `robots`), the first seed with its `aliases` column if given; the report records
-    it wrote."""
+    unless `robots`), the first seed with its `aliases` column if given, and more Scrapy
+    `settings` ("NAME=value"); the report records it wrote."""
     seeds = work / "seeds.csv"
     rows = [(organ, seed_url, aliases), *((n, u, "") for n, u in more)]
     seeds.write_text("name,url,aliases\n" + "".join(f"{n},{u},{a}\n" for n, u, a in rows), encoding="utf-8")
@@ -78,7 +78,8 @@ def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(seeds), "--jsonl", str(out),
                              *(["--db", str(db)] if db else []),
                              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"ROBOTSTXT_OBEY={robots}",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0"],
+                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "NIANBAO_PROGRESS_INTERVAL=0",
+                             *(arg for pair in settings for arg in ("-s", pair))],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -103,7 +103,7 @@ def test_site_statistics_in_the_archives_shape():
     shaped = archive_site_stats(sites, "finished")
     assert shaped["http://tc/"] == {"name": "通城县民政局", "pages": 9, "reports": 2, "errors": 1,
                                     "reasons": {"http 404": 1}, "status": "ok"}
-    assert shaped["http://cy/"]["status"] == "failed"  # a blocked site's reports are not judged gone
+    assert shaped["http://cy/"]["status"] == "blocked"  # a blocked site's reports are not judged gone
     assert archive_site_stats(sites, "shutdown")["http://tc/"]["status"] == "failed"
 
 

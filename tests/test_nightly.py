@@ -54,11 +54,14 @@ def test_failed_sites_are_those_not_reached_or_blocked():
         "ok": {"pages": 12, "blocks": 0, "errors": {"http 404": 2}},
         "down": {"pages": 0, "blocks": 0, "errors": {"connection refused": 3}},
         "waf": {"pages": 3, "blocks": 2, "errors": {"blocked: http 412": 2}},
+        "split": {"pages": 9, "blocks": 0, "errors": {"http 404": 1},
+                  "partial_reports": {"http://s/t1.html": ["http://s/t1_1.html"]}},
     }
     failed = failed_sites(sites)
-    assert len(failed) == 2
+    assert len(failed) == 3
     assert failed[0].startswith("down: no page could be fetched (connection refused ×3)")
     assert failed[1].startswith("waf: blocked 2 times")
+    assert failed[2] == "split: partial, 1 report(s) read from part of their article's pages (unread: http://s/t1_1.html)"
 
 
 @pytest.mark.slow

@@ -28,6 +28,24 @@ def list_page_urls(html: str, page_url: str) -> list[str]:
     return []
 
 
+def article_page_urls(html: str, article_url: str) -> list[tuple[int, str]]:
+    """The further pages of an article TRS split over several, as (part number, URL): its
+    `createPageHTML(3, 0, "t20250115_3101", "html")` names the article's own file stem
+    (a list's call names "index"), and part n is t20250115_3101_n.html."""
+    name = article_url.split("?", 1)[0].rsplit("/", 1)[-1]
+    stem, _, extension = name.rpartition(".")
+    stem = re.sub(r"_\d{1,2}$", "", stem)
+    for call in _CALL.finditer(html):
+        if re.search(r"function\s*$", html[max(0, call.start() - 12):call.start()]):
+            continue
+        strings = [m.group(1) for a in call.group(1).split(",") for m in [_STRING.match(a.strip())] if m]
+        if len(strings) < 2 or strings[-2] != stem or strings[-1] != extension:
+            continue
+        pages = _call_pages(call.group(1), html, article_url)
+        return [(n, url) for n, url in enumerate(pages) if n > 0]
+    return []
+
+
 def _call_pages(arguments: str, html: str, page_url: str) -> list[str]:
     numbers, strings = [], []
     for arg in (a.strip() for a in arguments.split(",")):

@@ -230,9 +230,9 @@ class ReportsSpider(scrapy.Spider):
             response.meta["role"] = "list"
             yield from self.parse(response)
             return
-        parts = discovery.continuation_pages(links, response.url)
+        parts = discovery.continuation_pages(links, response.url, response.text) if isinstance(response, TextResponse) else []
         if parts:  # the article goes on over further pages: read them all, then the report is whole
-            yield self._part_request(response, parts, [response.body])
+            yield self._part_request(response, parts, [response.body], [response.url], [])
         else:
             yield self._report_item(response)
         files = discovery.report_attachments(links) + discovery.titled_downloads(links, organ_names(response.meta["seed"]), response.url)
@@ -241,53 +241,74 @@ class ReportsSpider(scrapy.Spider):
 
     # --- articles over several pages ----------------------------------------------------------
 
-    def _part_request(self, response, remaining: list[str], bodies: list[bytes]):
+    def _part_request(self, response, remaining: list[str], bodies: list[bytes], read: list[str], missing: list[dict]):
         """The next page of an article split over several, carrying the pages read so far
-        (bytes and the first page's headers only: a request may wait in the job's disk queue)."""
+        (bytes and the first page's headers only: a request may wait in the job's disk
+        queue), their URLs, and the pages that could not be read."""
         first = response.meta.get("part_of") or {
             "url": response.url, "status": response.status, "page_url": response.meta.get("page_url"),
             "headers": {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}}
         request = self._request(remaining[0], response.meta["seed"], "article", response)
-        return request.replace(callback=self.parse_part, errback=self.on_part_error,
-                               meta={**request.meta, "part_of": first, "parts_read": bodies, "parts_left": remaining[1:]})
+        # never dropped as a duplicate (the chain, bounded by parts_seen, would end unseen)
+        return request.replace(callback=self.parse_part, errback=self.on_part_error, dont_filter=True,
+                               meta={**request.meta, "part_of": first, "parts_read": bodies, "parts_left": remaining[1:],
+                                     "parts_seen": [*read, remaining[0]], "parts_missing": missing})
 
     def parse_part(self, response):
         """A further page of an article: the next one is asked for, or the report is whole."""
         try:
-            bodies = [*response.meta["parts_read"], response.body]
+            meta = response.meta
+            bodies = [*meta["parts_read"], response.body]
             links = self._links(response) if isinstance(response, TextResponse) else []
-            left = response.meta["parts_left"]
-            # a flip-book links only its next page: the chain grows as it is read
-            left = left + [url for url in discovery.continuation_pages(links, response.url) if url not in left]
-            if left and len(bodies) < discovery.MAX_ARTICLE_PAGES:
-                yield self._part_request(response, left, bodies)
-            else:
-                yield self._whole_article(response.meta, bodies)
+            text = response.text if isinstance(response, TextResponse) else None
+            # a page may announce pages the first did not (a flip-book links only its next
+            # page, a 下一页 button leads one page on): the chain grows as it is read
+            seen = meta["parts_seen"]
+            left = meta["parts_left"] + [url for url in discovery.continuation_pages(links, response.url, text,
+                                                                                      first=meta["part_of"]["url"])
+                                         if url not in meta["parts_left"] and url not in seen]
+            yield from self._next_part_or_whole(response, left, bodies, seen, meta["parts_missing"])
             for link in discovery.report_attachments(links):
-                yield self._request(link.url, response.meta["seed"], "attachment", response,
-                                    page_url=response.meta["part_of"]["url"])
+                yield self._request(link.url, meta["seed"], "attachment", response, page_url=meta["part_of"]["url"])
         finally:
             site_stats_for(self.crawler).settled(seed_of(response.request))
 
     def on_part_error(self, failure):
-        """A page of an article could not be read: the report is what the others hold (and
-        the error is counted against the site, as any other)."""
+        """A page of an article could not be read: the error is counted against the site, as
+        any other, the article's other pages are still read, and the report is what they
+        hold, marked as missing this page (never whole)."""
         yield from self.on_error(failure)
-        meta = failure.request.meta
-        yield self._whole_article(meta, meta["parts_read"])
+        request = failure.request
+        meta = request.meta
+        missing = [*meta["parts_missing"], {"url": request.url, "reason": error_reason(failure) or "not read"}]
+        page = HtmlResponse(request.url, body=b"", request=request)
+        yield from self._next_part_or_whole(page, meta["parts_left"], meta["parts_read"], meta["parts_seen"], missing)
 
-    def _whole_article(self, meta, bodies: list[bytes]) -> ReportItem:
+    def _next_part_or_whole(self, response, left: list[str], bodies: list[bytes], seen: list[str], missing: list[dict]):
+        if left and len(seen) < discovery.MAX_ARTICLE_PAGES:
+            yield self._part_request(response, left, bodies, seen, missing)
+            return
+        if left:  # more pages than an article has: a trap, or a report too long to read whole
+            missing = [*missing, *({"url": url, "reason": f"over {discovery.MAX_ARTICLE_PAGES} pages"} for url in left)]
+        yield self._whole_article(response.meta, bodies, missing)
+
+    def _whole_article(self, meta, bodies: list[bytes], missing: list[dict]) -> ReportItem:
         """One report item of an article's pages, their bodies one after another in the first
         page's document (its head, so its metadata, kept). No validators: the first page
-        answering 304 says nothing of the others."""
+        answering 304 says nothing of the others. Pages that could not be read go with it
+        (`missing_parts`): the report is partial."""
         first = meta["part_of"]
         request = scrapy.Request(first["url"], meta={"seed": meta["seed"], "role": "article",
                                                       "page_url": first.get("page_url"), "whole_article": True})
         pages = [HtmlResponse(first["url"], body=body, headers=first["headers"], request=request) for body in bodies]
         html = combine_pages([page.text for page in pages])
         headers = {**first["headers"], "Content-Type": "text/html; charset=utf-8"}
-        return self._report_item(HtmlResponse(first["url"], status=first["status"], body=html.encode("utf-8"),
+        item = self._report_item(HtmlResponse(first["url"], status=first["status"], body=html.encode("utf-8"),
                                               headers=headers, request=request))
+        item["article_pages"] = len(bodies) + len(missing)
+        if missing:
+            item["missing_parts"] = missing
+        return item
 
     def _archived_attachments(self, response):
         """Requests for the attachments of the archive's copy of an unchanged article.
