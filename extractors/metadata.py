@@ -30,6 +30,8 @@ _DATE_LABEL = re.compile(
     r"|(?:生成日期|更新[时時][间間]|(?<![\u4e00-\u9fff])(?:[时時][间間]|日期))\s*[:：]\s*)"
     r"((?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|(?:[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日))"
 )
+_BYLINE = re.compile(r"(?:信息|文章)?[来來]源\s*[:：]|[发發]布机构\s*[:：]")
+_BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期", "发表日期", "发表时间", "發布時間", "發布日期", "公開日期", "發表日期")
 # A date alone on one of the last lines, or after the organ's name (a PDF line often
 # carries both): 鞍山市民政局 2025年1月7日
@@ -237,6 +239,12 @@ def published(text: str, declared: str | None = None) -> str | None:
         date = dates.parse(m.group(1))
         if date:
             return date
+    # an article's byline near the top: 来源:朝阳区人民政府    2023-01-30 / 2022年07月25日 来源: 上海普陀
+    for line in [ln for ln in _lines(simple) if ln][:15]:
+        if len(line) <= 80 and _BYLINE.search(line):
+            date = _BYLINE_DATE.search(line)
+            if date and dates.parse(date.group(0)):
+                return dates.parse(date.group(0))
     tail = [ln for ln in _lines(simple) if ln][-8:]
     for line in reversed(tail):
         if _SIGNATURE_DATE.match(line):

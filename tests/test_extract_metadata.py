@@ -269,3 +269,13 @@ def test_a_report_posted_for_the_public_is_one_when_its_body_is():
     assert not extract(notice.encode("utf-8"))["is_report"]
     report = f"{title}\n一、总体情况\n2023年，我镇主动公开政府信息56条。\n二、主动公开政府信息情况\n"
     assert extract(report.encode("utf-8"))["is_report"]
+
+
+def test_the_date_on_an_articles_byline_is_its_publication_date():
+    from extractors import metadata
+
+    assert metadata.published("首页 > 政务公开\n二〇二二年度政府信息公开工作年度报告\n来源:朝阳区人民政府    2023-01-30\n一、总体情况") == "2023-01-30"
+    assert metadata.published("某某报告\n2022年07月25日 来源: 上海普陀\n正文") == "2022-07-25"
+    # a 来源 line deep in the text (a quoted source in prose) is no byline
+    body = "\n".join(["某某报告"] + ["正文段落。"] * 20 + ["来源:某某局 2019-05-01"])
+    assert metadata.published(body) is None
