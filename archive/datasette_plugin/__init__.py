@@ -13,10 +13,15 @@ wins (datasette merges it last).
 from __future__ import annotations
 
 import sqlite3
+import zlib
+from urllib.parse import quote
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import BadRequest, NotFound, Response
+from markupsafe import Markup
 
-from archive import serve
+from archive import report_page, serve
 
 ARCHIVE_TABLES = {"reports", "report_versions", "cells"}
 
@@ -66,3 +71,132 @@ def get_metadata(datasette, key, database, table):
 @hookimpl
 def prepare_connection(conn, database, datasette):
     serve.tune_connection(conn)
+
+
+# ---------------------------------------------------------------- pages and links
+
+def _path(datasette, database: str, *parts) -> str:
+    return "/".join([datasette.urls.database(database), "-", *map(str, parts)])
+
+
+async def _archive(datasette, request, table: str):
+    """The archive database named in the URL, after the permission checks of its table."""
+    database = tilde_decode(request.url_vars["database"])
+    if database not in archive_names(datasette):
+        raise NotFound(f"{database}: not a nianbao archive")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, table)), ("view-database", database), "view-instance"])
+    return database, datasette.get_database(database)
+
+
+async def report_view(datasette, request):
+    """One report version laid out as the official tables (archive.report_page)."""
+    database, db = await _archive(datasette, request, "reports")
+    report_id = int(request.url_vars["report_id"])
+    version = request.args.get("version")
+    if version is not None and not version.isdigit():
+        raise BadRequest("version must be a number")
+    page = await db.execute_fn(lambda conn: report_page.load(conn, report_id, int(version) if version else None))
+    if page is None:
+        raise NotFound(f"no report {report_id}" + (f" version {version}" if version else ""))
+    capture = page["capture"]
+    context = {
+        "database": database,
+        "page": page,
+        "tables": report_page.tables(page["cells"], page["version"]["template"], page["failed_checks"],
+                                     page["changes"]),
+        "report_base": _path(datasette, database, "report"),
+        "report_path": _path(datasette, database, "report", report_id),
+        "capture_base": _path(datasette, database, "capture"),
+        "capture_path": _path(datasette, database, "capture", capture["id"]) if capture and capture["sha256"] else None,
+        "figures_path": datasette.urls.table(database, "figures") + f"?version_id={page['version']['id']}",
+        "scorecard_path": None,
+    }
+    return Response.html(await datasette.render_template("nianbao_report.html", context, request=request))
+
+
+async def capture_view(datasette, request):
+    """The bytes of one capture, decompressed, with the Content-Type it was served with."""
+    database, db = await _archive(datasette, request, "captures")
+    row = (await db.execute(
+        "SELECT c.url, c.fetched_at, c.content_type, c.sha256, b.compression, b.content"
+        " FROM captures c JOIN blobs b ON b.sha256 = c.sha256 WHERE c.id = ?",
+        [int(request.url_vars["capture_id"])])).first()
+    if row is None:
+        raise NotFound("no capture with bytes by that id")
+    return original_response(*row)
+
+
+async def blob_view(datasette, request):
+    """The bytes of a blob, decompressed, as its latest capture was served."""
+    database, db = await _archive(datasette, request, "blobs")
+    row = (await db.execute(
+        "SELECT c.url, c.fetched_at, c.content_type, b.sha256, b.compression, b.content"
+        " FROM blobs b LEFT JOIN captures c ON c.sha256 = b.sha256 WHERE b.sha256 = ?"
+        " ORDER BY c.id DESC LIMIT 1", [request.url_vars["sha256"].lower()])).first()
+    if row is None:
+        raise NotFound("no blob with that sha256")
+    return original_response(*row)
+
+
+def original_response(url, fetched_at, content_type, sha256, compression, content) -> Response:
+    """An archived document as it was served, and unable to act on this origin.
+
+    Anything but a PDF goes out under `Content-Security-Policy: sandbox` with nothing else
+    allowed: no script runs, the page has an opaque origin (no cookies or storage of the
+    datasette site), and it loads nothing from the live site, so reading the archive tells
+    the publisher nothing. Chromium's PDF viewer refuses a sandboxed document, and a PDF
+    runs no script in it.
+    """
+    body = zlib.decompress(content) if compression == "zlib" else bytes(content)
+    content_type = content_type or "application/octet-stream"
+    name = (url or sha256).rstrip("/").rsplit("/", 1)[-1] or sha256
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}",
+        "X-Archived-Url": quote(url or "", safe=":/?#[]@!$&'()*+,;=%~"),
+        "X-Archived-Fetched-At": fetched_at or "",
+        "X-Archived-Sha256": sha256,
+        "Cache-Control": "max-age=31536000, immutable",  # a capture's bytes never change
+    }
+    if content_type.split(";", 1)[0].strip().lower() != "application/pdf":
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    return Response(body, status=200, headers=headers, content_type=content_type)
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/(?P<database>[^/]+)/-/report/(?P<report_id>\d+)$", report_view),
+        (r"^/(?P<database>[^/]+)/-/capture/(?P<capture_id>\d+)$", capture_view),
+        (r"^/(?P<database>[^/]+)/-/blob/(?P<sha256>[0-9a-fA-F]{64})$", blob_view),
+    ]
+
+
+def _row_value(row, column):
+    try:
+        return row[column]
+    except (KeyError, IndexError):
+        return None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Whatever names a report links to its page, a capture or blob to its decompressed bytes."""
+    if database not in archive_names(datasette):
+        return None
+    if column == "report_id" and isinstance(value, int):
+        return _link(_path(datasette, database, "report", value), value)
+    if table == "reports" and column == "organ" and isinstance(_row_value(row, "id"), int):
+        return _link(_path(datasette, database, "report", row["id"]), value)
+    if column in ("sha256", "capture_sha256") and isinstance(value, str) and len(value) == 64:
+        return _link(_path(datasette, database, "blob", value), value)
+    if column == "capture_id" and isinstance(value, int):
+        return _link(_path(datasette, database, "capture", value), value)
+    if table == "blobs" and column == "content" and isinstance(_row_value(row, "sha256"), str):
+        return _link(_path(datasette, database, "blob", row["sha256"]), "打开原件 / open the original")
+    return None
+
+
+def _link(href: str, text) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text)
