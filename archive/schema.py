@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE sites (
@@ -248,7 +248,25 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """Search that finds two-character Chinese words: the bigram index (archive.search)
+    replaces the trigram one, which needed three characters and a LIKE scan below that.
+    Derived from the versions' text, so it is built again whatever an earlier run left."""
+    from archive import search
+
+    db.execute("DROP TABLE IF EXISTS report_search")
+    db.execute(
+        "CREATE VIRTUAL TABLE report_search USING fts5(title, text, content='', tokenize='unicode61')"
+    )
+    db.conn.executemany(
+        "INSERT INTO report_search (rowid, title, text) VALUES (?, ?, ?)",
+        ((id_, search.index_text(title), search.index_text(text))
+         for id_, title, text in db.execute("SELECT id, title, text FROM report_versions ORDER BY id")),
+    )
+    db.execute("DROP TABLE IF EXISTS report_versions_fts")
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:
@@ -425,12 +443,7 @@ def create_views(db: sqlite_utils.Database) -> None:
 
 
 def _create_fts(db: sqlite_utils.Database) -> None:
-    """Full-text index of title + text with the trigram tokenizer.
-
-    unicode61 (the default) takes a run of Chinese characters as one token, so '民政'
-    finds nothing; trigram matches any 3+ character substring (shorter words need LIKE).
-    Rows are added by the writer in the same transaction as the version (no triggers).
-    """
+    """The first layout's full-text index (trigram); version 5 replaces it by `report_search`."""
     db.execute(
         "CREATE VIRTUAL TABLE report_versions_fts USING fts5("
         "title, text, content=[report_versions], content_rowid=id, tokenize='trigram')"

@@ -21,7 +21,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup
 
-from archive import report_page, serve
+from archive import report_page, search, serve
 
 ARCHIVE_TABLES = {"reports", "report_versions", "cells"}
 
@@ -68,9 +68,16 @@ def get_metadata(datasette, key, database, table):
     return metadata
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after datasette's own functions: ours replaces its escape_fts on archives
 def prepare_connection(conn, database, datasette):
     serve.tune_connection(conn)
+    if database not in archive_names(datasette):
+        return
+    conn.create_function("nianbao_match", 1, search.match_query, deterministic=True)
+    conn.create_function("nianbao_snippet", 2, search.snippet, deterministic=True)
+    # datasette's search box sends what was typed through escape_fts(); on an archive
+    # it must become the bigram query of the index the box searches (archive.search)
+    conn.create_function("escape_fts", 1, search.match_query, deterministic=True)
 
 
 # ---------------------------------------------------------------- pages and links
