@@ -401,6 +401,16 @@ JOIN report_versions v ON v.id = c.version_id
 JOIN reports r ON r.id = v.report_id
 """
 
+# The figures of the latest versions, one row per figure: what the tables' page shows first
+# (the wide latest_figures has a column per codebook key, for SQL and spreadsheets).
+FIGURES = """
+SELECT r.id AS report_id, r.organ, r.year, r.latest_version AS version, k.section, k.key, k.label,
+       c.value, c.inferred
+FROM reports r
+JOIN cells c ON c.version_id = r.latest_version_id
+JOIN cell_keys k ON k.id = c.key_id
+"""
+
 CHANGES_NAMED = """
 SELECT e.crawl_id, e.at, r.organ, r.year, ch.from_version, ch.to_version, ch.key,
        k.label, ch.change, ch.old_value, ch.new_value, ch.report_id
@@ -432,6 +442,7 @@ def create_views(db: sqlite_utils.Database) -> None:
     """(Re)create the derived views; they hold no data, so rebuilding them is free."""
     views = {
         "latest_reports": LATEST_REPORTS,
+        "figures": FIGURES,
         "cells_named": CELLS_NAMED,
         "changes_named": CHANGES_NAMED,
         "latest_figures": latest_figures_sql(db),

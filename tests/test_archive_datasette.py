@@ -171,3 +171,39 @@ def test_wide_view_of_latest_figures_is_browsable(archive_db):
     status, body = get_json(archive_db, "/nianbao/latest_figures.json?_shape=objects&organ=湘乡市民政局")
     assert status == 200
     assert [(r["version"], r["requests.granted.total"], r["requests.new_requests.total"]) for r in body["rows"]] == [(2, 5, 6)]
+
+
+def get_html(db, path):
+    async def run():
+        response = await serve.datasette_app(db).client.get(path)
+        return response.status_code, response.text
+    return asyncio.run(run())
+
+
+def test_database_page_lists_reports_first_and_hides_the_raw_bytes(archive_db):
+    import lxml.html
+
+    status, text = get_html(archive_db, "/nianbao")
+    assert status == 200
+    doc = lxml.html.fromstring(text)
+    tables = [a.text_content() for a in doc.xpath('//div[@class="db-table"]/h3/a')]
+    assert tables[:3] == ["reports", "report_versions", "cells"]
+    assert "blobs" not in tables and tables[-1] == "totals_by_organ"
+    assert doc.xpath("//textarea")[0].text_content() == "select * from reports"
+    views = [a.text_content() for a in doc.xpath('//h2[@id="views"]/following-sibling::ul[1]/li/a')]
+    assert views[0] == "latest_reports" and views[-1] == "latest_figures" and "figures" in views
+
+
+def test_long_figures_view_with_labels_and_default_facets(archive_db):
+    status, body = get_json(archive_db, "/nianbao/figures.json?_shape=objects&organ=湘乡市民政局&key=requests.granted.total")
+    assert status == 200
+    assert [(r["year"], r["version"], r["label"], r["value"], r["inferred"]) for r in body["rows"]] == [
+        (2024, 2, "（一）予以公开 / 总计", 5, 0)]
+    assert {"section", "year"} <= set(body["facet_results"])
+    _, body = get_json(archive_db, "/nianbao/figures.json?_shape=objects&_size=max&report_id=2")
+    assert len(body["rows"]) == 200  # every figure of the report's latest version
+
+
+def test_canned_query_page_is_titled_by_its_title(archive_db):
+    _, text = get_html(archive_db, "/nianbao/reports_failing_checks")
+    assert "<title>数字不平衡的报告 / Reports failing checks · nianbao</title>" in text

@@ -24,6 +24,12 @@ from markupsafe import Markup
 from archive import report_page, search, serve
 
 ARCHIVE_TABLES = {"reports", "report_versions", "cells"}
+# The database page's order: what a reader starts from first, the crawler's bookkeeping
+# after, the raw bytes (hidden) last; tables not named here come before the bookkeeping.
+TABLE_ORDER = ("reports", "report_versions", "cells", "cell_keys", "changes", "events", "contacts",
+               "failed_checks", None, "sites", "crawls", "crawl_sites", "crawl_errors", "captures",
+               "totals_by_year", "totals_by_organ", "blobs")
+VIEW_ORDER = ("scorecard", "latest_reports", "figures", "changes_named", "cells_named", None, "latest_figures")
 
 
 def is_archive(path) -> bool:
@@ -80,6 +86,23 @@ def prepare_connection(conn, database, datasette):
     conn.create_function("escape_fts", 1, search.match_query, deterministic=True)
 
 
+def _ordered(items, order):
+    rank = {name: n for n, name in enumerate(order)}
+    return sorted(items, key=lambda item: (bool(item.get("hidden")), rank.get(item["name"], rank[None]), item["name"]))
+
+
+@hookimpl
+def extra_template_vars(template, database, datasette):
+    archive = database is not None and database in archive_names(datasette)
+
+    def nianbao_order(database_name, items, kind):
+        if not archive or not items:
+            return items
+        return _ordered(items, TABLE_ORDER if kind == "tables" else VIEW_ORDER)
+
+    return {"nianbao_archive": archive, "nianbao_order": nianbao_order}
+
+
 # ---------------------------------------------------------------- pages and links
 
 def _path(datasette, database: str, *parts) -> str:
@@ -116,7 +139,8 @@ async def report_view(datasette, request):
         "report_path": _path(datasette, database, "report", report_id),
         "capture_base": _path(datasette, database, "capture"),
         "capture_path": _path(datasette, database, "capture", capture["id"]) if capture and capture["sha256"] else None,
-        "figures_path": datasette.urls.table(database, "figures") + f"?version_id={page['version']['id']}",
+        "figures_path": (datasette.urls.table(database, "figures") + f"?report_id={report_id}" if page["is_latest"]
+                         else datasette.urls.table(database, "cells_named") + f"?version_id={page['version']['id']}"),
         "scorecard_path": None,
     }
     return Response.html(await datasette.render_template("nianbao_report.html", context, request=request))
