@@ -141,7 +141,8 @@ async def report_view(datasette, request):
         "capture_path": _path(datasette, database, "capture", capture["id"]) if capture and capture["sha256"] else None,
         "figures_path": (datasette.urls.table(database, "figures") + f"?report_id={report_id}" if page["is_latest"]
                          else datasette.urls.table(database, "cells_named") + f"?version_id={page['version']['id']}"),
-        "scorecard_path": None,
+        "scorecard_path": (datasette.urls.table(database, "scorecard") + f"?site_id={page['report']['site_id']}"
+                           if page["report"]["site_id"] is not None else None),
     }
     return Response.html(await datasette.render_template("nianbao_report.html", context, request=request))
 
