@@ -31,38 +31,42 @@ REVIEW_GROUPS = (("review", "行政复议"), ("suit_direct", "未经复议直接
 
 def load(conn: sqlite3.Connection, report_id: int, version: int | None = None) -> dict | None:
     """Everything the page of report_id's version (default: the latest) shows, or None if absent."""
-    conn.row_factory = sqlite3.Row
-    report = conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+    def query(sql, params):  # rows by name, leaving the caller's connection as it was
+        cursor = conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params)
+
+    report = query("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
     if report is None:
         return None
     number = version if version is not None else report["latest_version"]
-    row = conn.execute("SELECT id, version, title, published, template, url, capture_id, first_seen, crawl_id"
+    row = query("SELECT id, version, title, published, template, url, capture_id, first_seen, crawl_id"
                        " FROM report_versions WHERE report_id = ? AND version = ?", [report_id, number]).fetchone()
     if row is None:
         return None
     version_id = row["id"]
-    cells = {key: (value, bool(inferred)) for key, value, inferred in conn.execute(
+    cells = {key: (value, bool(inferred)) for key, value, inferred in query(
         "SELECT k.key, c.value, c.inferred FROM cells c JOIN cell_keys k ON k.id = c.key_id"
         " WHERE c.version_id = ? ORDER BY k.id", [version_id])}
-    failed = [r[0] for r in conn.execute('SELECT "check" FROM failed_checks WHERE version_id = ? ORDER BY 1',
+    failed = [r[0] for r in query('SELECT "check" FROM failed_checks WHERE version_id = ? ORDER BY 1',
                                          [version_id])]
     contacts: dict[str, list[str]] = {}
-    for kind, value in conn.execute("SELECT kind, value FROM contacts WHERE version_id = ? ORDER BY rowid",
+    for kind, value in query("SELECT kind, value FROM contacts WHERE version_id = ? ORDER BY rowid",
                                     [version_id]):
         contacts.setdefault(kind, []).append(value)
-    changes = [dict(r) for r in conn.execute(
+    changes = [dict(r) for r in query(
         "SELECT ch.key, k.label, ch.change, ch.old_value, ch.new_value, ch.from_version"
         " FROM changes ch LEFT JOIN cell_keys k ON k.key = ch.key"
         " WHERE ch.report_id = ? AND ch.to_version = ? ORDER BY ch.id", [report_id, number])]
-    versions = [dict(r) for r in conn.execute(
+    versions = [dict(r) for r in query(
         "SELECT v.version, v.first_seen, v.title, v.published, v.capture_id,"
         " (SELECT count(*) FROM failed_checks f WHERE f.version_id = v.id) AS failed_checks,"
         " (SELECT count(*) FROM changes ch WHERE ch.report_id = v.report_id AND ch.to_version = v.version) AS changes"
         " FROM report_versions v WHERE v.report_id = ? ORDER BY v.version", [report_id])]
-    capture = conn.execute(
+    capture = query(
         "SELECT c.id, c.url, c.page_url, c.fetched_at, c.status, c.content_type, c.sha256, b.size"
         " FROM captures c LEFT JOIN blobs b ON b.sha256 = c.sha256 WHERE c.id = ?", [row["capture_id"]]).fetchone()
-    other_years = [dict(r) for r in conn.execute(
+    other_years = [dict(r) for r in query(
         "SELECT id, year, latest_version, gone_since FROM reports"
         " WHERE (organ = ? OR (site_id IS NOT NULL AND site_id = ?)) AND id != ? ORDER BY year",
         [report["organ"], report["site_id"], report_id])]

@@ -112,3 +112,9 @@ def snippet(text: str | None, query: str | None, width: int = 60) -> str | None:
             return ("…" if start else "") + shown[start:at] + "【" + shown[at:at + len(word)] + "】" \
                 + shown[at + len(word):end] + ("…" if end < len(shown) else "")
     return shown[:width] + ("…" if len(shown) > width else "")
+
+
+def register_functions(conn) -> None:
+    """The SQL functions the canned search calls: nianbao_match(q), nianbao_snippet(text, q)."""
+    conn.create_function("nianbao_match", 1, match_query, deterministic=True)
+    conn.create_function("nianbao_snippet", 2, snippet, deterministic=True)

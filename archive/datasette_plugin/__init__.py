@@ -79,8 +79,7 @@ def prepare_connection(conn, database, datasette):
     serve.tune_connection(conn)
     if database not in archive_names(datasette):
         return
-    conn.create_function("nianbao_match", 1, search.match_query, deterministic=True)
-    conn.create_function("nianbao_snippet", 2, search.snippet, deterministic=True)
+    search.register_functions(conn)
     # datasette's search box sends what was typed through escape_fts(); on an archive
     # it must become the bigram query of the index the box searches (archive.search)
     conn.create_function("escape_fts", 1, search.match_query, deterministic=True)
