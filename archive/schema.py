@@ -470,7 +470,6 @@ SELECT site_id, organ, year, deadline, report_id,
            AS days_to_last_revision,
        gone_since
 FROM scored
-ORDER BY organ, year DESC
 """
 
 CHANGES_NAMED = """

@@ -40,6 +40,13 @@ def _built_metadata(db_name: str) -> dict:
     metadata = copy.deepcopy(_base_metadata())
     database = metadata["databases"].pop(PLACEHOLDER)
     metadata["databases"][db_name] = database
+    dashboards = metadata.get("plugins", {}).get("datasette-dashboards", {})
+    if PLACEHOLDER in dashboards:
+        dashboard = dashboards.pop(PLACEHOLDER)
+        for chart in dashboard["charts"].values():
+            if chart.get("db") == PLACEHOLDER:
+                chart["db"] = db_name
+        dashboards[db_name] = dashboard
     labels = {key: codebook.label_of(key) for key in codebook.all_keys()}
     tables = database["tables"]
     tables["latest_figures"].setdefault("columns", {}).update(labels)

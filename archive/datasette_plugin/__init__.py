@@ -71,6 +71,7 @@ def get_metadata(datasette, key, database, table):
             metadata = built
         else:
             metadata["databases"].update(built["databases"])
+            metadata["plugins"]["datasette-dashboards"].update(built["plugins"]["datasette-dashboards"])
     return metadata
 
 
