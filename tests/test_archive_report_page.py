@@ -135,7 +135,9 @@ def test_report_page_links_the_capture_and_the_organs_other_years(archive_db):
 
 def test_tables_and_views_naming_a_report_link_to_its_page(archive_db):
     rid = report_id(archive_db, "湘乡市民政局", 2024)
-    for path in ("/nianbao/latest_reports", "/nianbao/reports", "/nianbao/changes_named"):
+    for path in ("/nianbao/latest_reports", "/nianbao/reports", "/nianbao/changes_named", "/nianbao/report_versions",
+                 "/nianbao/reports_failing_checks", "/nianbao/revisions_last_crawl", "/nianbao/scorecard",
+                 "/nianbao/figures?key=requests.granted.total"):
         assert f'href="/nianbao/-/report/{rid}"' in get(archive_db, path).text, path
 
 

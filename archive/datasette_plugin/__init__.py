@@ -217,6 +217,10 @@ def render_cell(row, value, column, table, database, datasette):
     """Whatever names a report links to its page, a capture or blob to its decompressed bytes."""
     if database not in archive_names(datasette):
         return None
+    if column == "report_id" and isinstance(value, dict) and isinstance(value.get("value"), int):
+        # a foreign key datasette expanded to its label (the organ): the page, not the row
+        return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(
+            _path(datasette, database, "report", value["value"]), value["label"], value["value"])
     if column == "report_id" and isinstance(value, int):
         return _link(_path(datasette, database, "report", value), value)
     if table == "reports" and column == "organ" and isinstance(_row_value(row, "id"), int):
