@@ -157,7 +157,8 @@ def main() -> int:
 
 
 def time_queries(db: Path, n: int, repeat: int) -> int:
-    """Time every canned query of metadata.yml and the pages of PAGES on db, best of `repeat` runs; 1 if one is >= 1 s."""
+    """Time every canned query of metadata.yml, the pages of PAGES and the dashboard's charts on db,
+    best of `repeat` runs; 1 if one is >= 1 s."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     serve.tune_connection(conn)  # as datasette's connections are
     queries = serve.build_metadata("bench")["databases"]["bench"]["queries"]
@@ -167,6 +168,9 @@ def time_queries(db: Path, n: int, repeat: int) -> int:
     search.register_functions(conn)  # as the plugin does
     runs = {name: (lambda sql=query["sql"], params=PARAMS.get(name, {}): conn.execute(sql, params).fetchall())
             for name, query in queries.items()}
+    dashboards = serve.build_metadata("bench")["plugins"]["datasette-dashboards"]["bench"]["charts"]
+    for name, chart in dashboards.items():  # the dashboard's charts, each one query
+        runs[f"chart {name}"] = lambda sql=chart["query"]: conn.execute(sql).fetchall()
     for name, page in PAGES.items():
         if page is None:  # the report page: its reads and its layout
             runs[name] = lambda: report_page.tables(report_page.load(conn, 1)["cells"], "2021")
