@@ -95,7 +95,7 @@ def _ordered(items, order):
 def extra_template_vars(template, database, datasette):
     archive = database is not None and database in archive_names(datasette)
 
-    def nianbao_order(database_name, items, kind):
+    def nianbao_order(items, kind):
         if not archive or not items:
             return items
         return _ordered(items, TABLE_ORDER if kind == "tables" else VIEW_ORDER)
