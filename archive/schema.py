@@ -416,7 +416,8 @@ JOIN cell_keys k ON k.id = c.key_id
 # Whether a report was on time is judged by the date version 1 prints; without one, only a
 # first capture by the deadline says "on time" — a later first capture says nothing about
 # when it was put online, so on_time and days_late stay NULL. With no report, the site's
-# last crawl tells "not found" (read whole) from "partial" and "blocked" (not read whole).
+# last crawl tells "not found" (read whole) from "partial", "blocked" (a WAF or challenge)
+# and "unreachable" (down, interrupted): the site was not read whole, so nothing is known.
 SCORECARD = """
 WITH years AS (SELECT DISTINCT year FROM reports),
 last_status AS (
@@ -441,7 +442,8 @@ SELECT site_id, organ, year, deadline, report_id,
            WHEN deadline >= date('now') THEN 'not yet due'
            WHEN last_crawl_status = 'ok' THEN 'not found'
            WHEN last_crawl_status = 'partial' THEN 'partial'
-           WHEN last_crawl_status = 'failed' THEN 'blocked'
+           WHEN last_crawl_status = 'blocked' THEN 'blocked'
+           WHEN last_crawl_status = 'failed' THEN 'unreachable'
            ELSE 'not crawled'
        END AS status,
        published,

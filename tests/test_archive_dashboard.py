@@ -47,7 +47,7 @@ def test_every_chart_answers_with_the_archives_figures(archive_db):
     assert rows["reports-count"] == [{"n": 6}] and rows["revised-count"] == [{"n": 1}]
     assert {(r["year"], r["reports"]) for r in rows["reports-per-year"]} == {(2023, 1), (2024, 5)}
     outcomes = {(r["year"], r["outcome"]): r["bodies"] for r in rows["deadline-by-year"]}
-    assert outcomes[(2023, "blocked")] == 1 and outcomes[(2023, "not found")] == 3
+    assert outcomes[(2023, "unreachable")] == 1 and outcomes[(2023, "not found")] == 3
     assert outcomes[(2024, "按期 on time")] == 1  # 鞍山: printed 2025-01-07
     assert {(r["year"], r["percent"]) for r in rows["failed-share"]} == {(2023, 0.0), (2024, 20.0)}  # 湘乡, 1 of 5
     assert {r["applicant"] for r in rows["requests-by-applicant"]} == {

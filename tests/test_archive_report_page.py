@@ -218,5 +218,5 @@ def test_report_page_and_scorecard_in_headless_chromium(archive_db):
         server.wait(timeout=10)
     print("screenshots:", *shots.values())
     assert granted == "5" and outlined == "solid"  # revised to 5, read by a failed check
-    assert "湘乡市民政局" in scorecard and "blocked" in scorecard and "not found" in scorecard
+    assert "湘乡市民政局" in scorecard and "unreachable" in scorecard and "not found" in scorecard
     assert all(shot.stat().st_size > 10_000 for shot in shots.values())

@@ -25,7 +25,9 @@ def archive_db(tmp_path_factory):
         crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-23T09:00:00Z")
         archive.store(crawl, days.item("惠济区民政局", late, 3))
         archive.store(crawl, days.item("阜新市细河区民政局", upcoming, 3))
-        archive.end_crawl(crawl, {}, ended_at="2026-11-23T10:00:00Z")  # judges no site: the last statuses stand
+        # 鞍山's site answers a challenge tonight; the other sites' last statuses stand
+        archive.end_crawl(crawl, {days.SITES["鞍山市民政局"]: {"name": "鞍山市民政局", "status": "blocked"}},
+                          ended_at="2026-11-23T10:00:00Z")
     return db
 
 
@@ -60,7 +62,8 @@ def test_failed_checks_tables_read_and_revisions(archive_db):
 def test_no_report_is_told_apart_by_how_the_site_was_read(archive_db):
     rows = scorecard(archive_db)
     assert rows[("湘乡市民政局", 2023)]["status"] == "not found"  # its site was read whole
-    assert rows[("黄石市下陆区民政局", 2023)]["status"] == "blocked"  # its site failed: unknown, not missing
+    assert rows[("黄石市下陆区民政局", 2023)]["status"] == "unreachable"  # its site failed: unknown, not missing
+    assert rows[("鞍山市民政局", 2023)]["status"] == "blocked"
     assert rows[("湘乡市民政局", THIS_YEAR)]["status"] == "not yet due"
     assert rows[("湘乡市民政局", 2023)]["report_id"] is None and rows[("湘乡市民政局", 2023)]["failed_checks"] is None
     assert rows[("阜新市细河区民政局", THIS_YEAR)]["on_time"] == 1  # found before its deadline
