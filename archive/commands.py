@@ -59,17 +59,22 @@ def changes_command(db_path, since, as_json):
         click.echo(export.format_changes(result))
 
 
-@click.command("serve")
+@click.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                          "help_option_names": ["--help"]})
 @DB_OPTION
-@click.option("--port", default=8001, show_default=True, type=int, help="Port on 127.0.0.1 to listen on.")
-def serve_command(db_path, port):
-    """Browse the archive in datasette on 127.0.0.1, read-only; a crawl may write meanwhile (WAL)."""
+@click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED)
+def serve_command(db_path, datasette_options):
+    """Browse the archive in datasette, read-only; a crawl may write meanwhile (WAL).
+
+    `datasette serve DB` with the nianbao plugin and settings: every other option is
+    datasette's own and passed through (-h/--host, -p/--port, --setting NAME VALUE, -o/--open,
+    --reload, --metadata ...; see `datasette serve --help`).
+    """
     from archive import serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no archive here (run a crawl or `nianbao store` first)")
-    click.echo(f"nianbao serve: http://127.0.0.1:{port}/{db_path.stem}", err=True)
-    serve.serve(db_path, port=port)
+    serve.serve(db_path, datasette_options)
 
 
 @click.command("store")

@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE sites (
@@ -248,7 +248,25 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """Search that finds two-character Chinese words: the bigram index (archive.search)
+    replaces the trigram one, which needed three characters and a LIKE scan below that.
+    Derived from the versions' text, so it is built again whatever an earlier run left."""
+    from archive import search
+
+    db.execute("DROP TABLE IF EXISTS report_search")
+    db.execute(
+        "CREATE VIRTUAL TABLE report_search USING fts5(title, text, content='', tokenize='unicode61')"
+    )
+    db.conn.executemany(
+        "INSERT INTO report_search (rowid, title, text) VALUES (?, ?, ?)",
+        ((id_, search.index_text(title), search.index_text(text))
+         for id_, title, text in db.execute("SELECT id, title, text FROM report_versions ORDER BY id")),
+    )
+    db.execute("DROP TABLE IF EXISTS report_versions_fts")
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:
@@ -383,6 +401,79 @@ JOIN report_versions v ON v.id = c.version_id
 JOIN reports r ON r.id = v.report_id
 """
 
+# The figures of the latest versions, one row per figure: what the tables' page shows first
+# (the wide latest_figures has a column per codebook key, for SQL and spreadsheets).
+FIGURES = """
+SELECT r.id AS report_id, r.organ, r.year, r.latest_version AS version, k.section, k.key, k.label,
+       c.value, c.inferred
+FROM reports r
+JOIN cells c ON c.version_id = r.latest_version_id
+JOIN cell_keys k ON k.id = c.key_id
+"""
+
+# The 年报 scorecard: per seeded body and covered year, what a transparency assessment
+# scores by hand. The legal deadline is 31 January of the following year (条例 第五十条).
+# Whether a report was on time is judged by the date version 1 prints; without one, only a
+# first capture by the deadline says "on time" — a later first capture says nothing about
+# when it was put online, so on_time and days_late stay NULL. With no report, the site's
+# last crawl tells "not found" (read whole) from "partial", "blocked" (a WAF or challenge)
+# and "unreachable" (down, interrupted): the site was not read whole, so nothing is known.
+SCORECARD = """
+WITH years AS (SELECT DISTINCT year FROM reports),
+last_status AS (
+    SELECT cs.site_id, cs.status FROM crawl_sites cs
+    WHERE cs.crawl_id = (SELECT max(crawl_id) FROM crawl_sites WHERE site_id = cs.site_id)
+),
+scored AS (
+    SELECT s.id AS site_id, s.name AS organ, y.year, (y.year + 1) || '-01-31' AS deadline,
+           r.id AS report_id, r.first_published AS published, v1.published AS printed_date,
+           substr(r.first_seen, 1, 10) AS first_seen, r.latest_version_id, r.latest_version,
+           r.gone_since, ls.status AS last_crawl_status,
+           (SELECT substr(v.first_seen, 1, 10) FROM report_versions v WHERE v.id = r.latest_version_id) AS revised
+    FROM sites s
+    CROSS JOIN years y
+    LEFT JOIN reports r ON r.site_id = s.id AND r.year = y.year
+    LEFT JOIN report_versions v1 ON v1.report_id = r.id AND v1.version = 1
+    LEFT JOIN last_status ls ON ls.site_id = s.id
+)
+SELECT site_id, organ, year, deadline, report_id,
+       CASE
+           WHEN report_id IS NOT NULL THEN 'published'
+           WHEN deadline >= date('now') THEN 'not yet due'
+           WHEN last_crawl_status = 'ok' THEN 'not found'
+           WHEN last_crawl_status = 'partial' THEN 'partial'
+           WHEN last_crawl_status = 'blocked' THEN 'blocked'
+           WHEN last_crawl_status = 'failed' THEN 'unreachable'
+           ELSE 'not crawled'
+       END AS status,
+       published,
+       CASE WHEN printed_date IS NOT NULL THEN 'printed' WHEN report_id IS NOT NULL THEN 'first captured' END
+           AS published_from,
+       CASE
+           WHEN printed_date IS NOT NULL THEN printed_date <= deadline
+           WHEN first_seen <= deadline THEN 1
+       END AS on_time,
+       CASE
+           WHEN printed_date IS NOT NULL THEN max(CAST(julianday(printed_date) - julianday(deadline) AS INTEGER), 0)
+           WHEN first_seen <= deadline THEN 0
+       END AS days_late,
+       CASE WHEN report_id IS NOT NULL THEN
+           (EXISTS (SELECT 1 FROM cells c JOIN cell_keys k ON k.id = c.key_id
+                    WHERE c.version_id = latest_version_id AND k.section = 'active'))
+           + (EXISTS (SELECT 1 FROM cells c JOIN cell_keys k ON k.id = c.key_id
+                      WHERE c.version_id = latest_version_id AND k.section = 'requests'))
+           + (EXISTS (SELECT 1 FROM cells c JOIN cell_keys k ON k.id = c.key_id
+                      WHERE c.version_id = latest_version_id AND k.section = 'review'))
+       END AS tables_read,
+       CASE WHEN report_id IS NOT NULL THEN
+           (SELECT count(*) FROM failed_checks f WHERE f.version_id = latest_version_id) END AS failed_checks,
+       latest_version - 1 AS revisions,
+       CASE WHEN latest_version > 1 THEN CAST(julianday(revised) - julianday(first_seen) AS INTEGER) END
+           AS days_to_last_revision,
+       gone_since
+FROM scored
+"""
+
 CHANGES_NAMED = """
 SELECT e.crawl_id, e.at, r.organ, r.year, ch.from_version, ch.to_version, ch.key,
        k.label, ch.change, ch.old_value, ch.new_value, ch.report_id
@@ -414,6 +505,8 @@ def create_views(db: sqlite_utils.Database) -> None:
     """(Re)create the derived views; they hold no data, so rebuilding them is free."""
     views = {
         "latest_reports": LATEST_REPORTS,
+        "figures": FIGURES,
+        "scorecard": SCORECARD,
         "cells_named": CELLS_NAMED,
         "changes_named": CHANGES_NAMED,
         "latest_figures": latest_figures_sql(db),
@@ -425,12 +518,7 @@ def create_views(db: sqlite_utils.Database) -> None:
 
 
 def _create_fts(db: sqlite_utils.Database) -> None:
-    """Full-text index of title + text with the trigram tokenizer.
-
-    unicode61 (the default) takes a run of Chinese characters as one token, so '民政'
-    finds nothing; trigram matches any 3+ character substring (shorter words need LIKE).
-    Rows are added by the writer in the same transaction as the version (no triggers).
-    """
+    """The first layout's full-text index (trigram); version 5 replaces it by `report_search`."""
     db.execute(
         "CREATE VIRTUAL TABLE report_versions_fts USING fts5("
         "title, text, content=[report_versions], content_rowid=id, tokenize='trigram')"

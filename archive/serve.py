@@ -1,5 +1,8 @@
 """Browse an archive in datasette (0.x: canned queries live in metadata.yml).
 
+The plugin (archive.datasette_plugin) gives any datasette the metadata built here;
+`nianbao serve` is `datasette serve` with the plugin and the settings below.
+
 The archive is opened read-only (`mode=ro`, datasette's treatment of a mutable file), not
 `immutable`: immutable tells SQLite the file never changes, which is false while a crawl
 writes to it and would serve stale or torn pages. In WAL mode readers and the one writer
@@ -13,11 +16,11 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from datasette import hookimpl
 
 from extractors import codebook
 
 PLACEHOLDER = "archive"
+PLUGIN_NAME = "nianbao"
 # Canned queries can be heavier than a page of a table; still well under the 1 s goal (bench/archive.py).
 SETTINGS = {"sql_time_limit_ms": 5000, "default_page_size": 100, "facet_time_limit_ms": 500}
 
@@ -29,9 +32,21 @@ def _base_metadata() -> dict:
 
 def build_metadata(db_name: str) -> dict:
     """metadata.yml for a database called db_name, with a description for every figure column."""
+    return copy.deepcopy(_built_metadata(db_name))
+
+
+@functools.lru_cache(maxsize=64)
+def _built_metadata(db_name: str) -> dict:
     metadata = copy.deepcopy(_base_metadata())
     database = metadata["databases"].pop(PLACEHOLDER)
     metadata["databases"][db_name] = database
+    dashboards = metadata.get("plugins", {}).get("datasette-dashboards", {})
+    if PLACEHOLDER in dashboards:
+        dashboard = dashboards.pop(PLACEHOLDER)
+        for chart in dashboard["charts"].values():
+            if chart.get("db") == PLACEHOLDER:
+                chart["db"] = db_name
+        dashboards[db_name] = dashboard
     labels = {key: codebook.label_of(key) for key in codebook.all_keys()}
     tables = database["tables"]
     tables["latest_figures"].setdefault("columns", {}).update(labels)
@@ -49,41 +64,40 @@ def tune_connection(conn) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")  # GROUP BY/ORDER BY sorters: a temp file costs seconds on a busy disk
 
 
-class _TuningPlugin:
-    """Registers tune_connection() as datasette's prepare_connection hook."""
+def register_plugin() -> None:
+    """Register the archive's datasette plugin in this process.
 
-    @staticmethod
-    @hookimpl
-    def prepare_connection(conn):
-        tune_connection(conn)
-
-
-def _register_plugin() -> None:
+    Once nianbao is installed its entry point does this for every `datasette`; `nianbao
+    serve` and the tests register it themselves so they work from a source checkout too.
+    Idempotent: the entry point may have registered it already.
+    """
     from datasette.plugins import pm
 
-    if pm.get_plugin("nianbao_archive") is None:
-        pm.register(_TuningPlugin, name="nianbao_archive")
+    from archive import datasette_plugin
+
+    if pm.get_plugin(PLUGIN_NAME) is None and not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name=PLUGIN_NAME)
 
 
 def datasette_app(db_path, **kwargs):
-    """A Datasette instance on the archive (used by `nianbao serve` and the tests)."""
+    """A Datasette instance on the archive, as `nianbao serve` makes it (used by the tests)."""
     from datasette.app import Datasette
 
-    _register_plugin()
-    db_path = Path(db_path)
-    return Datasette(
-        [str(db_path)],
-        metadata=build_metadata(db_path.stem),
-        settings=SETTINGS,
-        **kwargs,
-    )
+    register_plugin()
+    return Datasette([str(db_path)], settings=SETTINGS, **kwargs)
 
 
-def serve(db_path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run datasette with uvicorn until interrupted."""
-    import uvicorn
+def datasette_args(db_path, args=()) -> list[str]:
+    """`datasette serve` arguments for the archive: our settings first, so the caller's win."""
+    settings = [part for name, value in SETTINGS.items() for part in ("--setting", name, str(value))]
+    return ["serve", str(db_path), *settings, *args]
+
+
+def serve(db_path, args=()) -> None:
+    """Run `datasette serve` on the archive with the plugin; args are datasette's own options."""
+    from datasette import cli
 
     if not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no archive here (run a crawl or `nianbao store` first)")
-    app = datasette_app(db_path)
-    uvicorn.run(app.app(), host=host, port=port, log_level="warning")
+    register_plugin()
+    cli.cli.main(datasette_args(db_path, args), prog_name="nianbao serve")

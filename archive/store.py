@@ -13,7 +13,7 @@ import json
 import zlib
 from typing import Iterable
 
-from archive import records, schema
+from archive import records, schema, search
 
 OUTCOMES = ("new", "revised", "unchanged", "returned", "capture_only")
 
@@ -359,9 +359,9 @@ class Archive:
             'INSERT OR IGNORE INTO failed_checks (version_id, "check") VALUES (?, ?)',
             [[version_id, check] for check in record.get("failed_checks") or []],
         )
-        self.db.execute(
-            "INSERT INTO report_versions_fts (rowid, title, text) VALUES (?, ?, ?)",
-            [version_id, record.get("title"), text],
+        self.db.execute(  # same transaction as the version (no triggers): archive.search
+            "INSERT INTO report_search (rowid, title, text) VALUES (?, ?, ?)",
+            [version_id, search.index_text(record.get("title")), search.index_text(text)],
         )
         return version_id
 

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 import archive_days as days
-from archive import Archive, export, schema
+from archive import Archive, export, schema, search
 
 
 @pytest.fixture
@@ -244,7 +244,7 @@ def test_a_version_2_archive_gains_totals_and_first_published(tmp_path):
     expected = {by: kept_totals(path, by) for by in ("year", "organ")}
     published = rows(path, "SELECT organ, year, first_published FROM reports ORDER BY 1, 2")
     with sqlite3.connect(path) as conn:  # undo versions 4 and 3 by hand: what an older nianbao wrote
-        conn.executescript("ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
+        conn.executescript("DROP VIEW scorecard; ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
                            " DROP TABLE totals_by_year; DROP TABLE totals_by_organ; DROP INDEX reports_due;"
                            " ALTER TABLE reports DROP COLUMN first_published; PRAGMA user_version = 2;")
     Archive(path).close()
@@ -271,11 +271,26 @@ def test_a_version_3_archive_learns_browser_shapes_and_keeps_its_crawls(tmp_path
                       " WHERE crawl_id < ? ORDER BY 1, 2", [crawl]) == crawl_sites
 
 
-@pytest.mark.parametrize("word", ["政府信息", "养老服务", "细河区"])
+def test_a_version_4_archive_gets_the_bigram_search_index_in_place_of_the_trigram_one(tmp_path):
+    path = tmp_path / "a.db"
+    days.build(path)
+    with sqlite3.connect(path) as conn:  # what nianbao wrote before version 5: a trigram index
+        conn.executescript("DROP TABLE report_search; CREATE VIRTUAL TABLE report_versions_fts USING fts5("
+                           "title, text, content=[report_versions], content_rowid=id, tokenize='trigram');"
+                           " INSERT INTO report_versions_fts (report_versions_fts) VALUES ('rebuild');"
+                           " PRAGMA user_version = 4;")
+    Archive(path).close()
+    assert rows(path, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]
+    assert rows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'report_versions_fts'") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM report_search WHERE report_search MATCH ?",
+                [search.match_query("民政")]) == [(7,)]
+
+
+@pytest.mark.parametrize("word", ["政府信息", "养老服务", "细河区", "救助"])
 def test_full_text_search_finds_chinese_words(archive_path, word):
     path, _ = archive_path
-    found = rows(path, "SELECT DISTINCT v.organ FROM report_versions_fts f JOIN report_versions v ON v.id = f.rowid"
-                       " WHERE report_versions_fts MATCH ? ORDER BY 1", [f'"{word}"'])
+    found = rows(path, "SELECT DISTINCT v.organ FROM report_search f JOIN report_versions v ON v.id = f.rowid"
+                       " WHERE report_search MATCH ? ORDER BY 1", [search.match_query(word)])
     if word == "细河区":
         assert found == [("阜新市细河区民政局",)]
     else:

@@ -86,17 +86,21 @@ def test_aggregate_queries_equal_the_sums_over_latest_cells(archive_db):
     assert [(r["year"], r["自然人 natural"], r["总计 total"]) for r in body["rows"]] == by_year
 
 
-def test_search_query_three_characters_by_index_two_by_like(archive_db):
+def test_search_query_finds_words_of_any_length_by_the_index(archive_db):
     _, body = get_json(archive_db, "/nianbao/search.json?_shape=objects&q=细河区")
     assert [(r["organ"], r["year"]) for r in body["rows"]] == [("阜新市细河区民政局", 2023), ("阜新市细河区民政局", 2024)]
     assert "【细河区】" in body["rows"][0]["snippet"]
-    _, body = get_json(archive_db, "/nianbao/search.json?_shape=objects&q=民政")  # too short for trigram
+    _, body = get_json(archive_db, "/nianbao/search.json?_shape=objects&q=民政")  # two characters
     assert len(body["rows"]) == 7
 
 
-def test_table_search_uses_trigram_fts(archive_db):
-    status, body = get_json(archive_db, "/nianbao/report_versions.json?_search=政府信息&_shape=objects&_col=organ")
-    assert status == 200
+def test_table_search_finds_what_the_canned_search_finds(archive_db):
+    for words in ("政府信息", "民政", "细河区", "民政 细河区", "惠济区 OR 细河区", "民政 -细河区", "民", "申请-人", "——"):
+        status, body = get_json(archive_db, f"/nianbao/report_versions.json?_search={words}&_shape=objects&_col=organ")
+        assert status == 200, (words, body)
+        _, canned = get_json(archive_db, f"/nianbao/search.json?_shape=objects&q={words}")
+        assert [r["id"] for r in body["rows"]] == sorted(r["version_id"] for r in canned["rows"]), words
+    _, body = get_json(archive_db, "/nianbao/report_versions.json?_search=政府信息&_shape=objects&_col=organ")
     assert len(body["rows"]) == 7  # every version's text says 政府信息
 
 
@@ -167,3 +171,39 @@ def test_wide_view_of_latest_figures_is_browsable(archive_db):
     status, body = get_json(archive_db, "/nianbao/latest_figures.json?_shape=objects&organ=湘乡市民政局")
     assert status == 200
     assert [(r["version"], r["requests.granted.total"], r["requests.new_requests.total"]) for r in body["rows"]] == [(2, 5, 6)]
+
+
+def get_html(db, path):
+    async def run():
+        response = await serve.datasette_app(db).client.get(path)
+        return response.status_code, response.text
+    return asyncio.run(run())
+
+
+def test_database_page_lists_reports_first_and_hides_the_raw_bytes(archive_db):
+    import lxml.html
+
+    status, text = get_html(archive_db, "/nianbao")
+    assert status == 200
+    doc = lxml.html.fromstring(text)
+    tables = [a.text_content() for a in doc.xpath('//div[@class="db-table"]/h3/a')]
+    assert tables[:3] == ["reports", "report_versions", "cells"]
+    assert "blobs" not in tables and tables[-1] == "totals_by_organ"
+    assert doc.xpath("//textarea")[0].text_content() == "select * from reports"
+    views = [a.text_content() for a in doc.xpath('//h2[@id="views"]/following-sibling::ul[1]/li/a')]
+    assert views[:2] == ["scorecard", "latest_reports"] and views[-1] == "latest_figures" and "figures" in views
+
+
+def test_long_figures_view_with_labels_and_default_facets(archive_db):
+    status, body = get_json(archive_db, "/nianbao/figures.json?_shape=objects&organ=湘乡市民政局&key=requests.granted.total")
+    assert status == 200
+    assert [(r["year"], r["version"], r["label"], r["value"], r["inferred"]) for r in body["rows"]] == [
+        (2024, 2, "（一）予以公开 / 总计", 5, 0)]
+    assert {"section", "year"} <= set(body["facet_results"])
+    _, body = get_json(archive_db, "/nianbao/figures.json?_shape=objects&_size=max&report_id=2")
+    assert len(body["rows"]) == 200  # every figure of the report's latest version
+
+
+def test_canned_query_page_is_titled_by_its_title(archive_db):
+    _, text = get_html(archive_db, "/nianbao/reports_failing_checks")
+    assert "<title>数字不平衡的报告 / Reports failing checks · nianbao</title>" in text
