@@ -13,6 +13,7 @@ marked, so a reader sees which figures to verify against the original.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from extractors import codebook
@@ -58,6 +59,8 @@ def load(conn: sqlite3.Connection, report_id: int, version: int | None = None) -
         "SELECT ch.key, k.label, ch.change, ch.old_value, ch.new_value, ch.from_version"
         " FROM changes ch LEFT JOIN cell_keys k ON k.key = ch.key"
         " WHERE ch.report_id = ? AND ch.to_version = ? ORDER BY ch.id", [report_id, number])]
+    stored = query("SELECT record FROM report_versions WHERE id = ?", [version_id]).fetchone()
+    record = json.loads(stored["record"]) if stored and stored["record"] else {}
     versions = [dict(r) for r in query(
         "SELECT v.version, v.first_seen, v.title, v.published, v.capture_id,"
         " (SELECT count(*) FROM failed_checks f WHERE f.version_id = v.id) AS failed_checks,"
@@ -81,6 +84,11 @@ def load(conn: sqlite3.Connection, report_id: int, version: int | None = None) -
         "versions": versions,
         "capture": dict(capture) if capture else None,
         "other_years": other_years,
+        # cells the extractor left out as uncertain (key -> why), and whether the report was
+        # read from part of its article's pages only
+        "left_out": dict(record.get("left_out") or {}),
+        "partial": bool(record.get("partial")),
+        "missing_parts": list(record.get("missing_parts") or []),
     }
 
 
@@ -105,7 +113,7 @@ def check_keys(check: str, cells: dict) -> list[str]:
     return []
 
 
-def tables(cells: dict, template: str | None = None, failed_checks=(), changes=()) -> list[dict]:
+def tables(cells: dict, template: str | None = None, failed_checks=(), changes=(), left_out=None) -> list[dict]:
     """The three official tables of a version: a header (rows of {text, colspan, rowspan})
     and body rows ({label, heading, cells}); None when the report prints nothing of it.
 
@@ -122,11 +130,14 @@ def tables(cells: dict, template: str | None = None, failed_checks=(), changes=(
         value, inferred = cells.get(key, (None, False))
         change = old_by_key.get(key)
         return {"key": key, "value": value, "absent": not found, "blank": found and value is None,
+                "uncertain": (left_out or {}).get(key) if not found else None,
                 "inferred": inferred, "failed": failed_by_key.get(key, []),
                 "changed": change is not None, "old_value": change["old_value"] if change else None,
                 "change": change["change"] if change else None}
 
-    return [_active(cells, template, cell), _requests(cells, cell), _review(cells, cell)]
+    # a row whose cells were all left out as uncertain is still a printed row: shown, marked
+    present = {**{k: (None, False) for k in (left_out or {})}, **cells}
+    return [_active(present, template, cell), _requests(present, cell), _review(present, cell)]
 
 
 def _section_label(section: str) -> str:

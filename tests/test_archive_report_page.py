@@ -220,3 +220,31 @@ def test_report_page_and_scorecard_in_headless_chromium(archive_db):
     assert granted == "5" and outlined == "solid"  # revised to 5, read by a failed check
     assert "湘乡市民政局" in scorecard and "unreachable" in scorecard and "not found" in scorecard
     assert all(shot.stat().st_size > 10_000 for shot in shots.values())
+
+
+def test_cells_left_out_as_uncertain_are_marked_with_the_reason_and_a_partial_report_says_so(tmp_path):
+    from archive.store import Archive
+    from extractors import extract
+
+    text = "\n".join(["某某县民政局2023年政府信息公开工作年度报告", "二、主动公开政府信息情况",
+                      "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "规章 | 0 | 0 | 0 |",
+                      "三、收到和处理政府信息公开申请情况",
+                      "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                      "一、本年新收政府信息公开申请数量 | 5 | 2 |", "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+                      "五、存在的主要问题及改进情况"])
+    record = extract(text.encode("utf-8")) | {"organ": "惠济区民政局", "partial": True,
+                                              "missing_parts": ["http://example.org/t1_1.html"]}
+    crawled = days.item("惠济区民政局", record, 1)
+    crawled["record"] = record
+    db = tmp_path / "nianbao.db"
+    with Archive(db) as archive:
+        crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-21T09:00:00Z")
+        archive.store(crawl, crawled)
+        archive.end_crawl(crawl, days.stats(), ended_at="2026-11-21T11:00:00Z")
+    rid = report_id(db, "惠济区民政局", 2023)
+    response = get(db, f"/nianbao/-/report/{rid}")
+    doc = lxml.html.fromstring(response.text)
+    uncertain = cell_of(doc, "requests.new_requests.natural")
+    assert "uncertain" in uncertain.get("class") and "2 figure(s) for 7 columns" in uncertain.get("title")
+    assert "uncertain" not in cell_of(doc, "active.rules.issued").get("class")
+    assert "部分读取" in response.text and "http://example.org/t1_1.html" in response.text

@@ -134,7 +134,7 @@ async def report_view(datasette, request):
         "database": database,
         "page": page,
         "tables": report_page.tables(page["cells"], page["version"]["template"], page["failed_checks"],
-                                     page["changes"]),
+                                     page["changes"], page["left_out"]),
         "report_base": _path(datasette, database, "report"),
         "report_path": _path(datasette, database, "report", report_id),
         "capture_base": _path(datasette, database, "capture"),
