@@ -411,6 +411,19 @@ JOIN cells c ON c.version_id = r.latest_version_id
 JOIN cell_keys k ON k.id = c.key_id
 """
 
+# Cells of the latest versions the extractor left out because their place or value was not
+# certain (a row whose blanks lost their places, a figure behind a lost character), with the
+# reason: a gap a researcher can see, read from the version's stored record.
+UNCERTAIN_CELLS = """
+SELECT r.id AS report_id, r.organ, r.year, r.latest_version AS version, j.key,
+       k.label, j.value AS why
+FROM reports r
+JOIN report_versions v ON v.id = r.latest_version_id
+JOIN json_each(v.record, '$.left_out') j
+LEFT JOIN cell_keys k ON k.key = j.key
+WHERE json_valid(v.record)
+"""
+
 # The 年报 scorecard: per seeded body and covered year, what a transparency assessment
 # scores by hand. The legal deadline is 31 January of the following year (条例 第五十条).
 # Whether a report was on time is judged by the date version 1 prints; without one, only a
@@ -506,6 +519,7 @@ def create_views(db: sqlite_utils.Database) -> None:
     views = {
         "latest_reports": LATEST_REPORTS,
         "figures": FIGURES,
+        "uncertain_cells": UNCERTAIN_CELLS,
         "scorecard": SCORECARD,
         "cells_named": CELLS_NAMED,
         "changes_named": CHANGES_NAMED,
