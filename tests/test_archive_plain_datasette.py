@@ -125,6 +125,7 @@ def test_scorecard_rows_with_failed_checks(two_days, entry_point_path):
     published = [r for r in rows if r["status"] == "published"]
     assert published and any(r["failed_checks"] for r in published)
     assert all(r["on_time"] in (0, 1, None) for r in rows)
-    # the local web prints every date before 31 January: a late report is tested on a
-    # synthetic archive (tests/test_archive_scorecard.py)
     assert any(r["on_time"] == 1 and r["published_from"] == "printed" for r in published)
+    # 云溪区民政局's 2025 report, new on day 2, prints 2026-03-12: 40 days after 31 January
+    late = [r for r in published if r["on_time"] == 0]
+    assert late and any(r["days_late"] == 40 for r in late)
