@@ -342,7 +342,8 @@ class StorePipeline:
                     partial = Path(self.jobdir) / "crawl_id.part"
                     partial.write_text(str(self.crawl_id))
                     os.replace(partial, Path(self.jobdir) / "crawl_id")
-        if self.jsonl_path or not self.db_path:
+        # (with neither, ./reports.jsonl, unless a feed export (-O/-o) was asked for instead)
+        if self.jsonl_path or not (self.db_path or self.crawler.settings.getdict("FEEDS")):
             path = Path(self.jsonl_path or "reports.jsonl")
             self.jsonl_seen = read_jsonl_keys(path)
             self.jsonl = path.open("a", encoding="utf-8")

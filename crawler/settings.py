@@ -86,6 +86,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.prefetch.PrefetchAwareDownloaderStats": 850,       # Scrapy's, counting a prefetched answer once
     "crawler.resume.ResumeCacheMiddleware": 900,
 }
+# `scrapy crawl reports -O out.jsonl` writes report records, as `nianbao crawl --jsonl` does
+FEED_EXPORTERS = {"jsonlines": "crawler.exporters.ReportRecordExporter", "jsonl": "crawler.exporters.ReportRecordExporter"}
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.OneReportPipeline": 200,
