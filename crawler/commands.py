@@ -16,7 +16,7 @@ import os
 
 import click
 
-from crawler.seeds import read_seeds
+from crawler.seeds import SeedListError, read_seeds, usable_seeds
 
 
 def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None, jobdir: str | None = None,
@@ -56,6 +56,25 @@ def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None
     return site_stats_for(crawler).as_dict()
 
 
+def check_inputs(seeds_csv: str, db: str | None = None) -> None:
+    """Refuse, before Scrapy starts or a file is created, a seed list with nothing to crawl
+    or an archive this crawl cannot write (click.ClickException, one line each)."""
+    from archive.preflight import ArchiveProblem, check_writable
+
+    try:
+        usable_seeds(seeds_csv)
+    except SeedListError as exc:
+        for problem in read_seeds(seeds_csv)[1]:
+            if problem.line > 1:
+                click.echo(f"seed skipped: {problem}", err=True)
+        raise click.ClickException(str(exc)) from None
+    if db:
+        try:
+            check_writable(db)
+        except ArchiveProblem as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 def parse_settings(pairs: tuple[str, ...]) -> dict:
     overrides = {}
     for pair in pairs:
@@ -90,9 +109,11 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings):
     if not seeds_csv:
         raise click.UsageError("give --seeds CSV (a CSV with the header name,url)")
     if redis_url:
+        check_inputs(seeds_csv)
         return _work(seeds_csv, redis_url, db, jsonl, jobdir, parse_settings(settings))
     if not db and not jsonl:
         raise click.UsageError("give --db PATH (archive) and/or --jsonl PATH (JSON Lines)")
+    check_inputs(seeds_csv, db)
     sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings))
     reports = sum(s["reports"] for s in sites.values())
     pages = sum(s["pages"] for s in sites.values())

@@ -36,6 +36,12 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     from localweb.server import LocalWeb
     from localweb.web import build_web
 
+    from archive.preflight import ArchiveProblem, check_writable
+
+    try:
+        check_writable(db)
+    except ArchiveProblem as exc:
+        raise click.ClickException(str(exc)) from None
     out_dir = out_dir or Path(tempfile.mkdtemp(prefix="nianbao-demo-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Building the local web (day {day}) ...", err=True)

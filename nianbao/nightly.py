@@ -6,8 +6,10 @@ same archive at once (a slow night overrunning into the next), so the run holds 
 exclusive lock on ``<db>.lock`` (flock: released by the kernel if the process dies, so a
 killed run never leaves a stale lock behind).
 
-Exit status: 0 every site was reached; 1 some sites could not be crawled at all or were
-blocked (listed on stderr); 75 (EX_TEMPFAIL) another run holds the lock.
+Exit status: 0 every site was reached; 1 some sites (or all) could not be crawled at all,
+were blocked or only partly read (listed on stderr); 75 (EX_TEMPFAIL) another run holds
+the lock; 78 (EX_CONFIG) the seed list or the archive cannot be used (nothing was
+started, no file created: a broken configuration must not look like a quiet night).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pathlib import Path
 import click
 
 EX_TEMPFAIL = 75
+EX_CONFIG = 78
 
 
 @contextlib.contextmanager
@@ -89,8 +92,13 @@ def _reasons(stats: dict) -> str:
 def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
     """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed."""
     from archive import export, schema
-    from crawler.commands import parse_settings, run_crawl
+    from crawler.commands import check_inputs, parse_settings, run_crawl
 
+    try:
+        check_inputs(seeds_csv, str(db_path))
+    except click.ClickException as exc:
+        click.echo(f"nianbao nightly: {exc.message}", err=True)
+        sys.exit(EX_CONFIG)
     lock_path = lock_path or db_path.with_name(db_path.name + ".lock")
     with exclusive_lock(lock_path) as acquired:
         if not acquired:
@@ -105,7 +113,7 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
     for line in failed:
         click.echo(f"nianbao nightly: {line}", err=True)
     click.echo(f"nianbao nightly: {len(sites) - len(failed)} of {len(sites)} sites crawled", err=True)
-    end_night(1 if failed else 0)
+    end_night(1 if failed or not sites else 0)
 
 
 def end_night(status: int) -> None:
