@@ -12,11 +12,75 @@ imported otherwise.
 """
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import sys
 
 import click
 
 from crawler.seeds import SeedListError, read_seeds, usable_seeds
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlStopped(Exception):
+    """The crawl was stopped by a signal (SIGTERM from `systemctl stop`, Ctrl-C) before its end.
+
+    Its process must not exit 0 nor print a summary as if the crawl were done: its sites
+    were not all walked. With a job directory the crawl is left open in the archive and
+    the next run with the same job directory resumes it (crawler.resume).
+    """
+
+    def __init__(self, signum: int, totals: dict):
+        self.signum = signum
+        self.totals = totals
+        super().__init__(f"stopped by {signal.Signals(signum).name} before the crawl's end "
+                         f"({totals['sites_done']} of {totals['sites']} sites done, {totals['reports']} reports "
+                         f"and {totals['pages']} pages so far)")
+
+    @property
+    def exit_status(self) -> int:
+        """128 + the signal's number, as a shell reports a process ended by it (143 for SIGTERM)."""
+        return 128 + self.signum
+
+
+class StopOnSignal:
+    """SIGTERM or SIGINT: stop the crawl as Scrapy does (requests in flight end, the spider
+    closes with reason "shutdown"), remembering the signal; a second one stops at once.
+
+    In place of Scrapy's own handlers, which stop the crawl just the same but keep no
+    record of it: `process.start()` returns as after a finished crawl.
+    """
+
+    def __init__(self, process):
+        self.process = process
+        self.signum: int | None = None
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._received)
+
+    def _received(self, signum, _frame) -> None:
+        from twisted.internet import reactor
+
+        if self.signum is None:
+            self.signum = signum
+            reactor.callFromThread(self._stop, signum)
+        else:
+            reactor.callFromThread(self._stop_now, signum)
+
+    def _stop(self, signum: int) -> None:  # logging, not in the signal handler (see Scrapy's crawler.py)
+        logger.warning("received %s: stopping the crawl once the requests in flight are done "
+                       "(send it again to stop at once)", signal.Signals(signum).name)
+        self.process.stop()
+
+    def _stop_now(self, signum: int) -> None:
+        from twisted.internet import reactor
+
+        logger.warning("received %s again: stopping at once", signal.Signals(signum).name)
+        if reactor.running:
+            reactor.stop()
 
 
 def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None, jobdir: str | None = None,
@@ -48,9 +112,15 @@ def run_crawl(seeds_csv: str, *, db: str | None = None, jsonl: str | None = None
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
-    crawler = process.create_crawler(ReportsSpider)
+    crawler = process.create_crawler(ReportsSpider)  # installs the reactor
     process.crawl(crawler, seeds=seeds)
-    process.start()
+    from twisted.internet import reactor
+
+    stop = StopOnSignal(process)
+    reactor.addSystemEventTrigger("after", "startup", stop.install)
+    process.start(install_signal_handlers=False)
+    if stop.signum is not None and crawler.stats.get_value("finish_reason") != "finished":
+        raise CrawlStopped(stop.signum, site_stats_for(crawler).totals())
     if crawler.stats.get_value("finish_reason") is None:
         raise click.ClickException("the crawl did not run (see the traceback above)")
     return site_stats_for(crawler).as_dict()
@@ -114,7 +184,12 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings):
     if not db and not jsonl:
         raise click.UsageError("give --db PATH (archive) and/or --jsonl PATH (JSON Lines)")
     check_inputs(seeds_csv, db)
-    sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings))
+    try:
+        sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings))
+    except CrawlStopped as stopped:
+        click.echo(f"nianbao crawl: {stopped}; " + (f"run the same command again to resume it from {jobdir}"
+                   if jobdir else "without --jobdir it cannot resume: the next crawl starts afresh"), err=True)
+        sys.exit(stopped.exit_status)
     reports = sum(s["reports"] for s in sites.values())
     pages = sum(s["pages"] for s in sites.values())
     click.echo(f"{len(sites)} sites, {reports} reports, {pages} pages"
@@ -162,7 +237,11 @@ def _work(seeds_csv, redis_url, db, jsonl, jobdir, overrides) -> None:
         click.echo(f"the night opened at {night.get('opened_at')} at {redis_url} finished at {night.get('finished_at')}: "
                    f"nothing to do. For a new night: nianbao crawl --redis {redis_url} --reset")
         return
-    sites = run_crawl(seeds_csv, overrides=overrides, redis_url=redis_url)
+    try:
+        sites = run_crawl(seeds_csv, overrides=overrides, redis_url=redis_url)
+    except CrawlStopped as stopped:  # its unfinished requests go back to the queue (crawler/leases.py)
+        click.echo(f"this worker: {stopped}", err=True)
+        sys.exit(stopped.exit_status)
     reports = sum(s["reports"] for s in sites.values())
     pages = sum(s["pages"] for s in sites.values())
     click.echo(f"this worker: {pages} pages, {reports} reports of {len(sites)} sites → {redis_url}")

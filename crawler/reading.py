@@ -1,6 +1,6 @@
 """The processes that read documents for a crawl (crawler.pipelines.ExtractPipeline).
 
-Two things every reading process needs from the start, whatever it reads:
+What every reading process needs from the start, whatever it reads:
 
 - a lower CPU priority than the crawl (`nice`), so downloads, politeness timers and the
   browser's waits keep their time while documents are read;
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -31,8 +32,16 @@ def reader_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def start_reader(parent: int, niceness: int) -> None:
-    """Initializer of a reading process: lower priority, and end with the crawl."""
+    """Initializer of a reading process: lower priority, and end with the crawl.
+
+    SIGINT and SIGTERM are the crawl's to act on: Ctrl-C reaches the whole process group
+    and `systemctl stop` the whole service, and a reader that died of them would fail the
+    document in its hands (and print a traceback) while the crawl is still finishing what
+    is in flight; the crawl ends its readers as it closes.
+    """
     os.nice(niceness)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), name="end-with-crawl", daemon=True).start()
 
 

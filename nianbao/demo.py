@@ -31,7 +31,7 @@ DEMO_POLITENESS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "AU
               help="Where to keep the web's seeds/gold files and the crawl's records (default: a temporary directory).")
 def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     """Serve the local web, crawl it into an archive, and print what was found."""
-    from crawler.commands import run_crawl
+    from crawler.commands import CrawlStopped, run_crawl
     from localweb.score import read_jsonl, score
     from localweb.server import LocalWeb
     from localweb.web import build_web
@@ -60,7 +60,11 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
         started = time.monotonic()
         # the local web is ours: still robots.txt and retries, but no need to wait long
         # between requests as the nightly defaults do for small government servers
-        sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS)
+        try:
+            sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS)
+        except CrawlStopped as stopped:
+            click.echo(f"nianbao demo: {stopped}", err=True)
+            raise SystemExit(stopped.exit_status) from None
         seconds = time.monotonic() - started
     finally:
         server.stop()

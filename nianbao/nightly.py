@@ -9,7 +9,9 @@ killed run never leaves a stale lock behind).
 Exit status: 0 every site was reached; 1 some sites (or all) could not be crawled at all,
 were blocked or only partly read (listed on stderr); 75 (EX_TEMPFAIL) another run holds
 the lock; 78 (EX_CONFIG) the seed list or the archive cannot be used (nothing was
-started, no file created: a broken configuration must not look like a quiet night).
+started, no file created: a broken configuration must not look like a quiet night);
+143 (128 + SIGTERM; 130 for SIGINT) the night was stopped before its end: its job
+directory is kept, and the next run resumes the night where it stopped.
 """
 from __future__ import annotations
 
@@ -92,7 +94,7 @@ def _reasons(stats: dict) -> str:
 def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
     """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed."""
     from archive import export, schema
-    from crawler.commands import check_inputs, parse_settings, run_crawl
+    from crawler.commands import CrawlStopped, check_inputs, parse_settings, run_crawl
 
     try:
         check_inputs(seeds_csv, str(db_path))
@@ -106,7 +108,12 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
                        "not starting a second one", err=True)
             sys.exit(EX_TEMPFAIL)
         jobdir = jobdir or str(db_path.with_name(db_path.name + ".job"))
-        sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings))
+        try:
+            sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings))
+        except CrawlStopped as stopped:
+            click.echo(f"nianbao nightly: {stopped}; the night is kept in {jobdir} and the next run resumes it",
+                       err=True)
+            end_night(stopped.exit_status)
         _finish_job(Path(jobdir))
         click.echo(export.format_changes(export.changes(schema.connect(db_path, readonly=True))))
     failed = failed_sites(sites)
