@@ -72,7 +72,8 @@ class ExtractPipeline:
         trafilatura, pdfplumber, python-docx, dateparser: 1-2 s of CPU) would be waste."""
         from extractors import preload
 
-        pool = reader_pool(self.workers)  # niced, and ending with the crawl (crawler/reading.py)
+        # niced, memory-capped, and ending with the crawl (crawler/reading.py)
+        pool = reader_pool(self.workers, self.crawler.settings.getint("NIANBAO_READER_MEMORY_MB"))
         for _ in range(self.workers):
             pool.submit(preload)
         logger.info("started %d reading processes", self.workers)

@@ -106,6 +106,10 @@ EXTENSIONS = {
 }
 NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (2 to 4)
 NIANBAO_EXTRACT_SECONDS = 60             # time budget to read one document (then it is a "timeout" error)
+# Address space of each reading process (RLIMIT_AS, MB; 0 = none; crawler/reading.py): reading
+# the test reports peaks under 250 MB of it; past this a document is built to exhaust memory
+# ("extract hostile"), and the readers (2 to 4) cannot take the machine together.
+NIANBAO_READER_MEMORY_MB = 1024
 NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines in the log
 # What the terminal shows while a crawl runs (set by `nianbao crawl`/`nightly`/`demo`, crawler/console.py):
 # off, tty (a live line) or lines (a plain line every NIANBAO_PROGRESS_LINES_SECONDS: cron, the journal)

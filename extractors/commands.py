@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from extractors import ExtractionError, extract
+from extractors import MAX_BYTES, ExtractionError, extract
 
 
 @click.command("extract")
@@ -24,13 +24,12 @@ def extract_command(paths, pretty, organ, url):
     failed = 0
     for path in paths:
         try:
-            data = path.read_bytes()
+            data = _read_at_most(path, MAX_BYTES)
+            record = extract(data, url=url, organ=organ, filename=path.name)
         except OSError as exc:
             click.echo(f"nianbao extract: {path}: cannot read: {exc.strerror or exc}", err=True)
             failed += 1
             continue
-        try:
-            record = extract(data, url=url, organ=organ, filename=path.name)
         except ExtractionError as exc:
             click.echo(f"nianbao extract: {path}: {exc}", err=True)
             failed += 1
@@ -42,6 +41,16 @@ def extract_command(paths, pretty, organ, url):
     if failed:
         click.echo(f"nianbao extract: {failed} of {len(paths)} files could not be read", err=True)
         sys.exit(1)
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused as too large once past `limit`, before the rest is read:
+    a 300 MB file (or /dev/zero) is not held in memory only to be turned down."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ExtractionError("too_large", f"over the {limit}-byte limit for one report (not read further)")
+    return data
 
 
 COMMANDS = [extract_command]
