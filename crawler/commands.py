@@ -168,7 +168,8 @@ def output_options(command):
                            help="Where the crawl's full (Scrapy) log is appended (default: beside the archive, "
                                 "<db>.log, or <jsonl>.log).")(command)
     command = click.option("-q", "--quiet", is_flag=True,
-                           help="Show only errors: no progress line, no log, no crawl summary.")(command)
+                           help="Only errors from the crawl: no progress line, no log (and `crawl` prints no summary; "
+                                "nightly's changes and demo's summary still come).")(command)
     command = click.option("-v", "--verbose", is_flag=True, envvar="NIANBAO_VERBOSE",
                            help="Also show Scrapy's log on the terminal (env NIANBAO_VERBOSE=1).")(command)
     return command
