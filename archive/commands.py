@@ -6,13 +6,16 @@ A thin click layer: each command opens the archive, calls one function of
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from archive import export, schema
+from archive.preflight import ArchiveProblem, check_readable, check_writable
 from archive.store import Archive
 
 DB_OPTION = click.option(
@@ -22,9 +25,25 @@ DB_OPTION = click.option(
 
 
 def _open_readonly(db_path: Path):
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no archive here (run a crawl or `nianbao store` first)")
+    usable(check_readable, db_path)
     return schema.connect(db_path, readonly=True)
+
+
+def usable(check, db_path) -> None:
+    """Run a preflight check (check_readable, check_writable); its refusal is the command's one-line error."""
+    try:
+        check(db_path)
+    except ArchiveProblem as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextlib.contextmanager
+def reading(db_path: Path):
+    """A SQLite error while reading (the file changed or broke after the check) as one line, not a traceback."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"{db_path}: cannot be read as an archive ({exc})") from None
 
 
 @click.command("export")
@@ -40,8 +59,9 @@ def export_command(db_path, all_versions, fmt, output):
     Gone reports are exported too (gone_since set): the archive keeps what was published.
     """
     db = _open_readonly(db_path)
-    rows = export.report_records(db, all_versions=all_versions)
-    n = (export.write_csv if fmt == "csv" else export.write_jsonl)(rows, output)
+    with reading(db_path):
+        rows = export.report_records(db, all_versions=all_versions)
+        n = (export.write_csv if fmt == "csv" else export.write_jsonl)(rows, output)
     click.echo(f"nianbao export: {n} records", err=True)
 
 
@@ -52,7 +72,9 @@ def export_command(db_path, all_versions, fmt, output):
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
 def changes_command(db_path, since, as_json):
     """What the last crawl (or every crawl since DATE) found: new, revised (cell by cell), gone, returned."""
-    result = export.changes(_open_readonly(db_path), since=since)
+    db = _open_readonly(db_path)
+    with reading(db_path):
+        result = export.changes(db, since=since)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -72,8 +94,7 @@ def serve_command(db_path, datasette_options):
     """
     from archive import serve
 
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no archive here (run a crawl or `nianbao store` first)")
+    usable(check_readable, db_path)
     serve.serve(db_path, datasette_options)
 
 
@@ -98,6 +119,7 @@ def store_command(db_path, items_file, complete, redis_url, items_key, until_idl
     """
     if (items_file is None) == (redis_url is None):
         raise click.UsageError("give either --items FILE or --redis URL")
+    usable(check_writable, db_path)
     if redis_url:
         from archive.redis_store import store_from_redis
 

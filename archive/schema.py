@@ -295,6 +295,8 @@ def upgrade(db: sqlite_utils.Database) -> int:
             f"archive schema version {found} is newer than this nianbao knows ({SCHEMA_VERSION}): "
             "upgrade nianbao to open it"
         )
+    if found < 0:  # MIGRATIONS[-1] would run the last step on a database of nobody knows what
+        raise RuntimeError(f"archive schema version {found} is none nianbao ever wrote: not a nianbao archive")
     for version in range(found, SCHEMA_VERSION):
         with transaction(db, "upgrade"):  # one step, one transaction: user_version moves with it
             MIGRATIONS[version](db)

@@ -121,7 +121,7 @@ def main() -> None:
         files = web.web.write(work, web.urls)
         out = work / "reports.jsonl"
         started = time.monotonic()
-        log = run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]), "--jsonl", str(out),
+        log = run([sys.executable, "-m", "nianbao.cli", "crawl", "-v", "--seeds", str(files["seeds"]), "--jsonl", str(out),
                    *POLITENESS_OFF])
         wall = time.monotonic() - started
         ours = elapsed_of(log)
@@ -135,7 +135,7 @@ def main() -> None:
         bare_in_order = elapsed_of(run([sys.executable, str(Path(__file__).resolve()), "--bare", str(urls_file),
                                         "--in-order"]))
         web.log.clear()
-        walk = elapsed_of(run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
+        walk = elapsed_of(run([sys.executable, "-m", "nianbao.cli", "crawl", "-v", "--seeds", str(files["seeds"]),
                                "--jsonl", str(work / "none.jsonl"), *POLITENESS_OFF, "-s", "ITEM_PIPELINES={}"]))
         walked = len(web.log)
 

@@ -129,7 +129,7 @@ def run_single(web: NationalWeb, seeds: Path, db: Path, work: Path, settings: li
     started = time.monotonic()
     log = work / "nightly.log"
     with open(log, "w", encoding="utf-8") as handle:
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "-v", "--seeds", str(seeds), "--db", str(db),
                                  *settings], cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, timeout=4 * 3600)
     wall = time.monotonic() - started
     cpu = cpu_seconds(since=cpu)

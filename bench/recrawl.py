@@ -48,7 +48,7 @@ def night(seeds: Path, db: Path, web, settings: list[str], log_path: Path) -> di
     first = len(web.log)
     started, started_wall = time.monotonic(), time.time()
     with open(log_path, "w", encoding="utf-8") as log:
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
+        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "-v", "--seeds", str(seeds), "--db", str(db),
                                  *settings], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     wall = time.monotonic() - started
     text = log_path.read_text(encoding="utf-8")

@@ -314,7 +314,7 @@ class LeasingScheduler(Scheduler):
         requests; while one of its requests still waits before the wire (for robots.txt, a
         site token or Scrapy's delay: another would wait behind it); and until the longest
         delay Scrapy may draw since its last request started (DOWNLOAD_DELAY or
-        AutoThrottle's, with RANDOMIZE_DOWNLOAD_DELAY's jitter) is over. What Redis knows
+        AutoThrottle's, with DOWNLOAD_DELAY_JITTER's jitter) is over. What Redis knows
         (tokens held by other workers, a site resting after an answer) the POP script checks.
         """
         downloader = self.crawler.engine.downloader

@@ -72,7 +72,8 @@ class ExtractPipeline:
         trafilatura, pdfplumber, python-docx, dateparser: 1-2 s of CPU) would be waste."""
         from extractors import preload
 
-        pool = reader_pool(self.workers)  # niced, and ending with the crawl (crawler/reading.py)
+        # niced, memory-capped, and ending with the crawl (crawler/reading.py)
+        pool = reader_pool(self.workers, self.crawler.settings.getint("NIANBAO_READER_MEMORY_MB"))
         for _ in range(self.workers):
             pool.submit(preload)
         logger.info("started %d reading processes", self.workers)
@@ -401,11 +402,20 @@ class StorePipeline:
         closed (stats' finish_reason is still unset then), and without "finished" no site
         would ever be judged and no unseen report marked gone.
         """
-        if self.archive is not None:
-            self.archive.end_crawl(self.crawl_id, archive_site_stats(site_stats_for(self.crawler).as_dict(), reason))
+        if self.archive is None:
+            return
+        if reason == "shutdown" and self.jobdir:
+            # Stopped (SIGTERM, Ctrl-C) with a job directory to resume from: the crawl stays
+            # open, as after a kill, and the next run continues it. Ended now, every site not
+            # walked to its end would be recorded failed for good, and the resumed run's
+            # statistics could not replace them.
+            logger.info("crawl %d left open in %s for the next run to resume", self.crawl_id, self.db_path)
             self.archive.close()
-            if self.jobdir:
-                (Path(self.jobdir) / "crawl_id").unlink(missing_ok=True)
+            return
+        self.archive.end_crawl(self.crawl_id, archive_site_stats(site_stats_for(self.crawler).as_dict(), reason))
+        self.archive.close()
+        if self.jobdir:
+            (Path(self.jobdir) / "crawl_id").unlink(missing_ok=True)
 
     def close_spider(self):
         if self.jsonl is not None:

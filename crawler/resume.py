@@ -6,9 +6,11 @@ lost machine) never writes them, and its half-written queue and seen-set would e
 replay stale requests or skip pages that were never fetched. So, with a JOBDIR:
 
 - every response is also kept in JOBDIR/httpcache (one SQLite file), each written atomically;
-- a marker file says a crawl is running; finding it at start means the last run died,
-  and then Scrapy's queue state is discarded and the crawl starts again from the seeds,
-  with every page the dead run fetched served from the cache instead of the network.
+- a marker file says a crawl is running; finding it at start means the last run died
+  (or was stopped by a signal: see `JobdirGuard.spider_closed` for why a stop is resumed
+  the same way), and then Scrapy's queue state is discarded and the crawl starts again
+  from the seeds, with every page the dead run fetched served from the cache instead of
+  the network.
 
 The stores skip a report they already hold, so the resumed crawl ends with the same
 records as an uninterrupted one.
@@ -46,7 +48,7 @@ class JobdirGuard:
         self.jobdir = jobdir
         marker = jobdir / MARKER
         if marker.exists():
-            logger.warning("the last crawl in %s was killed; starting again from the seeds, "
+            logger.warning("the last crawl in %s was killed or stopped; starting again from the seeds, "
                            "serving the pages it fetched from %s", jobdir, jobdir / CACHE_DIR)
             shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
             for name in ("requests.seen", "spider.state"):
@@ -64,7 +66,13 @@ class JobdirGuard:
         return guard
 
     def spider_closed(self, spider, reason):
-        # Scrapy has written a consistent queue and seen-set by now, whatever the reason
+        if reason == "shutdown":
+            # Stopped by a signal: resumed like a killed crawl, from the seeds with every page
+            # fetched served from the cache, not from Scrapy's saved queue. The queue would
+            # carry on the walk, but a site whose walk ended before the stop would have no
+            # request left in it, so the resumed run would count no page for that site and
+            # record it unreachable (crawler.pipelines.archive_site_stats).
+            return
         if reason == "finished":
             for name in ("requests.seen", "spider.state"):
                 (self.jobdir / name).unlink(missing_ok=True)

@@ -36,12 +36,37 @@ class SeedProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class SeedListError(Exception):
+    """A seed list with nothing to crawl: a crawl of it would do nothing and look like a quiet night."""
+
+
+def usable_seeds(path: str | Path) -> tuple[list[Seed], list[SeedProblem]]:
+    """The seeds of a CSV file and the problems of its bad rows; SeedListError when no row is usable.
+
+    Checked before a crawl starts, so a wrong header or a list of bad URLs stops the
+    command with its reasons instead of starting Scrapy on nothing.
+    """
+    seeds, problems = read_seeds(path)
+    if seeds:
+        return seeds, problems
+    rows = [p for p in problems if p.line > 1]
+    if rows:
+        raise SeedListError(f"{path}: none of its rows is a usable seed ({len(rows)} skipped, each said above); "
+                            "nothing was crawled")
+    if problems:  # the file itself: unreadable, not text, a wrong header
+        raise SeedListError(f"{problems[-1]}; nothing was crawled")
+    raise SeedListError(f"{path}: no rows under its name,url header; nothing was crawled")
 
 
 def read_seeds(path: str | Path) -> tuple[list[Seed], list[SeedProblem]]:
     """Read a seed CSV file (UTF-8, or GB18030 as Excel saves CSV on a Chinese Windows); see `parse_seeds`."""
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return [], [SeedProblem(0, f"{path}: cannot be read ({exc.strerror or exc})")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

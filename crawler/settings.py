@@ -22,7 +22,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 64                 # across sites: politeness is per site (below), not global
 CONCURRENT_REQUESTS_PER_DOMAIN = 2       # per site: the slot is the site's origin (ScopeMiddleware)
 DOWNLOAD_DELAY = 0.5
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5               # ±50% of the delay, as RANDOMIZE_DOWNLOAD_DELAY did
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -105,10 +105,19 @@ EXTENSIONS = {
     "crawler.throttle.ConditionalAutoThrottle": 0,                  # a 304 lowers a site's delay as a 200 does
     "crawler.sitestats.SiteStatsExtension": 500,
     "crawler.resume.JobdirGuard": 0,
+    "crawler.console.ProgressDisplay": 600,
 }
 NIANBAO_EXTRACT_WORKERS = 0              # processes reading documents; 0 = one per spare core (2 to 4)
 NIANBAO_EXTRACT_SECONDS = 60             # time budget to read one document (then it is a "timeout" error)
-NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines
+# Address space of each reading process (RLIMIT_AS, MB; 0 = none; crawler/reading.py): reading
+# the test reports peaks under 250 MB of it; past this a document is built to exhaust memory
+# ("extract hostile"), and the readers (2 to 4) cannot take the machine together.
+NIANBAO_READER_MEMORY_MB = 1024
+NIANBAO_PROGRESS_INTERVAL = 5.0          # seconds between progress lines in the log
+# What the terminal shows while a crawl runs (set by `nianbao crawl`/`nightly`/`demo`, crawler/console.py):
+# off, tty (a live line) or lines (a plain line every NIANBAO_PROGRESS_LINES_SECONDS: cron, the journal)
+NIANBAO_PROGRESS_DISPLAY = "off"
+NIANBAO_PROGRESS_LINES_SECONDS = 30.0
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
 NIANBAO_JSONL = None                     # JSON Lines output when there is no archive
 # Distributed mode (`nianbao crawl --redis`, crawler/leases.py): a worker silent this long is

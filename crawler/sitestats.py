@@ -123,6 +123,12 @@ class SiteStats:
                 + (f"; errors: {errors}" if errors else "; no errors"))
 
 
+def progress_text(t: dict) -> str:
+    """A crawl's progress in one line, from `SiteStats.totals()` (the log's and the terminal's)."""
+    return (f"progress: {t['sites_done']}/{t['sites']} sites done, {t['reports']} reports found, {t['pages']} pages, "
+            f"{t['errors']} errors ({t['blocks']} blocks)")
+
+
 def merge_shapes(into: dict[str, str], shapes: dict[str, str]) -> None:
     """Add shell shapes to a site's, keeping the later date where both know a shape."""
     for shape, learned_at in shapes.items():
@@ -167,9 +173,7 @@ class SiteStatsExtension:
         self.stats.settled(seed_of(request))
 
     def log_progress(self):
-        t = self.stats.totals()
-        logger.info("progress: %d/%d sites done, %d reports found, %d pages, %d errors (%d blocks)",
-                    t["sites_done"], t["sites"], t["reports"], t["pages"], t["errors"], t["blocks"])
+        logger.info(progress_text(self.stats.totals()))
 
     def spider_closed(self, spider, reason):
         if self.loop and self.loop.running:

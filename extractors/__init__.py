@@ -62,6 +62,7 @@ def extract(
     if len(data) > MAX_BYTES:
         raise ExtractionError("too_large", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit for one report")
     deadline = deadline or (time.monotonic() + (time_budget or TIME_BUDGET_S))
+    peak_before = _address_space_peak()
     try:
         with _hard_limit(deadline + HARD_LIMIT_GRACE_S):
             document = _read(data, content_type=content_type, filename=filename or url, deadline=deadline)
@@ -77,7 +78,47 @@ def extract(
     except MemoryError:
         raise ExtractionError("hostile", "document needs too much memory to read") from None
     except Exception as exc:  # a reader library choking on malformed input
+        if _hit_memory_cap(peak_before, exc):
+            raise ExtractionError("hostile", "document needs more memory than a reader may take "
+                                             f"({type(exc).__name__}: {exc})"[:500]) from None
         raise ExtractionError("corrupt", f"{type(exc).__name__}: {exc}"[:500]) from None
+
+
+def _address_space_peak() -> int | None:
+    """This process's peak address space in bytes (VmPeak), where it runs under RLIMIT_AS."""
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+        return None
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _hit_memory_cap(peak_before: int | None, exc: Exception) -> bool:
+    """Did this document take the process to its address-space cap?
+
+    Under the cap a failed allocation in a C extension does not always come back as
+    MemoryError: it surfaces as SystemError ("error return without exception set", an
+    extension that returned NULL from a failed malloc) or as the library's own error. A
+    SystemError under a cap, or a peak that rose to the cap while reading, says the
+    document is the cause, not damage. (A single large request that failed leaves the
+    peak where it was, hence the first test.)
+    """
+    import resource
+
+    if peak_before is None:
+        return False
+    if isinstance(exc, SystemError):
+        return True
+    peak = _address_space_peak()
+    cap = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return peak is not None and peak > peak_before and peak >= 0.9 * cap
 
 
 def preload() -> None:

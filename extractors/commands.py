@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from extractors import ExtractionError, extract
+from extractors import MAX_BYTES, ExtractionError, extract
 
 
 @click.command("extract")
@@ -27,13 +27,12 @@ def extract_command(paths, pretty, organ, url, explain):
     failed = 0
     for path in paths:
         try:
-            data = path.read_bytes()
+            data = _read_at_most(path, MAX_BYTES)
+            record = extract(data, url=url, organ=organ, filename=path.name, explain=explain)
         except OSError as exc:
             click.echo(f"nianbao extract: {path}: cannot read: {exc.strerror or exc}", err=True)
             failed += 1
             continue
-        try:
-            record = extract(data, url=url, organ=organ, filename=path.name, explain=explain)
         except ExtractionError as exc:
             click.echo(f"nianbao extract: {path}: {exc}", err=True)
             failed += 1
@@ -73,6 +72,16 @@ def explain_text(path, record: dict) -> str:
     for check in record.get("failed_checks") or []:
         lines.append(f"  check failed: {check}")
     return "\n".join(lines)
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused as too large once past `limit`, before the rest is read:
+    a 300 MB file (or /dev/zero) is not held in memory only to be turned down."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ExtractionError("too_large", f"over the {limit}-byte limit for one report (not read further)")
+    return data
 
 
 COMMANDS = [extract_command]

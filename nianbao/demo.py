@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from crawler.commands import output_options
 
 DEMO_POLITENESS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "AUTOTHROTTLE_MAX_DELAY": 2.0,
                    "NIANBAO_ALLOW_PRIVATE_HOSTS": True}  # the local web is on 127.0.0.1
@@ -29,13 +30,24 @@ DEMO_POLITENESS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "AU
               help="Port of the first local site (the others follow); the same ports on both days keep URLs stable. 0: any free ports.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to keep the web's seeds/gold files and the crawl's records (default: a temporary directory).")
-def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
+@output_options
+def demo_command(db: Path, day: int, port: int, out_dir: Path | None, verbose: bool, quiet: bool,
+                 log_file: Path | None):
     """Serve the local web, crawl it into an archive, and print what was found."""
-    from crawler.commands import run_crawl
+    from crawler.commands import CrawlStopped, run_crawl, verbosity_of
+
+    verbosity = verbosity_of(verbose, quiet)
+    log_file = log_file or Path(f"{db}.log")
     from localweb.score import read_jsonl, score
     from localweb.server import LocalWeb
     from localweb.web import build_web
 
+    from archive.preflight import ArchiveProblem, check_writable
+
+    try:
+        check_writable(db)
+    except ArchiveProblem as exc:
+        raise click.ClickException(str(exc)) from None
     out_dir = out_dir or Path(tempfile.mkdtemp(prefix="nianbao-demo-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Building the local web (day {day}) ...", err=True)
@@ -54,7 +66,12 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
         started = time.monotonic()
         # the local web is ours: still robots.txt and retries, but no need to wait long
         # between requests as the nightly defaults do for small government servers
-        sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS)
+        try:
+            sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS, verbosity=verbosity,
+                              log_file=log_file)
+        except CrawlStopped as stopped:
+            click.echo(f"nianbao demo: {stopped}", err=True)
+            raise SystemExit(stopped.exit_status) from None
         seconds = time.monotonic() - started
     finally:
         server.stop()
@@ -65,11 +82,11 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
     records = [r for r in export.report_records(schema.connect(db, readonly=True)) if not r.get("gone_since")]
     result = score(read_jsonl(paths["gold"]), records, read_jsonl(paths["decoys"]))
     changes = export.changes(schema.connect(db, readonly=True))
-    _summary(sites, records, result, seconds, db, day, changes, fixed_ports)
+    _summary(sites, records, result, seconds, db, day, changes, fixed_ports, log_file)
 
 
 def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db: Path, day: int, changes: dict,
-             fixed_ports: bool):
+             fixed_ports: bool, log_file: Path):
     click.echo("")
     click.echo(f"Crawled {len(sites)} sites in {seconds:.0f} s:")
     for name, stats in sites.items():
@@ -84,7 +101,7 @@ def _summary(sites: dict, records: list[dict], result: dict, seconds: float, db:
         {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items() if k in ("recall", "precision", "cells", "dates", "contacts", "decoys_recorded")},
         ensure_ascii=False))
     click.echo("")
-    click.echo(f"The archive is {db}. Next:")
+    click.echo(f"The archive is {db}, the crawl's log {log_file}. Next:")
     click.echo(f"  nianbao export --db {db} | head -c 600     # report records (JSON Lines)")
     click.echo(f"  nianbao changes --db {db}                  # what this crawl found new, revised, gone")
     click.echo(f"  nianbao serve --db {db}                    # browse it in datasette")

@@ -6,8 +6,12 @@ same archive at once (a slow night overrunning into the next), so the run holds 
 exclusive lock on ``<db>.lock`` (flock: released by the kernel if the process dies, so a
 killed run never leaves a stale lock behind).
 
-Exit status: 0 every site was reached; 1 some sites could not be crawled at all or were
-blocked (listed on stderr); 75 (EX_TEMPFAIL) another run holds the lock.
+Exit status: 0 every site was reached; 1 some sites (or all) could not be crawled at all,
+were blocked or only partly read (listed on stderr); 75 (EX_TEMPFAIL) another run holds
+the lock; 78 (EX_CONFIG) the seed list or the archive cannot be used (nothing was
+started, no file created: a broken configuration must not look like a quiet night);
+143 (128 + SIGTERM; 130 for SIGINT) the night was stopped before its end: its job
+directory is kept, and the next run resumes the night where it stopped.
 """
 from __future__ import annotations
 
@@ -20,7 +24,10 @@ from pathlib import Path
 
 import click
 
+from crawler.commands import output_options
+
 EX_TEMPFAIL = 75
+EX_CONFIG = 78
 
 
 @contextlib.contextmanager
@@ -91,11 +98,24 @@ def _reasons(stats: dict) -> str:
               help="Override a Scrapy setting, as with `nianbao crawl -s` (e.g. -s DOWNLOAD_DELAY=2).")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Lock file that keeps two runs apart (default: <db>.lock).")
-def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
-    """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed."""
-    from archive import export, schema
-    from crawler.commands import parse_settings, run_crawl
+@output_options
+def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path, verbose, quiet, log_file):
+    """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed.
 
+    Scrapy's log is appended to <db>.log (or --log-file); the terminal (or the journal)
+    gets progress lines, the changes and the sites that failed.
+    """
+    from archive import export, schema
+    from crawler.commands import CrawlStopped, check_inputs, parse_settings, run_crawl, verbosity_of
+
+    verbosity = verbosity_of(verbose, quiet)
+    log_file = log_file or db_path.with_name(db_path.name + ".log")
+
+    try:
+        check_inputs(seeds_csv, str(db_path))
+    except click.ClickException as exc:
+        click.echo(f"nianbao nightly: {exc.message}", err=True)
+        sys.exit(EX_CONFIG)
     lock_path = lock_path or db_path.with_name(db_path.name + ".lock")
     with exclusive_lock(lock_path) as acquired:
         if not acquired:
@@ -103,14 +123,22 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
                        "not starting a second one", err=True)
             sys.exit(EX_TEMPFAIL)
         jobdir = jobdir or str(db_path.with_name(db_path.name + ".job"))
-        sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings))
+        try:
+            sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings),
+                              verbosity=verbosity, log_file=log_file)
+        except CrawlStopped as stopped:
+            click.echo(f"nianbao nightly: {stopped}; the night is kept in {jobdir} and the next run resumes it "
+                       f"(log: {log_file})", err=True)
+            end_night(stopped.exit_status)
         _finish_job(Path(jobdir))
         click.echo(export.format_changes(export.changes(schema.connect(db_path, readonly=True))))
     failed = failed_sites(sites)
     for line in failed:
         click.echo(f"nianbao nightly: {line}", err=True)
+    if failed:
+        click.echo(f"nianbao nightly: what went wrong where is in {log_file}", err=True)
     click.echo(f"nianbao nightly: {len(sites) - len(failed)} of {len(sites)} sites crawled", err=True)
-    end_night(1 if failed else 0)
+    end_night(1 if failed or not sites else 0)
 
 
 def end_night(status: int) -> None:

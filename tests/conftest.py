@@ -8,6 +8,9 @@ import os
 # 127.0.0.0/8, which the crawler's SSRF guard refuses by default (crawler/settings.py);
 # the guard's own tests turn it back off with -s NIANBAO_ALLOW_PRIVATE_HOSTS=False.
 os.environ.setdefault("NIANBAO_ALLOW_PRIVATE_HOSTS", "1")
+# The tests read a crawl's log from its stderr, as `-v` shows it (crawler/console.py); the
+# tests of the quiet default take the variable out of their processes' environment.
+os.environ.setdefault("NIANBAO_VERBOSE", "1")
 
 pytest_plugins = [name for name in ("localweb.pytest_plugin", "localweb.redis_plugin")
                   if importlib.util.find_spec(name) is not None]

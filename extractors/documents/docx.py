@@ -16,6 +16,7 @@ import io
 import re
 import time
 import zipfile
+import zlib
 
 from extractors.document import Document, Row
 from extractors.documents import grid
@@ -25,6 +26,8 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_PARTS = 5000
 # Word XML compresses ~10-30x; a part inflating more than this is built to exhaust memory.
 MAX_RATIO = 200
+# Elements (tags) in one XML part; see _check_xml_part.
+MAX_XML_ELEMENTS = 1_000_000
 # Grid columns narrower than this (1/20 pt; 40 = 0.7 mm) are slivers, not table columns.
 SLIVER_TWIPS = 40
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
@@ -80,13 +83,32 @@ def check_zip(data: bytes) -> None:
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ExtractionError("hostile", f"{info.filename} inflates {info.file_size // max(info.compress_size, 1)}x")
             if info.filename.endswith((".xml", ".rels")):
-                try:
-                    with archive.open(info) as part:
-                        head = part.read(4096)  # a DTD comes before the root element
-                except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                    raise ExtractionError("corrupt", f"{info.filename}: {exc}") from None
-                if _DTD.search(head):
-                    raise ExtractionError("hostile", f"{info.filename} declares a DTD/entities")
+                _check_xml_part(archive, info)
+
+
+def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Inflate one XML part as a stream (never whole) before python-docx parses it.
+
+    Its head must declare no DTD; its elements must be few enough for an lxml tree: the
+    sizes a zip declares bound the bytes, not what they are (a report's document.xml holds
+    some 10,000-100,000 elements; a few MB of `<w:p/>` are millions, gigabytes as a tree).
+    Reading to the end also checks the CRC against what was inflated, so a part whose
+    headers lie about its bytes is refused here ("corrupt"), not later.
+    """
+    elements = 0
+    try:
+        with archive.open(info) as part:
+            head = part.read(4096)  # a DTD comes before the root element
+            if _DTD.search(head):
+                raise ExtractionError("hostile", f"{info.filename} declares a DTD/entities")
+            chunk = head
+            while chunk:
+                elements += chunk.count(b"<")
+                if elements > MAX_XML_ELEMENTS:
+                    raise ExtractionError("hostile", f"{info.filename} holds more than {MAX_XML_ELEMENTS} elements")
+                chunk = part.read(1 << 20)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
+        raise ExtractionError("corrupt", f"{info.filename}: {exc}") from None
 
 
 def _blocks(body):

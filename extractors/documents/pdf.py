@@ -13,9 +13,10 @@ the record can say "tables are pictures" instead of "no figures".
 PDFs come from the open web, so reading is bounded: pages are walked one at a time and
 only the first MAX_PAGES are read (pdfplumber's `pages` would build all of a 50,000-page
 file first), the time budget is checked before each page, and a page whose content
-streams inflate past MAX_PAGE_CONTENT is refused before pdfminer parses it (each drawing
-operator costs it a Python object: a few MB of them take minutes, a Flate bomb hundreds
-of MB of memory). What still runs over is stopped by `extract`'s hard time limit.
+streams inflate past MAX_PAGE_CONTENT (through every filter of their chain) is refused
+before pdfminer parses it (each drawing operator costs it a Python object: a few MB of
+them take minutes, a Flate bomb hundreds of MB of memory). What still runs over is
+stopped by `extract`'s hard time limit, and in the crawler by its readers' memory limit.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import io
 import re
 import unicodedata
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.document import Document, Row
@@ -33,6 +35,11 @@ MAX_PAGES = 300
 # Inflated content-stream bytes of one page. A page of a report, tables included, draws
 # 10-200 KB; past this it is built to exhaust the reader.
 MAX_PAGE_CONTENT = 4 * 1024 * 1024
+# Form XObjects drawn on one page (a form drawn inside a form drawn n times counts n times),
+# and how deep forms may nest. Reports draw none, or a logo or a letterhead a few times.
+MAX_FORM_DRAWS = 10_000
+MAX_FORM_DEPTH = 12
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 # Fewer characters than this on a page with an image: a scanned page.
 SCANNED_PAGE_CHARS = 20
 # Coordinates closer than this (points) are the same ruling line.
@@ -110,8 +117,6 @@ def _page_count(document) -> str:
 
 def _check_content(page_object, number: int) -> None:
     """Refuse a page whose content streams inflate past MAX_PAGE_CONTENT, without inflating more."""
-    import zlib
-
     from pdfminer.pdftypes import resolve1
 
     total = 0
@@ -122,17 +127,89 @@ def _check_content(page_object, number: int) -> None:
         raw = stream.get_rawdata() if hasattr(stream, "get_rawdata") else None
         if raw is None:
             continue  # already decoded: pdfminer read it, so it was small
-        if names == ["FlateDecode"] or names == ["Fl"]:
-            inflater = zlib.decompressobj()
-            try:
-                total += len(inflater.decompress(raw, MAX_PAGE_CONTENT + 1 - total))
-            except zlib.error:
-                continue  # damaged: pdfminer will say so
-        else:
-            total += len(raw)  # other filters rarely compress much; their cost is the timer's
+        total += _decoded_size(raw, names, MAX_PAGE_CONTENT + 1 - total)
         if total > MAX_PAGE_CONTENT:
             raise ExtractionError("hostile", f"page {number + 1} draws more than {MAX_PAGE_CONTENT // 2**20} MB of "
                                              "content: no report page does")
+    _check_forms(page_object, number, total)
+
+
+def _check_forms(page_object, number: int, total: int) -> None:
+    """Refuse a page whose form XObjects, drawn as often as the page and its forms say,
+    would take pdfminer past MAX_FORM_DRAWS forms or MAX_PAGE_CONTENT bytes of content.
+
+    pdfminer interprets a form's content again at each `Do`: a form drawing another ten
+    times, six levels down, is a million drawings of a few hundred bytes. Occurrences are
+    counted per form and multiplied down the levels (one visit per level, not per draw),
+    and each form's own stream is sized through its filters before it is decoded.
+    """
+    from pdfminer.pdftypes import resolve1
+
+    draws = 0
+
+    def visit(content: bytes, resources, times: int, depth: int) -> None:
+        nonlocal draws, total
+        xobjects = resolve1((resolve1(resources) or {}).get("XObject")) if resources else None
+        if not isinstance(xobjects, dict):
+            return
+        for name, count in Counter(_DO.findall(content)).items():
+            form = resolve1(xobjects.get(name.decode("latin-1")))
+            if not hasattr(form, "get_rawdata") or str(getattr(form.get("Subtype"), "name", "")) != "Form":
+                continue
+            draws += times * count
+            raw = form.get_rawdata()
+            names = [str(getattr(f, "name", f)) for f, _ in form.get_filters()]
+            size = _decoded_size(raw, names, MAX_PAGE_CONTENT + 1) if raw is not None else len(form.get_data())
+            total += times * count * size
+            if draws > MAX_FORM_DRAWS or total > MAX_PAGE_CONTENT or depth > MAX_FORM_DEPTH:
+                raise ExtractionError("hostile", f"page {number + 1} draws forms {draws} times, {total // 2**20} MB "
+                                                 "of content: no report page does")
+            visit(form.get_data(), form.get("Resources") or resources, times * count, depth + 1)
+
+    try:
+        content = b"\n".join(resolve1(stream).get_data() for stream in page_object.contents
+                              if hasattr(resolve1(stream), "get_data"))
+        visit(content, page_object.resources, 1, 0)
+    except ExtractionError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged stream or resource: pdfminer says so, or reads around it
+        return
+
+
+_FLATE = ("FlateDecode", "Fl")
+_SHRINKING = {"ASCIIHexDecode": "asciihexdecode", "AHx": "asciihexdecode",
+              "ASCII85Decode": "ascii85decode", "A85": "ascii85decode"}
+
+
+def _decoded_size(raw: bytes, filters: list[str], budget: int) -> int:
+    """What a stream's filter chain makes of `raw`, in bytes, stage by stage, no stage past `budget`.
+
+    Every stage counts, not only a lone Flate: /Filter [/FlateDecode /FlateDecode] is
+    1000x twice (a few KB that would become gigabytes), and a stage is inflated only up to
+    the budget. A filter not decoded here (LZW, RunLength, image filters) counts its input;
+    what it would still inflate is left to the reading process's memory limit and the timer.
+    """
+    import zlib
+
+    from pdfminer import ascii85
+
+    data = raw
+    for name in filters:
+        if name in _FLATE:
+            try:
+                data = zlib.decompressobj().decompress(data, budget)
+            except zlib.error:
+                return len(data)  # damaged: pdfminer will say so
+        elif name in _SHRINKING:  # their output is smaller than their input
+            try:
+                data = getattr(ascii85, _SHRINKING[name])(data)
+            except ValueError:
+                return len(data)
+        else:
+            return len(data)
+        if len(data) >= budget:
+            return len(data)
+    return len(data)
 
 
 def _title(metadata: dict) -> str | None:

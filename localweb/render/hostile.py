@@ -4,13 +4,16 @@ Each is small on the wire and written by hand (no library would produce them): t
 point of each is one trick an attacker, or a broken generator, plays on a parser.
 
 * ``zip_bomb_docx``: a DOCX whose document.xml inflates ~1000x (to 150 MB of spaces);
+* ``element_bomb_docx``: a DOCX of a million empty paragraphs, true sizes, little compression;
 * ``entity_bomb_docx``: a DOCX whose document.xml declares nested XML entities
   ("billion laughs");
 * ``many_pages_pdf``: a PDF of tens of thousands of empty pages (a page tree to walk);
 * ``looping_pages_pdf``: a PDF whose page tree lists itself among its own kids;
 * ``looping_xref_pdf``: a PDF whose trailer's /Prev points back to the same xref table;
 * ``content_bomb_pdf``: a one-page PDF whose content stream inflates to many MB of
-  drawing operators (each costs the reader a Python object).
+  drawing operators (each costs the reader a Python object);
+* ``flate_chain_bomb_pdf``: the same behind two Flate filters in a row (each ~1000x);
+* ``form_bomb_pdf``: a page drawing a form XObject that draws another ten times, and so on.
 
 All are deterministic: the same call gives the same bytes.
 """
@@ -142,3 +145,51 @@ def content_bomb_pdf(megabytes: int = 64) -> bytes:
                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                    b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)])
+
+
+def flate_chain_bomb_pdf(megabytes: int = 64) -> bytes:
+    """One page whose content stream is Flate-compressed twice (/Filter [/FlateDecode
+    /FlateDecode]): each stage inflates ~1000x, so a few KB become `megabytes` MB."""
+    line = b"0 0 m 1 1 l S\n"
+    block = line * ((1 << 20) // len(line))
+    adler = 1
+    for _ in range(megabytes):
+        adler = zlib.adler32(block, adler)
+    inner = b"\x78\xda" + repeated_deflate(block, megabytes) + struct.pack(">I", adler)
+    data = zlib.compress(inner, 9)
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                   b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream" % (len(data), data)])
+
+
+def form_bomb_pdf(levels: int = 6, fanout: int = 10) -> bytes:
+    """One page that draws form XObject 0, which draws form 1 `fanout` times, and so on:
+    a few hundred bytes of content that a reader rendering forms repeats fanout**levels times."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    first_form = 5
+    objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                   b"/Resources << /XObject << /X0 %d 0 R >> >> >>" % first_form)
+    page = b"/X0 Do\n"
+    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(page), page))
+    for level in range(levels):
+        if level < levels - 1:
+            body = b"q 1 0 0 1 1 1 cm /X Do Q\n" * fanout
+            resources = b"/Resources << /XObject << /X %d 0 R >> >>" % (first_form + level + 1)
+        else:
+            body, resources = b"0 0 m 1 1 l S\n" * fanout, b""
+        objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] %s /Length %d >>\nstream\n%s\nendstream"
+                       % (resources, len(body), body))
+    return pdf_of(objects)
+
+
+def element_bomb_docx(elements: int = 1_200_000) -> bytes:
+    """A DOCX whose document.xml is `elements` empty paragraphs with distinct ids: every size
+    its zip declares is true and under the limits, and it inflates only ~4x, yet as an lxml
+    tree it is gigabytes."""
+    rows = b"".join(b'<w:p w:rsidR="%08X"/>' % (i * 2654435761 % 2**32) for i in range(elements))
+    body = _DOCUMENT_OPEN.replace(b"<w:p><w:r><w:t>", b"") + rows + b"</w:body></w:document>"
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    deflated = compressor.compress(body) + compressor.flush()
+    return _zip([_part("[Content_Types].xml", CONTENT_TYPES.encode()),
+                 ("word/document.xml", deflated, zlib.crc32(body), len(body))])
