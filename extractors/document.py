@@ -43,3 +43,6 @@ class Document:
     # whether the document's last cell is ended (a cell end after it, or a reader that
     # knows its cells whole); a text cut off mid-figure ("…| 1" then nothing) is not
     last_cell_ended: bool = True
+    # text that prints one cell per line with the rendering's cell ends ("2 815 |"): a space
+    # inside a line is inside a cell there, not between two
+    line_cells: bool = False

@@ -32,6 +32,11 @@ _DATE_LABEL = re.compile(
 )
 _BYLINE = re.compile(r"(?:信息|文章)?[来來]源\s*[:：]|[发發]布机构\s*[:：]")
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+# a date line under an article's title with nothing but the page's buttons beside it:
+# 2024-01-19  【打印】【关闭】, 2024年1月19日 字号：大 中 小
+_DATE_AND_CHROME = re.compile(
+    r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s|【[^】]{1,6}】|\[[^\]]{1,6}\]|字号|[:：]|[大中小]|打印|关闭|分享|收藏|浏览(?:次数|量)?|点击(?:数|量)?|\d+次?)*$")
 _PUBLISHED_LABELS = ("发布时间", "发布日期", "公开日期", "发表日期", "发表时间", "發布時間", "發布日期", "公開日期", "發表日期")
 # A date alone on one of the last lines, or after the organ's name (a PDF line often
 # carries both): 鞍山市民政局 2025年1月7日
@@ -241,7 +246,7 @@ def published(text: str, declared: str | None = None) -> str | None:
             return date
     # an article's byline near the top: 来源:朝阳区人民政府    2023-01-30 / 2022年07月25日 来源: 上海普陀
     for line in [ln for ln in _lines(simple) if ln][:15]:
-        if len(line) <= 80 and _BYLINE.search(line):
+        if len(line) <= 80 and (_BYLINE.search(line) or _DATE_AND_CHROME.match(line)):
             date = _BYLINE_DATE.search(line)
             if date and dates.parse(date.group(0)):
                 return dates.parse(date.group(0))

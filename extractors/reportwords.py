@@ -170,7 +170,7 @@ def heading_line(text: str) -> str | None:
             return None
         # a document's name: a sentence is none, nor a menu (政府信息公开指南 | 政府信息公开目录)
         # or a menu's item (short and without a year)
-        if len(line) <= 40 and not re.search(r"[。,;，；|]", line) and re.search(r"信息公开|政务公开", line) \
+        if len(line) <= 40 and not re.search(r"[。,;，；|]", line) and re.search(r"信息公开|政务公开|依申请公开", line) \
                 and (len(line) >= 12 or re.search(r"(?:19|20)\d{2}", line)) and not is_breadcrumb(line):
             return line
     return None

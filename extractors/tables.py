@@ -117,7 +117,7 @@ class TableReading:
 
 
 def read_tables(document: Document) -> TableReading:
-    rows = _normalised_rows(document.rows, document.cell_rows)
+    rows = _normalised_rows(document.rows, document.cell_rows or document.line_cells)
     sections = _split_sections(rows)
     reading = TableReading(cell_rows=document.cell_rows)
     if sections.pop("_after_end", False):
@@ -137,6 +137,8 @@ def read_tables(document: Document) -> TableReading:
             _read_review(logical, reading, headless=bool(sections.get("_headless")))
     settle_extra_columns(reading)
     settle_truncated(reading)
+    if reading.template is None:
+        reading.template = _template_of_request_rows(reading.cells)
     if reading.cells:
         digits.resolve_ambiguous(reading)
     reading.cells = {k: reading.cells[k] for k in sorted(reading.cells, key=lambda k: codebook.key_order().get(k, 10**6))}
@@ -343,6 +345,15 @@ def _template(sections, rows) -> str | None:
     if labels.FORMAT_2019_WORDS.search(text):
         return "2019"
     return None
+
+
+def _template_of_request_rows(cells: dict) -> str | None:
+    """The format, where section 二 is not there to say it (a later page of a split
+    article, a copy that starts at 三), from a section 三 row only one format prints: (六)
+    其他处理 as one row (2019) or as its three sub-rows (2021)."""
+    formats = {fmt for key in cells if key.startswith("requests.")
+               for fmt in [codebook.request_row_formats().get(key.split(".", 1)[1].rsplit(".", 1)[0])] if fmt and len(fmt) == 1}
+    return next(iter(formats))[0] if len(formats) == 1 else None
 
 
 # --- logical rows -----------------------------------------------------------------
@@ -559,7 +570,12 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
             values = _fewer_figures(core, lead, trail, width, reading)
             if values is None:
                 if _is_document_end(core, reading):
-                    return _truncated_row(row, core, keys, columns, key_prefix, reading)
+                    if lead and reading.cell_rows:
+                        _leave_out(reading, keys, f"{key_prefix}: the document ends in this row, after blank "
+                                                  "cells whose columns are not certain")
+                        return True
+                    return _truncated_row(row, [Token(BLANK)] * lead + core if not reading.cell_rows else core,
+                                          keys, columns, key_prefix, reading)
                 reason = (f"{key_prefix}: {len(core)} figure(s) for {width} columns, and the layout does not show "
                           "which columns the blanks were in")
                 reading.notes.append(reason + ": left out")
@@ -576,12 +592,13 @@ def _figures(row: LogicalRow, width: int, rule: str | None, key_prefix: str, col
 
 def _settle_broken(core, width, rule, key_prefix, reading):
     """The row's tokens with each broken cell read as one figure or as two: the one reading
-    that gives the row's width and keeps its arithmetic; None when not exactly one does
-    (a row with no arithmetic to keep cannot confirm either)."""
+    that gives the row's width and keeps its arithmetic (where the row has one); None when
+    not exactly one does."""
     broken = [i for i, t in enumerate(core) if t.kind == BROKEN]
-    if not rule or len(broken) > 3:
+    if len(broken) > 3:
         return None
     readings = []
+    shorter = False
     for choice in range(2 ** len(broken)):
         tokens = []
         for i, t in enumerate(core):
@@ -593,9 +610,13 @@ def _settle_broken(core, width, rule, key_prefix, reading):
             else:
                 tokens.append(Token(VALUE, t.text.replace(_BROKEN_MARK, ""), t.value))
         values = [t.value if t.kind == VALUE else None for t in tokens]
-        if len(tokens) == width and digits.satisfies(values, rule):
+        if len(tokens) == width and (rule is None or digits.satisfies(values, rule)):
             readings.append(tokens)
-    if len(readings) != 1:
+        elif rule is None and len(tokens) < width:
+            shorter = True  # a reading with blanks unprinted is as likely as a full one
+    if len(readings) != 1 or (rule is None and shorter):
+        # with no arithmetic (section 二) the count alone decides, and only where every
+        # other reading has more figures than the row has columns
         return None
     reading.notes.append(f"{key_prefix}: a figure broken by a space read as the row's arithmetic says")
     return readings[0]
@@ -608,12 +629,18 @@ def _fewer_figures(core, lead, trail, width, reading):
     missing = width - len(core)
     if lead + trail == missing:
         return [None] * lead + present + [None] * trail
-    if reading.cell_rows and trail >= missing and (lead == 0 or trail == missing):
-        # the figures first, then at least as many empty cells as the row lacks (merged
-        # filler after the last column); blanks before them, if any, are the label's
-        # empty columns
+    if not reading.cell_rows:
+        return None
+    # blanks then the figures, the empty cells after them a row end's ("| | | 0 |")
+    figures_last = lead == missing
+    # the figures first, then at least as many empty cells as the row lacks (merged filler
+    # after the last column); blanks before them, if any, the label's empty columns
+    figures_first = trail >= missing and (lead == 0 or trail == missing)
+    if figures_last and not figures_first:
+        return [None] * lead + present
+    if figures_first and not figures_last:
         return present + [None] * missing
-    return None
+    return None  # either way would do: which is not printed
 
 
 def _is_document_end(core, reading) -> bool:
@@ -826,6 +853,13 @@ _REVIEW_WORDS = (("upheld", re.compile(r"维持")), ("corrected", re.compile(r"�
                  ("pending", re.compile(r"审结")), ("total", re.compile(r"^(?:总计|合计)")))
 
 
+def _without_trailing_blanks(tokens: list[Token]) -> list[Token]:
+    tokens = list(tokens)
+    while tokens and tokens[-1].kind == BLANK:
+        tokens.pop()
+    return tokens
+
+
 def _review_group(label: str) -> str | None:
     if "直接起诉" in label or "未经复议" in label:
         return "suit_direct"
@@ -873,6 +907,12 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
     if not headless and _review_by_words(rows, reading):
         return
     for i, row in enumerate(rows):
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if row.labels and labels.review_row(row.labels[-1]) and not any(t.kind != BLANK for t in row.cells) \
+                and following is not None and not following.labels \
+                and len([t for t in following.lead_cells if t.kind in (VALUE, RUN)]) == width:
+            # the row's label on one line, its five figures on the next
+            row = LogicalRow(row.labels, _without_trailing_blanks(following.lead_cells))
         if row.labels and _LITIGATION.fullmatch(row.labels[-1]) and len(row.cells) == 2 * width:
             # 行政诉讼 as one row of ten: 未经复议直接起诉, then 复议后起诉, five each
             for n, kind in enumerate(("suit_direct", "suit_after_review")):
@@ -890,6 +930,7 @@ def _read_review(rows: list[LogicalRow], reading: TableReading, *, headless: boo
         figures = row.cells if row.labels else row.lead_cells
         if headless and row.labels and not _REVIEW_HEADER.search("".join(row.labels)):
             continue  # no section 四 heading: only figures under the table's own header are its row
+        figures = _without_trailing_blanks(figures)  # (the empty cell after a row's last pipe)
         if not any(t.kind == BLANK for t in figures):  # leading blanks are positions: nothing to complete
             figures = _wrapped_figures(figures, rows[i + 1] if i + 1 < len(rows) else None, len(columns))
         if any(t.kind in (VALUE, RUN) for t in figures):

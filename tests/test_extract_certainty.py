@@ -248,3 +248,71 @@ def test_a_label_with_one_character_mistyped_is_still_its_row():
     assert _row(record, "active.normative") == [2, 0, 5]
     assert _row(record, "requests.granted", COLUMNS) == [3, 0, 0, 0, 1, 0, 4]
     assert _row(record, "requests.denied.state_secret", COLUMNS) == [0] * 7
+
+
+PIPE_HEADER = [" | ".join(REQUEST_HEADER[:2]) + " |", " | ".join(REQUEST_HEADER[2:5]) + " |", " | ".join(REQUEST_HEADER[5:]) + " |"]
+
+
+def test_in_a_pipe_table_blanks_then_a_total_before_the_rows_end_are_nulls_and_the_total():
+    lines = [REQUEST_HEADER[0]] + PIPE_HEADER + [
+        "一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+        "二、上年结转政府信息公开申请数量 | | | | | | | 0 |",
+        "三、本年度办理结果 | (一)予以公开 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |",
+        "(三)不予公开 | 1.属于国家秘密 | | | | | | | 0 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "requests.carried_over", COLUMNS) == [None] * 6 + [0]
+    assert _row(record, "requests.denied.state_secret", COLUMNS) == [None] * 6 + [0]
+
+
+def test_a_cut_off_row_of_cells_that_starts_with_blanks_is_left_out():
+    lines = [REQUEST_HEADER[0]] + PIPE_HEADER + [
+        "一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+        "二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "三、本年度办理结果 | (一)予以公开 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |",
+        "(二)部分公开 | | | 5"]
+    record = extract(_lines(lines, end=""))
+    assert not any(k.startswith("requests.partial.") for k in record["cells"])
+
+
+REVIEW_HEADER = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 | 行政诉讼 |",
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |",
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |"]
+REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def test_section_four_s_row_of_fifteen_wrapped_over_two_pipe_lines_is_read_whole():
+    lines = [REQUEST_HEADER[0]] + PIPE_HEADER + ["一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |"] + \
+        REVIEW_HEADER + ["6 | 2 | 1 | 1 | 10 | 2 | 1 | 0 |", "3 | 6 | 1 | 0 | 0 | 0 | 1 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "review.review", REVIEW_COLUMNS) == [6, 2, 1, 1, 10]
+    assert _row(record, "review.suit_direct", REVIEW_COLUMNS) == [2, 1, 0, 3, 6]
+    assert _row(record, "review.suit_after_review", REVIEW_COLUMNS) == [1, 0, 0, 0, 1]
+
+
+def test_section_four_rows_labelled_on_one_line_with_their_figures_on_the_next():
+    lines = [REQUEST_HEADER[0]] + PIPE_HEADER + ["一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+                                                 "四、政府信息公开行政复议、行政诉讼情况",
+                                                 "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "行政复议 |", "12 | 3 | 1 | 2 | 18 |",
+                                                 "行政诉讼(未经复议直接起诉) |", "5 | 1 | 0 | 4 | 10 |",
+                                                 "行政诉讼(复议后起诉) |", "2 | 0 | 0 | 1 | 3 |"]
+    record = extract(_lines(lines))
+    assert _row(record, "review.review", REVIEW_COLUMNS) == [12, 3, 1, 2, 18]
+    assert _row(record, "review.suit_direct", REVIEW_COLUMNS) == [5, 1, 0, 4, 10]
+    assert _row(record, "review.suit_after_review", REVIEW_COLUMNS) == [2, 0, 0, 1, 3]
+
+
+def test_a_figure_broken_by_a_space_in_one_cell_per_line_is_settled_by_the_count():
+    lines = ["二、主动公开政府信息情况", "第二十条第(五)项 |", "信息内容 |", "上一年项目数量 |", "本年增/减 |", "处理决定数量 |",
+             "行政许可 |", "14 |", "+2 |", "2 815 |", "第二十条第(六)项 |", "信息内容 |", "上一年项目数量 |", "本年增/减 |",
+             "处理决定数量 |", "行政处罚 |", "6 |", "-1 |", "1 307 |"]
+    record = extract(_lines(lines))
+    assert [record["cells"].get(f"active.licensing.{c}") for c in ("prev_items", "change", "decisions")] == [14, 2, 2815]
+    assert "active.licensing.decisions" in record["inferred"]
+
+
+def test_the_format_is_told_by_section_three_where_section_two_is_not_there():
+    header = [REQUEST_HEADER[0]] + PIPE_HEADER
+    new = "一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |"
+    record_2021 = extract(_lines(header + [new, "(六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]))
+    record_2019 = extract(_lines(header + [new, "(六)其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"]))
+    assert (record_2021["template"], record_2019["template"]) == ("2021", "2019")

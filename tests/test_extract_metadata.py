@@ -279,3 +279,12 @@ def test_the_date_on_an_articles_byline_is_its_publication_date():
     # a 来源 line deep in the text (a quoted source in prose) is no byline
     body = "\n".join(["某某报告"] + ["正文段落。"] * 20 + ["来源:某某局 2019-05-01"])
     assert metadata.published(body) is None
+
+
+def test_a_date_line_under_the_title_with_only_the_pages_buttons_is_the_publication_date():
+    from extractors import metadata
+
+    assert metadata.published("2023年度某某县农业农村委员会政府信息公开工作年度报告\n2024-01-19  【打印】【关闭】\n根据…") == "2024-01-19"
+    assert metadata.published("某某报告\n2024年1月19日 10:30 字号：大 中 小 浏览次数：215\n正文") == "2024-01-19"
+    # a date in a sentence near the top is not the page's date
+    assert metadata.published("某某报告\n2024-01-19召开了专题会议，研究部署年报编制工作\n正文") is None

@@ -142,3 +142,14 @@ def test_a_notice_issuing_a_work_plan_that_lists_the_yearly_report_as_a_task_is_
                       "| 2 | 规范办理政府信息公开申请 | 各部门 | 持续推进 |"])
     record = extract(text.encode("utf-8"))
     assert record["is_report"] is False and record["cells"] == {}
+
+
+def test_a_quarters_request_statistics_laid_out_like_section_three_is_no_report():
+    from extractors import extract
+
+    rows = ["2024年第三季度依申请公开办理情况统计表", "发布日期:2024-10-15",
+            "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |"]
+    rows += [f"{label} | 4 | 1 | 0 | 0 | 0 | 0 | 5 |" for label in
+             ("一、本季度新收政府信息公开申请数量", "（一）予以公开", "（二）部分公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开")]
+    record = extract("\n".join(rows).encode("utf-8"))
+    assert record["is_report"] is False and record["cells"] == {}

@@ -34,7 +34,8 @@ def read(text: str) -> Document:
         lines = _structural_lines(lines)
     rows = [_row(line, style, bordered) for line in lines]
     return Document(rows=rows, text=text, kind="text", cell_rows=style in ("tab", "pipe", "comma"),
-                    last_cell_ended=text.rstrip(" \t\u3000\u00a0\n").endswith(("|", "\t")))
+                    last_cell_ended=text.rstrip(" \t\u3000\u00a0\n").endswith(("|", "\t")),
+                    line_cells=style == "lines" and sum(1 for ln in lines if ln.rstrip().endswith("|")) >= 5)
 
 
 def flattening(lines: list[str]) -> str:
