@@ -133,3 +133,13 @@ def build(path) -> dict:
         archive.mark_gone(crawl, url_of("鞍山市民政局", 2024, "pdf"), "http_404")
         archive.end_crawl(crawl, stats(failed=("黄石市下陆区民政局",)), ended_at="2026-11-22T11:00:00Z")
     return outcomes
+
+
+def store_extracted(path, organ: str, record: dict) -> None:
+    """One crawl into the archive at path that stores one extracted record as organ's."""
+    crawled = item(organ, record, 1)
+    crawled["record"] = {**record, "organ": organ}
+    with Archive(path) as archive:
+        crawl = archive.begin_crawl(seeds(), started_at="2026-11-21T09:00:00Z")
+        archive.store(crawl, crawled)
+        archive.end_crawl(crawl, stats(), ended_at="2026-11-21T11:00:00Z")

@@ -79,7 +79,6 @@ def test_export_of_missing_archive_says_so(tmp_path):
 
 
 def test_export_marks_inferred_and_left_out_cells(tmp_path):
-    from archive.store import Archive
     from extractors import extract
 
     text = "\n".join(["某某县民政局2023年政府信息公开工作年度报告", "二、主动公开政府信息情况",
@@ -90,12 +89,7 @@ def test_export_marks_inferred_and_left_out_cells(tmp_path):
                       "五、存在的主要问题及改进情况"])
     db = tmp_path / "a.db"
     record = extract(text.encode("utf-8"))
-    crawled = days.item("惠济区民政局", record, 1)
-    crawled["record"] = {**record, "organ": "惠济区民政局"}
-    with Archive(db) as archive:
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-21T09:00:00Z")
-        archive.store(crawl, crawled)
-        archive.end_crawl(crawl, days.stats(), ended_at="2026-11-21T11:00:00Z")
+    days.store_extracted(db, "惠济区民政局", record)
     result = CliRunner().invoke(main, ["export", "--db", str(db)])
     record = json.loads(result.stdout.splitlines()[0])
     assert "active.rules.in_force" in record["inferred"]
@@ -109,7 +103,6 @@ def test_export_marks_inferred_and_left_out_cells(tmp_path):
 def test_the_uncertain_cells_view_lists_cells_left_out_with_why(tmp_path):
     import sqlite3
 
-    from archive.store import Archive
     from extractors import extract
 
     text = "\n".join(["某某县民政局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
@@ -117,13 +110,8 @@ def test_the_uncertain_cells_view_lists_cells_left_out_with_why(tmp_path):
                       "一、本年新收政府信息公开申请数量 | 5 | 2 |", "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
                       "五、存在的主要问题及改进情况"])
     record = extract(text.encode("utf-8")) | {"organ": "惠济区民政局"}
-    crawled = days.item("惠济区民政局", record, 1)
-    crawled["record"] = record
     db = tmp_path / "a.db"
-    with Archive(db) as archive:
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-21T09:00:00Z")
-        archive.store(crawl, crawled)
-        archive.end_crawl(crawl, days.stats(), ended_at="2026-11-21T11:00:00Z")
+    days.store_extracted(db, "惠济区民政局", record)
     rows = sqlite3.connect(db).execute("SELECT organ, key, label, why FROM uncertain_cells ORDER BY key").fetchall()
     assert len(rows) == 7 and rows[0][0] == "惠济区民政局"
     assert ("requests.new_requests.total", "一、本年新收政府信息公开申请数量 / 总计") in [(r[1], r[2]) for r in rows]

@@ -223,7 +223,6 @@ def test_report_page_and_scorecard_in_headless_chromium(archive_db):
 
 
 def test_cells_left_out_as_uncertain_are_marked_with_the_reason_and_a_partial_report_says_so(tmp_path):
-    from archive.store import Archive
     from extractors import extract
 
     text = "\n".join(["某某县民政局2023年政府信息公开工作年度报告", "二、主动公开政府信息情况",
@@ -234,13 +233,8 @@ def test_cells_left_out_as_uncertain_are_marked_with_the_reason_and_a_partial_re
                       "五、存在的主要问题及改进情况"])
     record = extract(text.encode("utf-8")) | {"organ": "惠济区民政局", "partial": True,
                                               "missing_parts": ["http://example.org/t1_1.html"]}
-    crawled = days.item("惠济区民政局", record, 1)
-    crawled["record"] = record
     db = tmp_path / "nianbao.db"
-    with Archive(db) as archive:
-        crawl = archive.begin_crawl(days.seeds(), started_at="2026-11-21T09:00:00Z")
-        archive.store(crawl, crawled)
-        archive.end_crawl(crawl, days.stats(), ended_at="2026-11-21T11:00:00Z")
+    days.store_extracted(db, "惠济区民政局", record)
     rid = report_id(db, "惠济区民政局", 2023)
     response = get(db, f"/nianbao/-/report/{rid}")
     doc = lxml.html.fromstring(response.text)

@@ -20,13 +20,19 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_scrapy_crawl_with_a_seeds_argument_finds_the_sites_reports(local_web, tmp_path):
-    organ = local_web.web.site("trs").seed_name
+def _seed_list(local_web, organ, tmp_path) -> Path:
+    """A seed list of one site of the local web."""
     seeds = tmp_path / "seeds.csv"
     with open(seeds, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["name", "url"])
         writer.writeheader()
         writer.writerows(s for s in local_web.seeds if s["name"] == organ)
+    return seeds
+
+
+def test_scrapy_crawl_with_a_seeds_argument_finds_the_sites_reports(local_web, tmp_path):
+    organ = local_web.web.site("trs").seed_name
+    seeds = _seed_list(local_web, organ, tmp_path)
     out = tmp_path / "reports.jsonl"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"seeds={seeds}",
@@ -48,11 +54,7 @@ def test_scrapy_feed_export_writes_valid_report_records(local_web, tmp_path):
     import json
 
     organ = local_web.web.site("trs").seed_name
-    seeds = tmp_path / "seeds.csv"
-    with open(seeds, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["name", "url"])
-        writer.writeheader()
-        writer.writerows(s for s in local_web.seeds if s["name"] == organ)
+    seeds = _seed_list(local_web, organ, tmp_path)
     out = tmp_path / "out.jsonl"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"seeds={seeds}", "-O", str(out),
