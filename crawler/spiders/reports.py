@@ -26,7 +26,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import discovery
+from crawler import discovery, pagers
 from crawler.browser import BROWSER_WANTED, browser_meta, list_reading, shell_key
 from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
@@ -44,7 +44,7 @@ PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
 
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
-            "browser_attempts", "seed_page", "also_allowed_origins")
+            "browser_attempts", "seed_page", "also_allowed_origins", "column", "column_first")
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
@@ -159,6 +159,9 @@ class ReportsSpider(scrapy.Spider):
         found.extend(self._cms_pages(response, "list" if in_column else role))
         found.extend(self._routes(response))
         found.extend(self._script_files(response))
+        titled = any(r.meta["role"] in ("article", "attachment") for r in found)
+        # a column's other pages first: a page also linked another way is then read as the column's
+        found[:0] = self._column_pages(response, in_column, titled)
         if (not found and len(links) < jsapp.MIN_LINKS) or \
                 (in_column and not any(r.meta["role"] in ("article", "attachment") for r in found)):
             # nothing here but a script that sends the visitor on (or a report column whose
@@ -189,6 +192,39 @@ class ReportsSpider(scrapy.Spider):
             elif not has_reports and jsapp.is_loading(response.text):
                 site_stats_for(self.crawler).error(seed, "list still loading when taken", response.url, "list")
         yield from found
+
+    def _column_pages(self, response, in_column: bool, titled: bool) -> list:
+        """The other pages of the column this page is one of, by any of its pagers
+        (`crawler.pagers`), when the page is a report column, lists a report of the organ
+        whatever the column is called (`titled`: 政府信息公开, 其他, 信息公开目录), or is a
+        page of such a column. Each page asked for and read is counted against the column
+        (its first page's URL), so a column read in part makes the site partial."""
+        meta, request = response.meta, response.request
+        seed = meta["seed"]
+        stats = site_stats_for(self.crawler)
+        key = pagers.request_key(request.method, response.url, request.body)
+        column = meta.get("column")
+        if not (column or in_column or titled):
+            stats.column_read(seed, None, key)
+            return []
+        paging = pagers.column_pages(response.text, response.url, self._script_templates.get(discovery.site_key(response.url)),
+                                     first=meta.get("column_first") if column else None)
+        first = meta.get("column_first") if column else (paging.current or 1)
+        column = column or pagers.column_key(response.url)
+        stats.column_read(seed, column, key, paging.total)
+        role = "list" if in_column else "nav"
+        out = []
+        for method, url, fields in paging.requests:
+            if not self._on_site(url, response) or not discovery.is_page_url(url):
+                continue
+            page = self._request(url, seed, role, response, nav_depth=meta.get("nav_depth", 0), column=column,
+                                 column_first=first)
+            if method == "POST":
+                page = scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.on_error,
+                                          priority=PRIORITY[role], meta=page.meta)
+            out.append(page)
+        stats.column_pages(seed, column, [pagers.request_key(r.method, r.url, r.body) for r in out], paging.total)
+        return out
 
     def _built_by_script(self, response, found: list, in_column: bool) -> bool:
         """Whether this page's links are made by its scripts, so only the browser sees them
