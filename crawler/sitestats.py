@@ -85,6 +85,11 @@ class SiteStats:
             held["asked"] = sorted(set(held["asked"]) | set(asked))
             held["total"] = max(held["total"] or 0, total or 0) or None
 
+    def searched(self, seed: dict | None, url: str, words: str) -> None:
+        """The site's own search was asked for `words` (`url`), no report having been found."""
+        if seed:
+            self._site(seed["name"], seed.get("url"))["searched"] = {"url": url, "words": words}
+
     def column_read(self, seed: dict | None, column: str | None, page: str, total: int | None = None) -> None:
         """A page of a paged column read (`page`: its URL, or its URL and form fields);
         `column` None for a listing page of no paged column, which may still be one a
@@ -149,7 +154,10 @@ class SiteStats:
             status = "NO REPORTS "
         else:
             status = "PARTIAL " if partial or unread else ""
+        searched = s.get("searched")
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
+                + ((f", found by the site's search for {searched['words']}" if s["reports"]
+                    else f", none found by the site's search for {searched['words']} either") if searched else "")
                 + (f", {len(partial)} of them partial (article pages unread: "
                    f"{', '.join(u for urls in partial.values() for u in urls)})" if partial else "")
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
@@ -174,12 +182,12 @@ def column_unread(column: dict) -> int:
 
 def column_line(url: str, column: dict) -> str:
     """/xxgk/qt/ 6 of 6 pages read."""
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
     pages = column_pages_of(column)
     read = pages - column_unread(column)
-    return f"{parts.path}{'?' + parts.query if parts.query else ''} {read} of {pages} pages read"
+    return f"{parts.path}{'?' + unquote(parts.query) if parts.query else ''} {read} of {pages} pages read"
 
 
 def merge_shapes(into: dict[str, str], shapes: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb.sites import attachments, columns, county, faults, hanweb, hostile, jsapp, legacy, paged, shielded, trs
+from localweb.sites import attachments, columns, county, faults, hanweb, hostile, jsapp, legacy, paged, searched, shielded, trs
 from localweb.sites.base import Options, Site
 
 # In port order: with a first port N, site i listens on N + i.
@@ -32,6 +32,7 @@ ON_REQUEST = {
     "faults": faults.build,
     "columns": columns.build,            # reports in the column 政府信息公开, paged by goPage(n)
     "columns_form": columns.build_form,  # reports in the column 其他, paged by a POST form
+    "searched": searched.build,          # reports filed under news, found by the site's search only
     "paged": paged.build,          # reports split over article pages (createPageHTML)
     "paged_gap": paged.build_gap,  # …one of whose pages is gone: a partial report
     "shielded": shielded.build,    # behind a 521 cookie challenge a browser passes

@@ -22,11 +22,12 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urldefrag
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import discovery, pagers
+from crawler import discovery, pagers, search
 from crawler.browser import BROWSER_WANTED, browser_meta, list_reading, shell_key
 from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
@@ -40,7 +41,7 @@ MAX_SCRIPT_FILES = 4  # of one page's own script files, read for a link function
 # longer); a column page has its site's name and footer
 MIN_REPORT_TEXT = 300
 
-PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
+PRIORITY = {"attachment": 30, "article": 20, "list": 10, "search": 10, "nav": 0, "home": 0}
 
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
@@ -67,6 +68,44 @@ class ReportsSpider(scrapy.Spider):
         self._rendered_routes: set[str] = set()  # page#route rendered for its report column
         self._script_templates: dict[str, dict] = {}  # site -> URL templates of its script functions
         self._scripts_read: set[str] = set()
+        # seed name -> (the search its home page's search form makes, the site's origins)
+        self._searches: dict[str, tuple[list, list]] = {}
+        self._searched: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def spider_idle(self):
+        """When every walk has ended: the sites where it found no report are searched, by
+        their own search for 年度报告, before the crawl closes (the last resort)."""
+        requests = list(self._last_resort_searches())
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _last_resort_searches(self):
+        """The search requests of each site that gave no report and is not blocked, once."""
+        stats = site_stats_for(self.crawler)
+        for seed in self.seeds:
+            site = stats.sites.get(seed.name) or {}
+            if seed.name in self._searched or seed.name not in self._searches or site.get("reports") or site.get("blocks"):
+                continue
+            self._searched.add(seed.name)
+            found, origins = self._searches[seed.name]
+            seed_meta = seed_meta_of(seed)
+            for method, url, fields in found:
+                stats.searched(seed_meta, url if method == "GET" else f"{url} {fields}", search.WORDS)
+                meta = {"seed": seed_meta, "role": "search", **({"also_allowed_origins": origins} if origins else {})}
+                if method == "POST":
+                    yield scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.on_error,
+                                             priority=PRIORITY["search"], meta=meta)
+                else:
+                    yield scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=PRIORITY["search"],
+                                         meta=meta)
 
     async def start(self):
         stats = site_stats_for(self.crawler)
@@ -147,6 +186,10 @@ class ReportsSpider(scrapy.Spider):
             return
         meta = response.meta
         seed, role = meta["seed"], meta["role"]
+        if meta.get("seed_page") and seed["name"] not in self._searches:
+            found = search.search_requests(response.text, response.url)
+            if found:  # kept for the end, in case the walk finds no report
+                self._searches[seed["name"]] = (found, sorted(self._site_origins(response) - {discovery.origin(seed["url"])}))
         in_column = role == "list" or self._is_column_page(response)
         links = self._links(response)
         framed = sum(1 for link in links if not link.embedded) < jsapp.MIN_LINKS  # a frameset, or nearly
@@ -161,7 +204,7 @@ class ReportsSpider(scrapy.Spider):
         found.extend(self._script_files(response))
         titled = any(r.meta["role"] in ("article", "attachment") for r in found)
         # a column's other pages first: a page also linked another way is then read as the column's
-        found[:0] = self._column_pages(response, in_column, titled)
+        found[:0] = self._column_pages(response, in_column, titled or role == "search")
         if (not found and len(links) < jsapp.MIN_LINKS) or \
                 (in_column and not any(r.meta["role"] in ("article", "attachment") for r in found)):
             # nothing here but a script that sends the visitor on (or a report column whose
@@ -212,7 +255,7 @@ class ReportsSpider(scrapy.Spider):
         first = meta.get("column_first") if column else (paging.current or 1)
         column = column or pagers.column_key(response.url)
         stats.column_read(seed, column, key, paging.total)
-        role = "list" if in_column else "nav"
+        role = "list" if in_column else "search" if meta["role"] == "search" else "nav"
         out = []
         for method, url, fields in paging.requests:
             if not self._on_site(url, response) or not discovery.is_page_url(url):
