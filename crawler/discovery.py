@@ -462,6 +462,22 @@ def is_disclosure_section(link: Link) -> bool:
     return bool(_DISCLOSURE_URL.search(parts.path + "?" + parts.query)) and not _ARTICLE_FILE.search(parts.path)
 
 
+def is_platform_link(link: Link, page_url: str) -> bool:
+    """A bureau's 政府信息公开 link to another host: the county's or city's disclosure
+    platform, where the bureau's reports are published among every department's. By its
+    words, not its address (any link of a section has /xxgk/ in it)."""
+    if same_site(link.url, page_url) or not is_page_url(link.url) or len(link.text) > 16 \
+            or _NEVER_FOLLOW_TEXT.search(link.text):
+        return False
+    return bool(_DISCLOSURE_TEXT.search(link.text))
+
+
+def is_below(url: str, page_url: str) -> bool:
+    """Whether `url` is on the site of `page_url`, in its directory or below it."""
+    here = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
+    return same_site(url, page_url) and urlsplit(url).path.startswith(here)
+
+
 def is_organ_link(link: Link, organ: str) -> bool:
     """A link named after the seed's organ (县民政局 in a portal's list of departments, an
     image map's area, a drop-down's option): the way to its pages on the portal. The name

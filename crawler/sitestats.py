@@ -90,6 +90,13 @@ class SiteStats:
         if seed:
             self._site(seed["name"], seed.get("url"))["searched"] = {"url": url, "words": words}
 
+    def platform(self, seed: dict | None, origin: str) -> None:
+        """The seed's disclosure pages are on another host's platform, read for its reports only."""
+        if seed:
+            held = self._site(seed["name"], seed.get("url")).setdefault("platforms", [])
+            if origin not in held:
+                held.append(origin)
+
     def column_read(self, seed: dict | None, column: str | None, page: str, total: int | None = None) -> None:
         """A page of a paged column read (`page`: its URL, or its URL and form fields);
         `column` None for a listing page of no paged column, which may still be one a
@@ -158,6 +165,7 @@ class SiteStats:
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
                 + ((f", found by the site's search for {searched['words']}" if s["reports"]
                     else f", none found by the site's search for {searched['words']} either") if searched else "")
+                + (f", its disclosure read on {', '.join(s['platforms'])} (its own pages only)" if s.get("platforms") else "")
                 + (f", {len(partial)} of them partial (article pages unread: "
                    f"{', '.join(u for urls in partial.values() for u in urls)})" if partial else "")
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")

@@ -45,7 +45,8 @@ PRIORITY = {"attachment": 30, "article": 20, "list": 10, "search": 10, "nav": 0,
 
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
-            "browser_attempts", "seed_page", "also_allowed_origins", "column", "column_first")
+            "browser_attempts", "seed_page", "also_allowed_origins", "column", "column_first", "platform",
+            "platform_organ")
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
@@ -411,6 +412,11 @@ class ReportsSpider(scrapy.Spider):
         """The request a link deserves from this page, or None."""
         seed, role = response.meta["seed"], response.meta["role"]
         organ = organ_names(seed)
+        if response.meta.get("platform") and discovery.same_site(response.url, response.meta["platform"]):
+            return self._follow_on_platform(link, response, in_column)
+        if role in ("home", "nav") and not response.meta.get("platform") and not self._on_site(link.url, response) \
+                and discovery.is_platform_link(link, response.url):
+            return self._platform_request(link, response)
         if discovery.is_report_title(link.text, in_report_column=in_column) \
                 and discovery.names_this_organ(link.text, organ):
             if discovery.is_attachment_url(link.url, link.text):
@@ -430,6 +436,48 @@ class ReportsSpider(scrapy.Spider):
         nav_depth = response.meta.get("nav_depth", 0)
         if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH \
                 and (discovery.is_disclosure_section(link) or discovery.is_organ_link(link, organ)):
+            return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
+        return None
+
+    def _platform_request(self, link: Link, response):
+        """The disclosure platform of the county or city, on another host, that the
+        bureau's 政府信息公开 link leads to: read for this organ's reports only
+        (`_follow_on_platform`); its host is allowed for this chain of requests alone."""
+        platform = discovery.origin(link.url)
+        site_stats_for(self.crawler).platform(response.meta["seed"], platform)
+        request = self._request(link.url, response.meta["seed"], "nav", response,
+                                nav_depth=response.meta.get("nav_depth", 0) + 1, platform=platform)
+        origins = sorted({*request.meta.get("also_allowed_origins", ()), platform})
+        return request.replace(meta={**request.meta, "also_allowed_origins": origins})
+
+    def _follow_on_platform(self, link: Link, response, in_column: bool):
+        """A link on a disclosure platform of many organs: the way to this organ's pages (its
+        name in the platform's department list) and their reports, and the reports that
+        name this organ in the platform's shared columns. Nothing else of the platform:
+        not its other departments, not its news, not the reports that name no organ outside
+        this organ's own pages (the platform's owner's)."""
+        meta = response.meta
+        seed, organ = meta["seed"], organ_names(meta["seed"])
+        own = bool(meta.get("platform_organ"))  # on this organ's own pages of the platform
+        if discovery.is_report_title(link.text, in_report_column=in_column) and discovery.names_this_organ(link.text, organ) \
+                and (own or any(form in link.text for form in discovery.organ_forms(organ))):
+            if discovery.is_attachment_url(link.url, link.text):
+                return self._request(link.url, seed, "attachment", response, page_url=response.url)
+            return self._request(link.url, seed, "article", response) if discovery.is_page_url(link.url) else None
+        if not discovery.same_site(link.url, meta["platform"]) or not discovery.is_page_url(link.url):
+            return None
+        if discovery.is_other_organ_link(link, organ):
+            return None
+        nav_depth = meta.get("nav_depth", 0)
+        if not own and discovery.is_organ_link(link, organ):
+            return self._request(link.url, seed, "nav", response, nav_depth=nav_depth, platform_organ=link.url)
+        if discovery.is_report_column(link):
+            return self._request(link.url, seed, "list", response)
+        if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
+                          or discovery.is_subcolumn(link, response.url)):
+            return self._request(link.url, seed, "list", response)
+        if meta["role"] == "nav" and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link) \
+                and (not own or discovery.is_below(link.url, meta["platform_organ"])):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
         return None
 
@@ -597,7 +645,9 @@ class ReportsSpider(scrapy.Spider):
 
     def _request(self, url, seed, role, response=None, **meta):
         callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
-        meta = {"seed": seed, "role": role, **meta}
+        inherited = {key: response.meta[key] for key in ("platform", "platform_organ")
+                     if response is not None and key in response.meta}
+        meta = {"seed": seed, "role": role, **inherited, **meta}
         moved = sorted(self._site_origins(response) - {discovery.origin(seed["url"])}) if response is not None else []
         if moved:
             meta["also_allowed_origins"] = moved
