@@ -63,14 +63,15 @@ def current_page(text: str) -> int | None:
     return None
 
 
-def column_pages(html: str, page_url: str, templates: dict | None = None, first: int | None = None) -> ColumnPages:
+def column_pages(html: str, page_url: str, templates: dict | None = None, first: int | None = None,
+                 selector: Selector | None = None) -> ColumnPages:
     """Every other page of the column this page is one of, by any of its pagers.
 
     `templates`: URL templates of the site's script functions (`crawler.cms.scriptcalls`),
     for a pager function defined in one of its script files rather than on the page.
     `first`: the number of the column's page the walk read first, asked for no more (a
     pager's 1 is the column page it came from, under another address or form)."""
-    sel = Selector(text=html)
+    sel = selector if selector is not None else Selector(text=html)  # the page parsed once, by the caller
     pager_text = " ".join(t.strip() for t in sel.xpath("//body//text()[not(ancestor::script)]").getall())
     total = page_count(pager_text)
     current = current_page(pager_text)
@@ -92,10 +93,10 @@ def column_pages(html: str, page_url: str, templates: dict | None = None, first:
         total = total or (max(last) if last else None)
         wanted = range(2, min(total, MAX_PAGES) + 1) if total else sorted(set(numbers))
         name = calls[0][1][0]
-        out += _called_pages(html, page_url, name, [n for n in wanted if n not in skip], templates or {})
+        out += _called_pages(html, page_url, name, [n for n in wanted if n not in skip], templates or {}, sel)
         total = total or (max(numbers) if numbers else None)
 
-    form = pageforms.page_form(html, page_url)
+    form = pageforms.page_form(html, page_url, sel=sel)
     if form is not None:  # 转到第[ ]页, a 下一页 button's hidden page number
         value = form[2][form[3]]
         if total:
@@ -201,7 +202,7 @@ def _shape_of(numbered, page_url: str) -> tuple[str, str] | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _called_pages(html: str, page_url: str, name: str, pages: list[int], templates: dict) -> list[tuple[str, str, dict]]:
+def _called_pages(html: str, page_url: str, name: str, pages: list[int], templates: dict, sel) -> list[tuple[str, str, dict]]:
     """The requests a pager function makes for `pages`: the address it builds (defined on
     the page, or in a site script's `templates`), or the page form it submits."""
     built = page_function(html, name)
@@ -211,7 +212,7 @@ def _called_pages(html: str, page_url: str, name: str, pages: list[int], templat
     if built is not None and built[0] == "url":
         _, before, offset, after = built
         return [("GET", urljoin(page_url, f"{before}{n + offset}{after}"), {}) for n in pages if n + offset >= 0]
-    form = pageforms.page_form(html, page_url, field=built[1] if built else None)
+    form = pageforms.page_form(html, page_url, field=built[1] if built else None, sel=sel)
     return _form_requests(form, pages) if form is not None else []
 
 

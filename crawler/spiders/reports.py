@@ -252,7 +252,8 @@ class ReportsSpider(scrapy.Spider):
             stats.column_read(seed, None, key)
             return []
         paging = pagers.column_pages(response.text, response.url, self._script_templates.get(discovery.site_key(response.url)),
-                                     first=meta.get("column_first") if column else None)
+                                     first=meta.get("column_first") if column else None,
+                                     selector=response.selector if response.selector.type == "html" else None)
         first = meta.get("column_first") if column else (paging.current or 1)
         column = column or pagers.column_key(response.url)
         stats.column_read(seed, column, key, paging.total)
