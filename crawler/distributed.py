@@ -77,6 +77,7 @@ def worker_settings(redis_url: str) -> dict:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",  # the leases' Lua scripts speak its ZSET
         "REDIS_ITEMS_SERIALIZER": "archive.redis_store.dumps_item",
         "ITEM_PIPELINES": pipelines,
+        "NIANBAO_SITE_SEARCH": False,  # a worker's statistics are its share of a site: "no report" is unknown
         "DOWNLOADER_MIDDLEWARES": {**project.DOWNLOADER_MIDDLEWARES, TOKEN_MIDDLEWARE: TOKEN_ORDER},
         "EXTENSIONS": {**project.EXTENSIONS, "crawler.distributed.WorkerExtension": 510},
     }

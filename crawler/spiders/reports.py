@@ -76,7 +76,8 @@ class ReportsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        if crawler.settings.getbool("NIANBAO_SITE_SEARCH", True):
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     def spider_idle(self):
