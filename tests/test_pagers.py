@@ -86,3 +86,15 @@ def test_a_form_that_searches_nothing_is_no_search():
     login = "<form action=\"/login.do\" method=post><input name=\"username\"><input type=password name=pwd></form>"
     page = "<form action=\"list.jsp\"><input name=\"page\" value=\"2\"><input type=submit value=\"GO\"></form>"
     assert search_requests(login, "http://b.example/") == [] and search_requests(page, "http://b.example/") == []
+
+
+def test_a_disclosure_link_to_the_countys_platform_is_one_and_the_national_portals_is_not():
+    from crawler.discovery import Link, is_platform_link, registered_domain
+
+    bureau = "http://mzj.weishan.gov.cn/index.html"
+    assert is_platform_link(Link("http://www.weishan.gov.cn/xxgk/bm/", "政府信息公开"), bureau)
+    assert is_platform_link(Link("http://xxgk.weishan.gov.cn/", "信息公开"), bureau)
+    assert not is_platform_link(Link("http://www.gov.cn/zhengce/xxgk/", "政府信息公开"), bureau)  # the national portal
+    assert not is_platform_link(Link("http://www.weishan.gov.cn/xwzx/", "新闻中心"), bureau)
+    assert not is_platform_link(Link("http://mzj.weishan.gov.cn/xxgk/", "政府信息公开"), bureau)  # its own section
+    assert registered_domain("http://a.b.example.com.cn/") == "example.com.cn"

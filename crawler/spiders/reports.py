@@ -478,8 +478,11 @@ class ReportsSpider(scrapy.Spider):
         if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
                           or discovery.is_subcolumn(link, response.url)):
             return self._request(link.url, seed, "list", response)
-        if meta["role"] == "nav" and nav_depth < MAX_NAV_DEPTH and discovery.is_disclosure_section(link) \
-                and (not own or discovery.is_below(link.url, meta["platform_organ"])):
+        # the way to the department list, by its words (部门信息公开), not every column of the
+        # platform's /xxgk/; on the organ's own pages, its sections below its page
+        if meta["role"] == "nav" and nav_depth < MAX_NAV_DEPTH and (
+                discovery.is_disclosure_section(link) and discovery.is_below(link.url, meta["platform_organ"]) if own
+                else discovery.names_disclosure(link)):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
         return None
 
