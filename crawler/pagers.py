@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
+from crawler import discovery
 from crawler.cms import pageforms, trs
 
 MAX_PAGES = pageforms.MAX_PAGES  # a column with more pages than this is a trap, not a list
@@ -147,7 +148,10 @@ def _pager_anchors(sel, page_url: str) -> list[tuple[str, str | None, tuple[str,
         if call and call.group(1) not in ("void", "alert", "open"):
             found.append((text, None, (call.group(1), int(call.group(2)))))
         elif href and not href.lower().startswith(("javascript", "#", "mailto")):
-            found.append((text, urljoin(page_url, href).split("#", 1)[0], None))
+            url = discovery.canonical_url(href, page_url)  # no session id, no fragment
+            # a list's page by its address or words, not a calendar's day (a trap) nor a year
+            if url and discovery.is_pagination(discovery.Link(url, text), page_url):
+                found.append((text, url, None))
     return found
 
 

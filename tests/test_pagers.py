@@ -98,3 +98,9 @@ def test_a_disclosure_link_to_the_countys_platform_is_one_and_the_national_porta
     assert not is_platform_link(Link("http://www.weishan.gov.cn/xwzx/", "新闻中心"), bureau)
     assert not is_platform_link(Link("http://mzj.weishan.gov.cn/xxgk/", "政府信息公开"), bureau)  # its own section
     assert registered_domain("http://a.b.example.com.cn/") == "example.com.cn"
+
+
+def test_a_calendars_days_are_no_pages_and_session_ids_are_dropped():
+    html = ("<table class=cal><tr>" + "".join(f"<td><a href=\"calendar.jsp?day={d}\">{d}</a></td>" for d in range(1, 29))
+            + "</tr></table><a href=\"list.jsp;jsessionid=ABC123?page=2\">下一页</a>")
+    assert urls(column_pages(html, "http://old.example/ndbg/list.jsp")) == ["http://old.example/ndbg/list.jsp?page=2"]
