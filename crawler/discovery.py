@@ -462,6 +462,43 @@ def is_disclosure_section(link: Link) -> bool:
     return bool(_DISCLOSURE_URL.search(parts.path + "?" + parts.query)) and not _ARTICLE_FILE.search(parts.path)
 
 
+def is_platform_link(link: Link, page_url: str) -> bool:
+    """A bureau's 政府信息公开 link to another site of its county's or city's domain
+    (mzj.weishan.gov.cn → www.weishan.gov.cn/xxgk/): the disclosure platform where the
+    bureau's reports are published among every department's. By its words, not its
+    address (any link of a section has /xxgk/ in it); a link to another domain (the
+    national portal's 政府信息公开 in a footer) is none."""
+    if same_site(link.url, page_url) or not is_page_url(link.url) or not names_disclosure(link):
+        return False
+    return registered_domain(link.url) == registered_domain(page_url)
+
+
+def names_disclosure(link: Link) -> bool:
+    """A link worded as the way into a disclosure section (政府信息公开, 部门信息公开 …)."""
+    return len(link.text) <= 16 and not _NEVER_FOLLOW_TEXT.search(link.text) and bool(_DISCLOSURE_TEXT.search(link.text))
+
+
+# second-level names under a country code that are no one's domain (gov.cn, com.cn …)
+_SHARED_SECOND_LEVEL = {"gov", "com", "net", "org", "edu", "ac"}
+
+
+def registered_domain(url: str) -> str:
+    """The domain a host belongs to: weishan.gov.cn for mzj.weishan.gov.cn, example.com
+    for www.example.com; an IP address is its own."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = host.split(".")
+    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host) or len(labels) <= 2:
+        return host
+    keep = 3 if len(labels[-1]) == 2 and labels[-2] in _SHARED_SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def is_below(url: str, page_url: str) -> bool:
+    """Whether `url` is on the site of `page_url`, in its directory or below it."""
+    here = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
+    return same_site(url, page_url) and urlsplit(url).path.startswith(here)
+
+
 def is_organ_link(link: Link, organ: str) -> bool:
     """A link named after the seed's organ (县民政局 in a portal's list of departments, an
     image map's area, a drop-down's option): the way to its pages on the portal. The name

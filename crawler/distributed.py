@@ -77,6 +77,7 @@ def worker_settings(redis_url: str) -> dict:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",  # the leases' Lua scripts speak its ZSET
         "REDIS_ITEMS_SERIALIZER": "archive.redis_store.dumps_item",
         "ITEM_PIPELINES": pipelines,
+        "NIANBAO_SITE_SEARCH": False,  # a worker's statistics are its share of a site: "no report" is unknown
         "DOWNLOADER_MIDDLEWARES": {**project.DOWNLOADER_MIDDLEWARES, TOKEN_MIDDLEWARE: TOKEN_ORDER},
         "EXTENSIONS": {**project.EXTENSIONS, "crawler.distributed.WorkerExtension": 510},
     }
@@ -443,6 +444,12 @@ def merge_worker_stats(reports: list[dict]) -> dict:
                 total[key] += site.get(key, 0)
             total["failed"].update(site.get("failed") or {})  # every worker's failed URLs: not judged gone
             total["partial_reports"] = {**(total.get("partial_reports") or {}), **(site.get("partial_reports") or {})}
+            columns = total["columns"] = dict(total.get("columns") or {})  # a column's pages, read by any worker
+            for url, column in (site.get("columns") or {}).items():
+                held = columns.get(url) or {"asked": [], "read": [], "total": None}
+                columns[url] = {"asked": sorted({*held["asked"], *column.get("asked", ())}),
+                                "read": sorted({*held["read"], *column.get("read", ())}),
+                                "total": max(held["total"] or 0, column.get("total") or 0) or None}
             total["browser_shapes"] = dict(total.get("browser_shapes") or {})
             merge_shapes(total["browser_shapes"], site.get("browser_shapes") or {})
             for reason, n in site.get("errors", {}).items():

@@ -472,7 +472,7 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
         failed = site.get("failed") or {}
         blocked = bool(site["blocks"] and not site["reports"])
         reachable = site["pages"] > 0 and not blocked
-        walk_failed = bool(walk_failures(site)) or bool(site.get("partial_reports"))
+        walk_failed = bool(walk_failures(site)) or bool(site.get("partial_reports")) or bool(unread_columns(site))
         status = "blocked" if blocked and site["pages"] > 0 else "failed"
         if finish_reason == "finished" and reachable:
             status = "partial" if walk_failed else "ok"
@@ -496,6 +496,14 @@ def _together(one: dict, other: dict) -> dict:
     return {"name": one["name"], "pages": one["pages"] + other["pages"], "reports": one["reports"] + other["reports"],
             "errors": one["errors"] + other["errors"], "reasons": dict(reasons), "status": worse,
             **({"failed": failed} if failed else {}), **({"browser_shapes": shapes} if shapes else {})}
+
+
+def unread_columns(site: dict) -> dict:
+    """{first page: pages unread} of a site's paged columns not read to their end (a page
+    that failed, pages over the site's budget): the reports on them were not seen."""
+    from crawler.sitestats import column_unread
+
+    return {url: n for url, column in (site.get("columns") or {}).items() for n in [column_unread(column)] if n}
 
 
 def walk_failures(site: dict) -> dict:

@@ -44,6 +44,9 @@ DEPTH_PRIORITY = 0
 SITE_MAX_PAGES = 3000                    # requests per seed
 SITE_MAX_BYTES = 1024 * 1024 * 1024      # bytes downloaded per seed
 SITE_MAX_PER_URL_TEMPLATE = 120          # pages per URL shape (digits blanked): calendar traps
+# a site whose walk found no report is searched by its own search form for 年度报告, at the
+# end of the crawl (off for distributed workers: one worker sees only its share of a site)
+NIANBAO_SITE_SEARCH = True
 DOWNLOAD_MAXSIZE = 40 * 1024 * 1024      # = extractors.MAX_BYTES: nothing larger is a report
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 URLLENGTH_LIMIT = 1000

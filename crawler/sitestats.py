@@ -43,7 +43,7 @@ class SiteStats:
             self.sites[name] = {"seed": name, "url": url, "pages": 0, "bytes": 0, "reports": 0,
                                 "browser_pages": 0, "render_cache_pages": 0, "errors": defaultdict(int), "blocks": 0,
                                 "error_examples": [], "failed": {}, "browser_shapes": {},
-                                "partial_reports": {}}
+                                "partial_reports": {}, "columns": {}}
         return self.sites[name]
 
     def count(self, seed: dict | None, key: str, n: int = 1) -> None:
@@ -77,6 +77,43 @@ class SiteStats:
         if seed:
             self._site(seed["name"], seed.get("url"))["partial_reports"][url] = [part["url"] for part in missing]
 
+    def column_pages(self, seed: dict | None, column: str, asked: list[str], total: int | None = None) -> None:
+        """Pages of a paged column (`column`: its first page's URL) asked for, and the
+        number of pages its pager says it has."""
+        if seed:
+            held = self._column(seed, column)
+            held["asked"] = sorted(set(held["asked"]) | set(asked))
+            held["total"] = max(held["total"] or 0, total or 0) or None
+
+    def searched(self, seed: dict | None, url: str, words: str) -> None:
+        """The site's own search was asked for `words` (`url`), no report having been found."""
+        if seed:
+            self._site(seed["name"], seed.get("url"))["searched"] = {"url": url, "words": words}
+
+    def platform(self, seed: dict | None, origin: str) -> None:
+        """The seed's disclosure pages are on another host's platform, read for its reports only."""
+        if seed:
+            held = self._site(seed["name"], seed.get("url")).setdefault("platforms", [])
+            if origin not in held:
+                held.append(origin)
+
+    def column_read(self, seed: dict | None, column: str | None, page: str, total: int | None = None) -> None:
+        """A page of a paged column read (`page`: its URL, or its URL and form fields);
+        `column` None for a listing page of no paged column, which may still be one a
+        column asked for (the walk reached it first another way)."""
+        if not seed:
+            return
+        site = self._site(seed["name"], seed.get("url"))
+        site.setdefault("listings_read", set()).add(page)
+        if column:
+            held = self._column(seed, column)
+            held["read"] = sorted(set(held["read"]) | {page})
+            held["total"] = max(held["total"] or 0, total or 0) or None
+
+    def _column(self, seed: dict, column: str) -> dict:
+        columns = self._site(seed["name"], seed.get("url")).setdefault("columns", {})
+        return columns.setdefault(column, {"asked": [], "read": [], "total": None})
+
     # a site is done when none of its requests is waiting or in flight
     def scheduled(self, seed: dict | None) -> None:
         if seed:
@@ -101,25 +138,41 @@ class SiteStats:
 
     def as_dict(self) -> dict:
         """Plain JSON-able per-site statistics, keyed by seed name."""
-        return {name: {**site, "errors": dict(site["errors"])} for name, site in self.sites.items()}
+        return {name: {**{k: v for k, v in site.items() if k != "listings_read"}, "errors": dict(site["errors"]),
+                       "columns": self.columns(name)} for name, site in self.sites.items()}
+
+    def columns(self, name: str) -> dict:
+        """The site's paged columns, each page the walk read another way counted as read."""
+        site = self.sites[name]
+        elsewhere = site.get("listings_read") or set()
+        return {url: {**column, "read": sorted(set(column["read"]) | (set(column["asked"]) & elsewhere))}
+                for url, column in (site.get("columns") or {}).items()}
 
     def summary_line(self, name: str) -> str:
         """One line per site: what was found and what failed."""
         s = self.sites[name]
         errors = ", ".join(f"{reason} ×{n}" for reason, n in sorted(s["errors"].items(), key=lambda kv: -kv[1]))
         partial = s.get("partial_reports") or {}
+        columns = self.columns(name)
+        unread = {url for url, column in columns.items() if column_unread(column)}
         if s["blocks"] and not s["reports"]:
             status = "BLOCKED "
-        elif not s["reports"]:
+        elif not s["reports"] and not unread:
             status = "NO REPORTS "
         else:
-            status = "PARTIAL " if partial else ""
+            status = "PARTIAL " if partial or unread else ""
+        searched = s.get("searched")
         return (f"{status}{name}: {s['reports']} reports from {s['pages']} pages"
+                + ((f", found by the site's search for {searched['words']}" if s["reports"]
+                    else f", none found by the site's search for {searched['words']} either") if searched else "")
+                + (f", its disclosure read on {', '.join(s['platforms'])} (its own pages only)" if s.get("platforms") else "")
                 + (f", {len(partial)} of them partial (article pages unread: "
                    f"{', '.join(u for urls in partial.values() for u in urls)})" if partial else "")
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
                 + (f" ({s['render_cache_pages']} built by the browser before, inputs unchanged)"
                    if s.get("render_cache_pages") else "")
+                + (f"; paged columns: {', '.join(column_line(url, c) for url, c in columns.items())}"
+                   if any(column_pages_of(c) > 1 or url in unread for url, c in columns.items()) else "")
                 + (f"; errors: {errors}" if errors else "; no errors"))
 
 
@@ -127,6 +180,28 @@ def progress_text(t: dict) -> str:
     """A crawl's progress in one line, from `SiteStats.totals()` (the log's and the terminal's)."""
     return (f"progress: {t['sites_done']}/{t['sites']} sites done, {t['reports']} reports found, {t['pages']} pages, "
             f"{t['errors']} errors ({t['blocks']} blocks)")
+
+
+def column_pages_of(column: dict) -> int:
+    """How many pages a column has: as many as its pager says, or as were asked for and read."""
+    return max(column.get("total") or 0, len(set(column.get("asked", ())) | set(column.get("read", ()))))
+
+
+def column_unread(column: dict) -> int:
+    """How many of a column's pages were not read (asked for and failed, or never asked for:
+    over the site's budget or a pager's limit)."""
+    read = set(column.get("read", ()))
+    return max(len(set(column.get("asked", ())) - read), (column.get("total") or 0) - len(read), 0)
+
+
+def column_line(url: str, column: dict) -> str:
+    """/xxgk/qt/ 6 of 6 pages read."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    pages = column_pages_of(column)
+    read = pages - column_unread(column)
+    return f"{parts.path}{'?' + unquote(parts.query) if parts.query else ''} {read} of {pages} pages read"
 
 
 def merge_shapes(into: dict[str, str], shapes: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ overnight. `latency` delays every answer, for benchmarks of many-site webs.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import socket
 import struct
@@ -46,6 +47,15 @@ class SiteState:
         self.latency = latency
         self.counts: dict[str, int] = {}
         self.lock = threading.Lock()
+        self.origins: dict[str, str] = {}  # site key -> base URL, for pages that link another site
+
+    def with_origins(self, resource: Resource) -> Resource:
+        """The resource with `{{origin:KEY}}` in its body replaced by that site's base URL
+        (a bureau's page linking its county's platform on another origin)."""
+        if b"{{origin:" not in resource.body:
+            return resource
+        body = re.sub(rb"\{\{origin:([\w-]+)\}\}", lambda m: self.origins[m.group(1).decode()].encode(), resource.body)
+        return dataclasses.replace(resource, body=body)
 
     def count(self, key: str) -> int:
         with self.lock:
@@ -96,7 +106,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         if state.latency:
             time.sleep(state.latency)
-        resource = self._resolve(state, body)
+        resource = state.with_origins(self._resolve(state, body))
         status = resource.status
         if status == 200 and resource.validators and self._not_modified(resource):
             status = 304
@@ -215,6 +225,8 @@ class LocalWeb:
             self.states[site.key] = state
             self.servers.append(server)
             self.urls[site.key] = f"http://{host}:{server.server_address[1]}"
+        for state in self.states.values():
+            state.origins = self.urls
 
     def start(self) -> "LocalWeb":
         for server in self.servers:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb.sites import attachments, county, faults, hanweb, hostile, jsapp, legacy, paged, shielded, trs
+from localweb.sites import attachments, columns, county, faults, hanweb, hostile, jsapp, legacy, paged, platform, searched, shielded, trs
 from localweb.sites.base import Options, Site
 
 # In port order: with a first port N, site i listens on N + i.
@@ -30,6 +30,11 @@ FAMILIES = {
 # the default web, whose gold and score the demo and the tests rely on.
 ON_REQUEST = {
     "faults": faults.build,
+    "columns": columns.build,            # reports in the column 政府信息公开, paged by goPage(n)
+    "columns_form": columns.build_form,  # reports in the column 其他, paged by a POST form
+    "searched": searched.build,          # reports filed under news, found by the site's search only
+    "platform_bureau": platform.build_bureau,  # a bureau whose 政府信息公开 is on the county's platform…
+    "platform": platform.build_platform,       # …another origin, seeded for the county government
     "paged": paged.build,          # reports split over article pages (createPageHTML)
     "paged_gap": paged.build_gap,  # …one of whose pages is gone: a partial report
     "shielded": shielded.build,    # behind a 521 cookie challenge a browser passes
@@ -55,11 +60,12 @@ class Web:
 
     def gold(self, bases: dict[str, str]) -> list[dict]:
         """Every report the web publishes for its seeds, as spec records with absolute URLs."""
-        return [{**record, "url": bases[s.key] + path} for s in self.sites for path, record in s.gold]
+        return [{**record, "url": absolute(bases, s.key, path)} for s in self.sites for path, record in s.gold]
 
     def decoys(self, bases: dict[str, str]) -> list[dict]:
         """URLs a crawl must not record as a report of its seed, with why."""
-        return [{"url": bases[s.key] + path, "site": s.key, "kind": kind} for s in self.sites for path, kind in s.decoys]
+        return [{"url": absolute(bases, s.key, path), "site": s.key, "kind": kind} for s in self.sites
+                for path, kind in s.decoys]
 
     def write(self, out_dir: Path, bases: dict[str, str]) -> dict[str, Path]:
         """Write seeds.csv, gold.jsonl and decoys.jsonl under out_dir/day<N>/; return their paths."""
@@ -76,6 +82,15 @@ class Web:
                 for row in rows:
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         return paths
+
+
+def absolute(bases: dict[str, str], key: str, path: str) -> str:
+    """A site's path as a URL: on that site, or on another of the web's sites where the path
+    begins with {{origin:KEY}} (a bureau's report published on its county's platform)."""
+    if path.startswith("{{origin:"):
+        other, _, rest = path[len("{{origin:"):].partition("}}")
+        return bases[other] + rest
+    return bases[key] + path
 
 
 def build_web(day: int = 1, sites: list[str] | None = None, **options) -> Web:

@@ -62,7 +62,7 @@ def failed_sites(sites: dict) -> list[str]:
     a page on the way to the reports failed (a list that timed out), so the reports it
     lists were not checked, or a report was read from part of its pages ("partial" in the
     archive's crawl_sites)."""
-    from crawler.pipelines import walk_failures
+    from crawler.pipelines import unread_columns, walk_failures
 
     failed = []
     for name, stats in sites.items():
@@ -75,6 +75,10 @@ def failed_sites(sites: dict) -> list[str]:
             first, why = next(iter(pages.items()))
             failed.append(f"{name}: partial, {len(pages)} page(s) on the way to its reports failed "
                           f"({why.get('reason')} at {first}); the reports they list were not checked")
+        elif unread_columns(stats):
+            columns = unread_columns(stats)
+            failed.append(f"{name}: partial, {sum(columns.values())} page(s) of {len(columns)} paged column(s) unread "
+                          f"({', '.join(columns)}); the reports they list were not checked")
         elif stats.get("partial_reports"):
             reports = stats["partial_reports"]
             failed.append(f"{name}: partial, {len(reports)} report(s) read from part of their article's pages "

@@ -24,38 +24,49 @@ def page_requests(html: str, page_url: str) -> list[tuple[str, str, dict]]:
     when the page has no page form. With a page count, every page; without one, the page
     the form itself submits (a 下一页 button's hidden pageNo), so the walk goes on page by page."""
     sel = Selector(text=html)
-    text = " ".join(sel.xpath("//body//text()").getall())
+    form = page_form(html, page_url, sel=sel)
+    if form is None:
+        return []
+    method, action, fields, page_field = form
+    total = _page_count(" ".join(sel.xpath("//body//text()").getall()))
+    if total:
+        pages = [str(n) for n in range(1, min(total, MAX_PAGES) + 1)]
+    elif fields[page_field].isdigit():
+        pages = [fields[page_field]]
+    else:
+        return []
+    out = []
+    for page in pages:
+        data = {**fields, page_field: page}
+        if method == "GET":
+            out.append(("GET", f"{action.split('?')[0]}?{urlencode(data)}", {}))
+        else:
+            out.append(("POST", action, data))
+    return out
+
+
+def page_form(html: str, page_url: str, field: str | None = None, sel=None) -> tuple[str, str, dict, str] | None:
+    """(method, action, fields, the page field) of the page's first form with a page
+    field: one named as page fields are, or `field` (by name or id), the field a pager
+    script sets before it submits the form."""
+    sel = sel if sel is not None else Selector(text=html)
     for form in sel.xpath("//form"):
         fields = {}
         page_field = None
-        for field in form.xpath(".//input[@name] | .//select[@name]"):
-            name = field.attrib["name"]
-            value = field.attrib.get("value") or field.xpath("./option[@selected]/@value").get() or ""
-            if field.attrib.get("type", "").lower() in ("submit", "button", "image", "reset"):
+        for element in form.xpath(".//input[@name] | .//select[@name]"):
+            name = element.attrib["name"]
+            value = element.attrib.get("value") or element.xpath("./option[@selected]/@value").get() or ""
+            if element.attrib.get("type", "").lower() in ("submit", "button", "image", "reset"):
                 continue
             fields[name] = value
-            if page_field is None and _PAGE_FIELD.match(name):
+            named = field is not None and field in (name, element.attrib.get("id"))
+            if named or (page_field is None and field is None and _PAGE_FIELD.match(name)):
                 page_field = name
         if page_field is None:
             continue
         method = (form.attrib.get("method") or "get").upper()
-        action = urljoin(page_url, form.attrib.get("action") or page_url)
-        total = _page_count(text)
-        if total:
-            pages = [str(n) for n in range(1, min(total, MAX_PAGES) + 1)]
-        elif fields[page_field].isdigit():
-            pages = [fields[page_field]]
-        else:
-            continue
-        out = []
-        for page in pages:
-            data = {**fields, page_field: page}
-            if method == "GET":
-                out.append(("GET", f"{action.split('?')[0]}?{urlencode(data)}", {}))
-            else:
-                out.append(("POST", action, data))
-        return out
-    return []
+        return method, urljoin(page_url, form.attrib.get("action") or page_url), fields, page_field
+    return None
 
 
 def _page_count(text: str) -> int | None:

@@ -22,11 +22,12 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urldefrag
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import discovery
+from crawler import discovery, pagers, search
 from crawler.browser import BROWSER_WANTED, browser_meta, list_reading, shell_key
 from crawler.cms import hanweb, jsapp, pageforms, scriptcalls, trs
 from crawler.discovery import Link
@@ -40,11 +41,12 @@ MAX_SCRIPT_FILES = 4  # of one page's own script files, read for a link function
 # longer); a column page has its site's name and footer
 MIN_REPORT_TEXT = 300
 
-PRIORITY = {"attachment": 30, "article": 20, "list": 10, "nav": 0, "home": 0}
+PRIORITY = {"attachment": 30, "article": 20, "list": 10, "search": 10, "nav": 0, "home": 0}
 
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
-            "browser_attempts", "seed_page", "also_allowed_origins")
+            "browser_attempts", "seed_page", "also_allowed_origins", "column", "column_first", "platform",
+            "platform_organ")
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
@@ -67,6 +69,45 @@ class ReportsSpider(scrapy.Spider):
         self._rendered_routes: set[str] = set()  # page#route rendered for its report column
         self._script_templates: dict[str, dict] = {}  # site -> URL templates of its script functions
         self._scripts_read: set[str] = set()
+        # seed name -> (the search its home page's search form makes, the site's origins)
+        self._searches: dict[str, tuple[list, list]] = {}
+        self._searched: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.getbool("NIANBAO_SITE_SEARCH", True):
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def spider_idle(self):
+        """When every walk has ended: the sites where it found no report are searched, by
+        their own search for 年度报告, before the crawl closes (the last resort)."""
+        requests = list(self._last_resort_searches())
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _last_resort_searches(self):
+        """The search requests of each site that gave no report and is not blocked, once."""
+        stats = site_stats_for(self.crawler)
+        for seed in self.seeds:
+            site = stats.sites.get(seed.name) or {}
+            if seed.name in self._searched or seed.name not in self._searches or site.get("reports") or site.get("blocks"):
+                continue
+            self._searched.add(seed.name)
+            found, origins = self._searches[seed.name]
+            seed_meta = seed_meta_of(seed)
+            for method, url, fields in found:
+                stats.searched(seed_meta, url if method == "GET" else f"{url} {fields}", search.WORDS)
+                meta = {"seed": seed_meta, "role": "search", **({"also_allowed_origins": origins} if origins else {})}
+                if method == "POST":
+                    yield scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.on_error,
+                                             priority=PRIORITY["search"], meta=meta)
+                else:
+                    yield scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=PRIORITY["search"],
+                                         meta=meta)
 
     async def start(self):
         stats = site_stats_for(self.crawler)
@@ -147,6 +188,10 @@ class ReportsSpider(scrapy.Spider):
             return
         meta = response.meta
         seed, role = meta["seed"], meta["role"]
+        if meta.get("seed_page") and seed["name"] not in self._searches:
+            found = search.search_requests(response.text, response.url)
+            if found:  # kept for the end, in case the walk finds no report
+                self._searches[seed["name"]] = (found, sorted(self._site_origins(response) - {discovery.origin(seed["url"])}))
         in_column = role == "list" or self._is_column_page(response)
         links = self._links(response)
         framed = sum(1 for link in links if not link.embedded) < jsapp.MIN_LINKS  # a frameset, or nearly
@@ -159,6 +204,9 @@ class ReportsSpider(scrapy.Spider):
         found.extend(self._cms_pages(response, "list" if in_column else role))
         found.extend(self._routes(response))
         found.extend(self._script_files(response))
+        titled = any(r.meta["role"] in ("article", "attachment") for r in found)
+        # a column's other pages first: a page also linked another way is then read as the column's
+        found[:0] = self._column_pages(response, in_column, titled or role == "search")
         if (not found and len(links) < jsapp.MIN_LINKS) or \
                 (in_column and not any(r.meta["role"] in ("article", "attachment") for r in found)):
             # nothing here but a script that sends the visitor on (or a report column whose
@@ -189,6 +237,40 @@ class ReportsSpider(scrapy.Spider):
             elif not has_reports and jsapp.is_loading(response.text):
                 site_stats_for(self.crawler).error(seed, "list still loading when taken", response.url, "list")
         yield from found
+
+    def _column_pages(self, response, in_column: bool, titled: bool) -> list:
+        """The other pages of the column this page is one of, by any of its pagers
+        (`crawler.pagers`), when the page is a report column, lists a report of the organ
+        whatever the column is called (`titled`: 政府信息公开, 其他, 信息公开目录), or is a
+        page of such a column. Each page asked for and read is counted against the column
+        (its first page's URL), so a column read in part makes the site partial."""
+        meta, request = response.meta, response.request
+        seed = meta["seed"]
+        stats = site_stats_for(self.crawler)
+        key = pagers.request_key(request.method, response.url, request.body)
+        column = meta.get("column")
+        if not (column or in_column or titled):
+            stats.column_read(seed, None, key)
+            return []
+        paging = pagers.column_pages(response.text, response.url, self._script_templates.get(discovery.site_key(response.url)),
+                                     first=meta.get("column_first") if column else None,
+                                     selector=response.selector if response.selector.type == "html" else None)
+        first = meta.get("column_first") if column else (paging.current or 1)
+        column = column or pagers.column_key(response.url)
+        stats.column_read(seed, column, key, paging.total)
+        role = "list" if in_column else "search" if meta["role"] == "search" else "nav"
+        out = []
+        for method, url, fields in paging.requests:
+            if not self._on_site(url, response) or not discovery.is_page_url(url):
+                continue
+            page = self._request(url, seed, role, response, nav_depth=meta.get("nav_depth", 0), column=column,
+                                 column_first=first)
+            if method == "POST":
+                page = scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.on_error,
+                                          priority=PRIORITY[role], meta=page.meta)
+            out.append(page)
+        stats.column_pages(seed, column, [pagers.request_key(r.method, r.url, r.body) for r in out], paging.total)
+        return out
 
     def _built_by_script(self, response, found: list, in_column: bool) -> bool:
         """Whether this page's links are made by its scripts, so only the browser sees them
@@ -332,6 +414,11 @@ class ReportsSpider(scrapy.Spider):
         """The request a link deserves from this page, or None."""
         seed, role = response.meta["seed"], response.meta["role"]
         organ = organ_names(seed)
+        if response.meta.get("platform") and discovery.same_site(response.url, response.meta["platform"]):
+            return self._follow_on_platform(link, response, in_column)
+        if role in ("home", "nav") and not response.meta.get("platform") and not self._on_site(link.url, response) \
+                and discovery.is_platform_link(link, response.url):
+            return self._platform_request(link, response)
         if discovery.is_report_title(link.text, in_report_column=in_column) \
                 and discovery.names_this_organ(link.text, organ):
             if discovery.is_attachment_url(link.url, link.text):
@@ -351,6 +438,51 @@ class ReportsSpider(scrapy.Spider):
         nav_depth = response.meta.get("nav_depth", 0)
         if role in ("home", "nav") and nav_depth < MAX_NAV_DEPTH \
                 and (discovery.is_disclosure_section(link) or discovery.is_organ_link(link, organ)):
+            return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
+        return None
+
+    def _platform_request(self, link: Link, response):
+        """The disclosure platform of the county or city, on another host, that the
+        bureau's 政府信息公开 link leads to: read for this organ's reports only
+        (`_follow_on_platform`); its host is allowed for this chain of requests alone."""
+        platform = discovery.origin(link.url)
+        site_stats_for(self.crawler).platform(response.meta["seed"], platform)
+        request = self._request(link.url, response.meta["seed"], "nav", response,
+                                nav_depth=response.meta.get("nav_depth", 0) + 1, platform=platform)
+        origins = sorted({*request.meta.get("also_allowed_origins", ()), platform})
+        return request.replace(meta={**request.meta, "also_allowed_origins": origins})
+
+    def _follow_on_platform(self, link: Link, response, in_column: bool):
+        """A link on a disclosure platform of many organs: the way to this organ's pages (its
+        name in the platform's department list) and their reports, and the reports that
+        name this organ in the platform's shared columns. Nothing else of the platform:
+        not its other departments, not its news, not the reports that name no organ outside
+        this organ's own pages (the platform's owner's)."""
+        meta = response.meta
+        seed, organ = meta["seed"], organ_names(meta["seed"])
+        own = bool(meta.get("platform_organ"))  # on this organ's own pages of the platform
+        if discovery.is_report_title(link.text, in_report_column=in_column) and discovery.names_this_organ(link.text, organ) \
+                and (own or any(form in link.text for form in discovery.organ_forms(organ))):
+            if discovery.is_attachment_url(link.url, link.text):
+                return self._request(link.url, seed, "attachment", response, page_url=response.url)
+            return self._request(link.url, seed, "article", response) if discovery.is_page_url(link.url) else None
+        if not discovery.same_site(link.url, meta["platform"]) or not discovery.is_page_url(link.url):
+            return None
+        if discovery.is_other_organ_link(link, organ):
+            return None
+        nav_depth = meta.get("nav_depth", 0)
+        if not own and discovery.is_organ_link(link, organ):
+            return self._request(link.url, seed, "nav", response, nav_depth=nav_depth, platform_organ=link.url)
+        if discovery.is_report_column(link):
+            return self._request(link.url, seed, "list", response)
+        if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
+                          or discovery.is_subcolumn(link, response.url)):
+            return self._request(link.url, seed, "list", response)
+        # the way to the department list, by its words (部门信息公开), not every column of the
+        # platform's /xxgk/; on the organ's own pages, its sections below its page
+        if meta["role"] == "nav" and nav_depth < MAX_NAV_DEPTH and (
+                discovery.is_disclosure_section(link) and discovery.is_below(link.url, meta["platform_organ"]) if own
+                else discovery.names_disclosure(link)):
             return self._request(link.url, seed, "nav", response, nav_depth=nav_depth + 1)
         return None
 
@@ -518,7 +650,9 @@ class ReportsSpider(scrapy.Spider):
 
     def _request(self, url, seed, role, response=None, **meta):
         callback = {"article": self.parse_article, "attachment": self.parse_attachment}.get(role, self.parse)
-        meta = {"seed": seed, "role": role, **meta}
+        inherited = {key: response.meta[key] for key in ("platform", "platform_organ")
+                     if response is not None and key in response.meta}
+        meta = {"seed": seed, "role": role, **inherited, **meta}
         moved = sorted(self._site_origins(response) - {discovery.origin(seed["url"])}) if response is not None else []
         if moved:
             meta["also_allowed_origins"] = moved
