@@ -241,8 +241,21 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings, verb
         click.echo(f"{len(sites)} sites, {reports} reports, {pages} pages"
                    + (f" → {db}" if db else "") + (f" → {jsonl}" if jsonl else "")
                    + f" (log: {log_file or log_file_for(db, jsonl)})")
+        for line in sites_to_look_at(sites):
+            click.echo(f"  {line}")
     if sites and pages == 0:
         raise click.ClickException("no page could be fetched from any site (see the log for why)")
+
+
+def sites_to_look_at(sites: dict) -> list[str]:
+    """The summary lines of the sites an operator must look at: blocked, read in part, with
+    no report found, or with errors (the others are in the log)."""
+    from crawler.sitestats import SiteStats
+
+    stats = SiteStats()
+    stats.sites = sites
+    lines = [stats.summary_line(name) for name in sites]
+    return [line for line in lines if line.startswith(("BLOCKED ", "PARTIAL ", "NO REPORTS ")) or "; errors: " in line]
 
 
 def _redis_client(redis_url: str):
