@@ -11,10 +11,14 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
+import time
 import zlib
 from typing import Iterable
 
 from archive import records, schema
+
+logger = logging.getLogger(__name__)
 
 OUTCOMES = ("new", "revised", "unchanged", "returned", "capture_only")
 
@@ -255,7 +259,7 @@ class Archive:
         replay a batch a kill interrupted: the crawl's job directory (crawler.resume) and
         `nianbao store --redis` (archive.redis_store) both can.
         """
-        return self._writing("store")
+        return self._writing("batch")
 
     @contextlib.contextmanager
     def _writing(self, name: str):
@@ -501,6 +505,60 @@ class Archive:
         if row is None:
             raise KeyError(f"no crawl {crawl_id} in {self.path}: call begin_crawl() first")
         return row[0]
+
+
+class OpenBatch:
+    """An `Archive.batch()` held open between calls, committed at `items` stores or when
+    it has been open `seconds`: for a writer whose items come one at a time (the crawl's
+    StorePipeline), which cannot say when the next one comes.
+
+    A kill loses the stores of the open batch, never a committed one. That is no loss only
+    because the writer's source replays them: a crawl with a job directory starts again
+    from its seeds with every page it fetched served from the job's cache (crawler.resume),
+    and stores what the killed run had not committed. `commit_if_due()` is for a timer, so
+    that the last stores of a quiet stretch do not wait for the next item.
+    """
+
+    def __init__(self, archive: Archive, items: int = BATCH_ITEMS, seconds: float = BATCH_SECONDS,
+                 clock=time.monotonic):
+        self.archive = archive
+        self.items = max(1, items)
+        self.seconds = seconds
+        self._clock = clock
+        self._open = None       # the batch's context manager while one is open
+        self._opened_at = 0.0
+        self.stored = 0         # stores in the open batch
+
+    def store(self, crawl_id: int, item) -> str:
+        self._begin()
+        outcome = self.archive.store(crawl_id, item)
+        self.stored += 1
+        if self.stored >= self.items:
+            self.commit()
+        return outcome
+
+    def mark_gone(self, crawl_id: int, url: str, reason: str) -> list[int]:
+        self._begin()
+        return self.archive.mark_gone(crawl_id, url, reason)
+
+    def commit_if_due(self) -> None:
+        if self._open is not None and self._clock() - self._opened_at >= self.seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch (nothing to do when none is open)."""
+        if self._open is None:
+            return
+        opened, self._open = self._open, None
+        logger.info("archive: committing a batch of %d documents", self.stored)
+        self.stored = 0
+        opened.__exit__(None, None, None)
+
+    def _begin(self) -> None:
+        if self._open is None:
+            self._open = self.archive.batch()
+            self._open.__enter__()
+            self._opened_at = self._clock()
 
 
 # the answers that say a report (or the page it was published on) is no longer there
