@@ -5,7 +5,8 @@
 kills the process inside the n-th `<transaction>` transaction of the process, after all
 its statements and just before its COMMIT (`before`), or just after the COMMIT
 (`after`). The names are those given to `archive.schema.transaction()`: upgrade, views,
-begin_crawl, store, mark_gone, end_crawl.
+begin_crawl, store, mark_gone, end_crawl, batch (several stores, one commit). A store or
+mark_gone inside a batch is a savepoint: `before` is at its end, it has no `after`.
 
 Why it exists: proving that a crawl killed at any moment leaves a consistent archive
 (tests/test_crash_safety.py) needs kills *inside* a transaction and right at its edges,

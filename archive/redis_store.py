@@ -10,7 +10,7 @@ module is both ends of that wire:
   JSON cannot, so every bytes value travels as `<field>_base64` - the same convention
   `nianbao store --items` reads, so a queue dumped with `redis-cli LRANGE` is a valid
   items file. `crawler.distributed` plugs `dumps_item` into REDIS_ITEMS_SERIALIZER.
-- `RedisWriter`: pops items and stores those that came within a second together, in
+- `RedisWriter`: pops items and stores those that came within BATCH_SECONDS together, in
   one archive transaction (a commit costs more than a report's rows: Archive.batch). An
   item is moved (LMOVE) to a `<key>:writing` list before it is stored and removed from
   there only after its transaction commits, so a writer killed at any moment loses nothing: the next
@@ -38,11 +38,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from archive.store import BATCH_ITEMS, BATCH_SECONDS  # items per archive transaction, how long gathered
+
 ITEMS_KEY = "reports:items"            # scrapy-redis's "%(spider)s:items" for the reports spider
 STOP = {"nianbao": "stop"}             # the sentinel: no more items will come
 STOP_DATA = json.dumps(STOP).encode()
-BATCH_ITEMS = 50                       # items stored per archive transaction at most
-BATCH_SECONDS = 1.0                    # how long the items of one transaction are gathered
 POLL_SECONDS = 1.0                     # how long one blocking pop waits (and the stop-check granularity)
 OUTAGE_SECONDS = 300.0                 # how long the writer waits for a Redis that does not answer
 

@@ -331,12 +331,15 @@ def transaction(db: sqlite_utils.Database, name: str | None = None):
 
     Inside an open transaction (`Archive.batch`: several items, one commit) it is a
     savepoint instead: its writes are undone alone if it fails, and committed with the
-    enclosing transaction, whose kill points are the ones that count.
+    enclosing transaction (named "batch"). Its `before` kill point is there too (a kill
+    inside one store of a batch); its `after` is the batch's, since releasing a savepoint
+    commits nothing.
     """
     if db.conn.in_transaction:
         db.execute("SAVEPOINT nested")
         try:
             yield db
+            killpoint.reached(name, "before")  # a kill here loses the whole enclosing batch
         except BaseException:
             db.execute("ROLLBACK TO nested")
             db.execute("RELEASE nested")

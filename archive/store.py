@@ -7,15 +7,26 @@ INSERT OR REPLACE do not mix, and the logic is easier to read and test in one pl
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
+import time
 import zlib
 from typing import Iterable
 
 from archive import records, schema, search
 
+logger = logging.getLogger(__name__)
+
 OUTCOMES = ("new", "revised", "unchanged", "returned", "capture_only")
+
+# A writer with items coming commits them in batches of at most this many, gathered for at
+# most this long (the crawl's StorePipeline, `nianbao store --redis`). Past ~200 a bigger batch
+# saves little (bench/archive.py), and a batch's items are held in memory until it commits.
+BATCH_ITEMS = 200
+BATCH_SECONDS = 2.0
 
 
 def utcnow() -> str:
@@ -31,6 +42,7 @@ class Archive:
         schema.upgrade(self.db)
         self._keys = schema.key_ids(self.db)
         self._clock = clock
+        self._moves: dict[tuple, list] = {}  # (by, key_id, year or organ) -> [reports, total] to add
 
     def close(self) -> None:
         self.db.close()
@@ -225,7 +237,7 @@ class Archive:
         because its copy is recent ("revisit") adds no capture and only keeps its reports
         from being judged gone by this crawl (last_crawl moves, last_seen does not).
         """
-        with schema.transaction(self.db, "store"):
+        with self._writing("store"):
             return self._store(crawl_id, item)
 
     def store_many(self, crawl_id: int, items: Iterable) -> list[str]:
@@ -241,12 +253,37 @@ class Archive:
 
         A commit costs more than a report's rows: each page the report touched goes to the
         WAL at every commit, and a report of 200 cells touches pages all over the file
-        (indexes by key). Such a report costs about 5.3 ms of CPU stored alone and 1.8 ms in
-        batches of 40 (measured 2026-11, see schema.connect). So a writer with many items
-        coming stores them in batches. Whoever batches must be able to replay a batch a
-        kill interrupted: `nianbao store --redis` keeps its items in Redis until the commit.
+        (indexes by key). So a writer with many items coming stores them in batches, and the
+        sums of totals_by_year/totals_by_organ are moved once per batch, not once per report
+        (the reports of a batch share years and organs). Whoever batches must be able to
+        replay a batch a kill interrupted: the crawl's job directory (crawler.resume) and
+        `nianbao store --redis` (archive.redis_store) both can.
         """
-        return schema.transaction(self.db, "store")
+        return self._writing("batch")
+
+    @contextlib.contextmanager
+    def _writing(self, name: str):
+        """A transaction (a savepoint inside a batch) whose moves of the totals are added up
+        in memory and written just before the outermost one commits; the moves of a store
+        that failed inside a batch are dropped with its savepoint."""
+        outer, held = not self.db.conn.in_transaction, self._moves
+        self._moves = {}
+        try:
+            with schema.transaction(self.db, name):
+                yield
+                if outer:
+                    self._write_moves(self._moves)
+        except BaseException:
+            self._moves = held
+            raise
+        mine, self._moves = self._moves, held
+        for key, (reports, total) in mine.items():
+            into = held.get(key)
+            if into is None:
+                held[key] = [reports, total]
+            else:
+                into[0] += reports
+                into[1] += total
 
     # ------------------------------------------------------------ internals
 
@@ -285,12 +322,12 @@ class Archive:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
                 [record["organ"], int(record["year"]), site_id, url, fetched_at, fetched_at, crawl_id],
             ).lastrowid
-            version_id = self._version(report_id, 1, crawl_id, capture_id, url, fetched_at, record, digest, text)
+            version_id, cells = self._version(report_id, 1, crawl_id, capture_id, url, fetched_at, record, digest, text)
             self.db.execute(
                 "UPDATE reports SET latest_version_id = ?, first_published = ? WHERE id = ?",
                 [version_id, record.get("published") or fetched_at[:10], report_id],
             )
-            self._move_totals(record["organ"], int(record["year"]), None, version_id)
+            self._move_totals(record["organ"], int(record["year"]), None, cells)
             self._event(crawl_id, report_id, "new", 1, fetched_at)
             return "new"
         report_id, version, old_version_id, gone_since, old_url = row
@@ -308,12 +345,13 @@ class Archive:
             self.db.execute(seen + " WHERE id = ?", [fetched_at, crawl_id, url, report_id])
             return "returned" if gone_since is not None else "unchanged"
         version += 1
-        version_id = self._version(report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text)
+        version_id, cells = self._version(report_id, version, crawl_id, capture_id, url, fetched_at, record, digest,
+                                          text)
         self.db.execute(
             seen + ", latest_version = ?, latest_version_id = ? WHERE id = ?",
             [fetched_at, crawl_id, url, version, version_id, report_id],
         )
-        self._move_totals(record["organ"], int(record["year"]), old_version_id, version_id)
+        self._move_totals(record["organ"], int(record["year"]), old_version_id, cells)
         event_id = self._event(crawl_id, report_id, "revised", version, fetched_at)
         self.db.conn.executemany(
             "INSERT INTO changes (event_id, report_id, from_version, to_version, key, change, old_value, new_value)"
@@ -330,8 +368,9 @@ class Archive:
         held = self.db.execute("SELECT record FROM report_versions WHERE id = ?", [version_id]).fetchone()
         return bool(held and held[0] and json.loads(held[0]).get("partial"))
 
-    def _version(self, report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text) -> int:
-        """Insert one report version with its cells, contacts, failed checks and FTS row."""
+    def _version(self, report_id, version, crawl_id, capture_id, url, fetched_at, record, digest, text):
+        """Insert one report version with its cells, contacts, failed checks and FTS row;
+        return its id and its cells' rows."""
         version_id = self.db.execute(
             "INSERT INTO report_versions (report_id, version, organ, year, title, published, template, url,"
             " record, record_hash, text, capture_id, crawl_id, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -363,27 +402,39 @@ class Archive:
             "INSERT INTO report_search (rowid, title, text) VALUES (?, ?, ?)",
             [version_id, search.index_text(record.get("title")), search.index_text(text)],
         )
-        return version_id
+        return version_id, cells
 
-    def _move_totals(self, organ: str, year: int, old_version_id: int | None, new_version_id: int) -> None:
-        """The report's latest version is now new_version_id: take the old one's figures out of
-        totals_by_year/totals_by_organ and put the new one's in (same transaction)."""
-        for by, value in (("year", year), ("organ", organ)):
-            table = f"totals_by_{by}"
-            if old_version_id is not None:
-                self.db.execute(
-                    f"UPDATE {table} SET reports = reports - 1, total = {schema.ROUNDED.format('total - c.value')}"
-                    f" FROM cells c WHERE c.version_id = ? AND c.key_id = {table}.key_id"
-                    f" AND {table}.{by} = ? AND typeof(c.value) IN ('integer', 'real')",
-                    [old_version_id, value],
-                )
-            self.db.execute(
-                f"INSERT INTO {table} (key_id, {by}, reports, total)"
-                f" SELECT key_id, ?, 1, value FROM cells WHERE version_id = ? AND typeof(value) IN ('integer', 'real')"
-                f" ON CONFLICT (key_id, {by}) DO UPDATE SET reports = reports + 1,"
+    def _move_totals(self, organ: str, year: int, old_version_id: int | None, cells: list) -> None:
+        """The report's latest version is now the one of these cells rows: take the old
+        one's figures out of totals_by_year/totals_by_organ and put the new one's in (added
+        up in memory, written before the transaction commits: _write_moves)."""
+        moves = self._moves
+        added = [(1, row[1], row[2]) for row in cells if _is_number(row[2])]
+        taken = [] if old_version_id is None else [(-1, key_id, value) for key_id, value in self.db.execute(
+            "SELECT key_id, -value FROM cells WHERE version_id = ? AND typeof(value) IN ('integer', 'real')",
+            [old_version_id])]
+        for count, key_id, value in taken + added:
+            for key in (("year", key_id, year), ("organ", key_id, organ)):
+                into = moves.get(key)
+                if into is None:
+                    moves[key] = [count, value]
+                else:
+                    into[0] += count
+                    into[1] += value
+
+    def _write_moves(self, moves: dict) -> None:
+        """Add the moves of a transaction to the totals tables, in key order (neighbouring rows)."""
+        for by in ("year", "organ"):
+            rows = sorted((key_id, value, reports, round(total, 6) if isinstance(total, float) else total)
+                          for (kind, key_id, value), (reports, total) in moves.items()
+                          if kind == by and (reports or total))
+            self.db.conn.executemany(
+                f"INSERT INTO totals_by_{by} (key_id, {by}, reports, total) VALUES (?, ?, ?, ?)"
+                f" ON CONFLICT (key_id, {by}) DO UPDATE SET reports = reports + excluded.reports,"
                 f" total = {schema.ROUNDED.format('total + excluded.total')}",
-                [value, new_version_id],
+                rows,
             )
+        moves.clear()
 
     def _capture(self, crawl_id, site_id, item, fetched_at) -> tuple[int, str | None]:
         """Keep the capture; its bytes once per sha256, zlib-compressed."""
@@ -456,6 +507,60 @@ class Archive:
         return row[0]
 
 
+class OpenBatch:
+    """An `Archive.batch()` held open between calls, committed at `items` stores or when
+    it has been open `seconds`: for a writer whose items come one at a time (the crawl's
+    StorePipeline), which cannot say when the next one comes.
+
+    A kill loses the stores of the open batch, never a committed one. That is no loss only
+    because the writer's source replays them: a crawl with a job directory starts again
+    from its seeds with every page it fetched served from the job's cache (crawler.resume),
+    and stores what the killed run had not committed. `commit_if_due()` is for a timer, so
+    that the last stores of a quiet stretch do not wait for the next item.
+    """
+
+    def __init__(self, archive: Archive, items: int = BATCH_ITEMS, seconds: float = BATCH_SECONDS,
+                 clock=time.monotonic):
+        self.archive = archive
+        self.items = max(1, items)
+        self.seconds = seconds
+        self._clock = clock
+        self._open = None       # the batch's context manager while one is open
+        self._opened_at = 0.0
+        self.stored = 0         # stores in the open batch
+
+    def store(self, crawl_id: int, item) -> str:
+        self._begin()
+        outcome = self.archive.store(crawl_id, item)
+        self.stored += 1
+        if self.stored >= self.items:
+            self.commit()
+        return outcome
+
+    def mark_gone(self, crawl_id: int, url: str, reason: str) -> list[int]:
+        self._begin()
+        return self.archive.mark_gone(crawl_id, url, reason)
+
+    def commit_if_due(self) -> None:
+        if self._open is not None and self._clock() - self._opened_at >= self.seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch (nothing to do when none is open)."""
+        if self._open is None:
+            return
+        opened, self._open = self._open, None
+        logger.info("archive: committing a batch of %d documents", self.stored)
+        self.stored = 0
+        opened.__exit__(None, None, None)
+
+    def _begin(self) -> None:
+        if self._open is None:
+            self._open = self.archive.batch()
+            self._open.__enter__()
+            self._opened_at = self._clock()
+
+
 # the answers that say a report (or the page it was published on) is no longer there
 _GONE_ANSWERS = {"http 404": "http_404", "http 410": "http_410"}
 
@@ -481,6 +586,11 @@ def _seed(seed) -> dict:
     if isinstance(seed, dict):
         return seed
     return {"name": getattr(seed, "name"), "url": getattr(seed, "url"), "region": getattr(seed, "region", None)}
+
+
+def _is_number(value) -> bool:
+    """What SQLite's typeof() calls integer or real (the figures the totals add up)."""
+    return isinstance(value, (int, float))
 
 
 def _str(value):

@@ -306,6 +306,10 @@ class StorePipeline:
     A document the pipelines dropped for what it is (not a report, a copy of its page)
     is still kept in the archive as a capture: its validators let the next night ask
     for it with a conditional request, and its sha256 spares reading it again.
+
+    Documents are committed in batches (NIANBAO_STORE_BATCH_ITEMS, _SECONDS): one commit
+    costs as much as a report's rows. A crawl killed loses its open batch, as it loses
+    the pages it had not fetched: the rerun with its job directory stores both.
     """
 
     def __init__(self, crawler):
@@ -315,6 +319,8 @@ class StorePipeline:
         self.jsonl_path = settings.get("NIANBAO_JSONL")
         self.jobdir = settings.get("JOBDIR")
         self.archive = None
+        self.batch = None
+        self.timer = None
         self.crawl_id = None
         self.jsonl = None
         self.jsonl_seen: set[tuple] = set()
@@ -331,8 +337,16 @@ class StorePipeline:
         if self.db_path:
             from archive import Archive
 
+            from archive.store import OpenBatch
+            from twisted.internet import task
+
             self.archive = Archive(self.db_path)
             self.crawler.nianbao_archive = self.archive  # for ConditionalRequestMiddleware
+            settings = self.crawler.settings
+            self.batch = OpenBatch(self.archive, settings.getint("NIANBAO_STORE_BATCH_ITEMS"),
+                                   settings.getfloat("NIANBAO_STORE_BATCH_SECONDS"))
+            self.timer = task.LoopingCall(self.batch.commit_if_due)
+            self.timer.start(max(0.1, self.batch.seconds / 4), now=False)
             self.crawl_id = self._resumed_crawl_id()
             if self.crawl_id is None:
                 self.crawl_id = self.archive.begin_crawl(
@@ -366,10 +380,10 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, GoneItem):
             if self.archive is not None:
-                self.archive.mark_gone(self.crawl_id, item["url"], item["reason"])
+                self.batch.mark_gone(self.crawl_id, item["url"], item["reason"])
             return item
         if item.get("body") is None or item.get("unchanged"):  # the archive's copy is still current
-            outcome = self.archive.store(self.crawl_id, dict(item)) if self.archive is not None else "not modified"
+            outcome = self.batch.store(self.crawl_id, dict(item)) if self.archive is not None else "not modified"
             if outcome in ("unchanged", "returned"):
                 site_stats_for(self.crawler).count({"name": item["seed_name"], "url": item["seed_url"]}, "reports")
             logger.info("report %s %s (%s, not read again): %s", item["seed_name"], outcome,
@@ -377,7 +391,7 @@ class StorePipeline:
             return item
         outcome = "stored"
         if self.archive is not None:
-            outcome = self.archive.store(self.crawl_id, dict(item))
+            outcome = self.batch.store(self.crawl_id, dict(item))
         if self.jsonl is not None:
             key = (item["url"], item["sha256"])
             if key not in self.jsonl_seen:
@@ -393,7 +407,7 @@ class StorePipeline:
         if self.archive is None or not isinstance(item, ReportItem) or not item.get("verdict") \
                 or item.get("body") is None:
             return
-        self.archive.store(self.crawl_id, {**dict(item), "record": {"is_report": False}})
+        self.batch.store(self.crawl_id, {**dict(item), "record": {"is_report": False}})
 
     def spider_closed(self, spider, reason):
         """End the crawl in the archive, knowing why it closed.
@@ -404,6 +418,9 @@ class StorePipeline:
         """
         if self.archive is None:
             return
+        if self.timer.running:
+            self.timer.stop()
+        self.batch.commit()  # what the crawl stored is kept, however it ended
         if reason == "shutdown" and self.jobdir:
             # Stopped (SIGTERM, Ctrl-C) with a job directory to resume from: the crawl stays
             # open, as after a kill, and the next run continues it. Ended now, every site not

@@ -123,6 +123,11 @@ NIANBAO_PROGRESS_DISPLAY = "off"
 NIANBAO_PROGRESS_LINES_SECONDS = 30.0
 NIANBAO_DB = None                        # archive path (or set by `nianbao crawl --db`)
 NIANBAO_JSONL = None                     # JSON Lines output when there is no archive
+# The archive commits the crawl's documents in batches (archive.store.OpenBatch): at this many,
+# or when the batch has been open this many seconds. A kill loses the open batch, which a
+# rerun with the job directory stores again (crawler/resume.py).
+NIANBAO_STORE_BATCH_ITEMS = 200
+NIANBAO_STORE_BATCH_SECONDS = 2.0
 # Distributed mode (`nianbao crawl --redis`, crawler/leases.py): a worker silent this long is
 # taken for dead and its unfinished requests go back to the shared queue.
 NIANBAO_WORKER_TIMEOUT = 60.0

@@ -9,6 +9,7 @@ import pytest
 
 import archive_days as days
 from archive import Archive, export, schema, search
+from archive.store import OpenBatch
 
 
 @pytest.fixture
@@ -236,6 +237,14 @@ def test_totals_of_decimal_figures_come_back_exactly(tmp_path):
 
         assert total("organ") == [(2, 0.2)]
         assert total("year") == [(1, 0.2), (1, 0)]
+        with archive.batch():  # the same moves added up in memory, written at the commit
+            archive.store(crawl, days.item("惠济区民政局", fee(2022, 0.1), 1))
+            archive.store(crawl, days.item("惠济区民政局", fee(2021, 0.2), 1))
+            archive.store(crawl, days.item("惠济区民政局", fee(2022, 0), 2))
+        assert total("organ") == [(4, 0.4)]
+        assert total("year") == [(1, 0.2), (1, 0), (1, 0.2), (1, 0)]
+    for by in ("year", "organ"):
+        assert kept_totals(tmp_path / "a.db", by) == summed_from_cells(tmp_path / "a.db", by)
 
 
 def test_a_version_2_archive_gains_totals_and_first_published(tmp_path):
@@ -415,3 +424,34 @@ def test_a_store_that_fails_inside_a_batch_is_undone_alone(tmp_path, monkeypatch
         organs = [r[0] for r in archive.db.execute("SELECT organ FROM reports ORDER BY id")]
         captures = archive.db.execute("SELECT count(*) FROM captures").fetchone()[0]
     assert organs == [first["seed_name"], third["seed_name"]] and captures == 2
+    for by in ("year", "organ"):  # the failed store's figures are in no total
+        assert kept_totals(tmp_path / "a.db", by) == summed_from_cells(tmp_path / "a.db", by)
+
+
+def test_an_open_batch_commits_at_its_size_and_after_its_time(tmp_path):
+    """OpenBatch: what a writer with items coming one at a time commits, and when; a
+    reader (another connection) sees nothing of a batch before its commit."""
+    now = [0.0]
+    items = days.day1_items()
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.begin_crawl(days.seeds())
+        batch = OpenBatch(archive, items=3, seconds=10, clock=lambda: now[0])
+
+        def committed():
+            return rows(tmp_path / "a.db", "SELECT count(*) FROM captures")[0][0]
+
+        assert [batch.store(crawl, it) for it in items[:2]] == ["new", "new"]
+        assert committed() == 0 and archive.db.conn.in_transaction
+        batch.store(crawl, items[2])
+        assert committed() == 3 and not archive.db.conn.in_transaction  # its third store
+        batch.store(crawl, items[3])
+        now[0] = 9.9
+        batch.commit_if_due()
+        assert committed() == 3
+        now[0] = 10.0
+        batch.commit_if_due()
+        assert committed() == 4 and not archive.db.conn.in_transaction  # open 10 s
+        batch.commit_if_due()
+        batch.store(crawl, items[4])
+        batch.commit()
+        assert committed() == 5

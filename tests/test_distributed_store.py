@@ -121,9 +121,9 @@ def test_items_waiting_together_are_one_transaction_and_a_kill_before_its_commit
     request_stop(client)
     db = tmp_path / "a.db"
     killed = subprocess.run([sys.executable, "-m", "nianbao.cli", "store", "--redis", _url(client), "--db", str(db)],
-                            env={**os.environ, "NIANBAO_TEST_KILL": "store:before:1"}, capture_output=True, text=True,
+                            env={**os.environ, "NIANBAO_TEST_KILL": "batch:before:1"}, capture_output=True, text=True,
                             timeout=120)
-    assert killed.returncode == -9 and "killpoint: store before #1" in killed.stderr
+    assert killed.returncode == -9 and "killpoint: batch before #1" in killed.stderr
     assert client.llen(writing_key(ITEMS_KEY)) == len(items) + 1  # the five and the sentinel, in one batch
     with Archive(db) as archive:
         assert archive.db.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
