@@ -335,10 +335,10 @@ class StorePipeline:
     def open_spider(self):
         spider = self.crawler.spider
         if self.db_path:
-            from archive import Archive
-
-            from archive.store import OpenBatch
             from twisted.internet import task
+
+            from archive import Archive
+            from archive.store import OpenBatch
 
             self.archive = Archive(self.db_path)
             self.crawler.nianbao_archive = self.archive  # for ConditionalRequestMiddleware
