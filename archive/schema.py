@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE sites (
@@ -248,7 +248,32 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
+_V5 = """
+CREATE TABLE site_walks (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id),
+    full_walk_on TEXT,                 -- the night (ISO date) of the site's last whole walk that went well
+    crawl_id INTEGER REFERENCES crawls(id)
+);
+CREATE TABLE report_columns (
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    url TEXT NOT NULL,                 -- a report column's first page, as the walk found it
+    etag TEXT,                         -- the validators it last answered with: a quiet night asks conditionally
+    last_modified TEXT,
+    crawl_id INTEGER REFERENCES crawls(id),  -- the last crawl it answered (200 or 304)
+    PRIMARY KEY (site_id, url)
+) WITHOUT ROWID;
+"""
+
+
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """What the revisit policy needs of each site (crawler.revisit): when it was last walked
+    whole, and the report columns a quiet night asks for instead. Older archives know
+    none: each site's next night is a whole walk, which fills them."""
+    for statement in _statements(_V5):
+        db.execute(statement)
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:

@@ -81,7 +81,9 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
                    "(run once before the workers).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (e.g. -s ROBOTSTXT_OBEY=False), as with `scrapy crawl -s`.")
-def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings):
+@click.option("--full", is_flag=True, help="Walk every site whole tonight, whatever the revisit policy says "
+                                           "(NIANBAO_FULL_WALK, crawler/revisit.py).")
+def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings, full):
     """Crawl every bureau of a seed list for its yearly reports."""
     if reset:
         if not redis_url:
@@ -93,7 +95,10 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings):
         return _work(seeds_csv, redis_url, db, jsonl, jobdir, parse_settings(settings))
     if not db and not jsonl:
         raise click.UsageError("give --db PATH (archive) and/or --jsonl PATH (JSON Lines)")
-    sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings))
+    overrides = parse_settings(settings)
+    if full:
+        overrides["NIANBAO_FULL_WALK"] = True
+    sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=overrides)
     reports = sum(s["reports"] for s in sites.values())
     pages = sum(s["pages"] for s in sites.values())
     click.echo(f"{len(sites)} sites, {reports} reports, {pages} pages"

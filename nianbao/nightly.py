@@ -91,7 +91,9 @@ def _reasons(stats: dict) -> str:
               help="Override a Scrapy setting, as with `nianbao crawl -s` (e.g. -s DOWNLOAD_DELAY=2).")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Lock file that keeps two runs apart (default: <db>.lock).")
-def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
+@click.option("--full", is_flag=True, help="Walk every site whole tonight, whatever the revisit policy says "
+                                           "(NIANBAO_FULL_WALK, crawler/revisit.py).")
+def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path, full):
     """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed."""
     from archive import export, schema
     from crawler.commands import parse_settings, run_crawl
@@ -103,7 +105,10 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path):
                        "not starting a second one", err=True)
             sys.exit(EX_TEMPFAIL)
         jobdir = jobdir or str(db_path.with_name(db_path.name + ".job"))
-        sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings))
+        overrides = parse_settings(settings)
+        if full:
+            overrides["NIANBAO_FULL_WALK"] = True
+        sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=overrides)
         _finish_job(Path(jobdir))
         click.echo(export.format_changes(export.changes(schema.connect(db_path, readonly=True))))
     failed = failed_sites(sites)
