@@ -110,7 +110,7 @@ class SiteStats:
         partial = s.get("partial_reports") or {}
         if s["blocks"] and not s["reports"]:
             status = "BLOCKED "
-        elif not s["reports"]:
+        elif not s["reports"] and s.get("walk") != "quiet":  # a quiet walk asks for only some (crawler.revisit)
             status = "NO REPORTS "
         else:
             status = "PARTIAL " if partial else ""
@@ -120,6 +120,7 @@ class SiteStats:
                 + (f" ({s['browser_pages']} through the browser)" if s["browser_pages"] else "")
                 + (f" ({s['render_cache_pages']} built by the browser before, inputs unchanged)"
                    if s.get("render_cache_pages") else "")
+                + (" (a quiet walk: its columns and tonight's due reports)" if s.get("walk") == "quiet" else "")
                 + (f"; errors: {errors}" if errors else "; no errors"))
 
 
