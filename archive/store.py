@@ -156,6 +156,17 @@ class Archive:
             "SELECT url, etag, last_modified FROM report_columns WHERE site_id = ? ORDER BY url", [row[0]])]
         return {"full_walk_on": row[1], "columns": columns}
 
+    def unread_documents(self, seed_url: str) -> list[dict]:
+        """Report articles and attachments the site's last crawl could not fetch for a reason
+        that says nothing of them (a timeout, a reset; not a 404) and that the archive never
+        captured: {url, role}. A quiet night asks for them again, as it would a new link."""
+        rows = self.db.execute(
+            "SELECT e.url, e.role, e.reason FROM crawl_errors e JOIN sites s ON s.id = e.site_id"
+            " WHERE s.url = ? AND e.role IN ('article', 'attachment')"
+            " AND e.crawl_id = (SELECT max(cs.crawl_id) FROM crawl_sites cs WHERE cs.site_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = e.url)", [seed_url]).fetchall()
+        return [{"url": url, "role": role} for url, role, reason in rows if reason not in _GONE_ANSWERS]
+
     def revisit_documents(self, seed_url: str) -> list[dict]:
         """Every document a site's current reports were read from, validators or not:
         {url, page_url, report_url, published}: the report's own URL and, for a report read

@@ -86,11 +86,12 @@ def tonight(today: dt.date) -> int:
 
 
 def full_walk_due(seed_url: str, today: dt.date, last_full: dt.date | None, columns: int,
-                  forced: bool = False) -> bool:
+                  forced: bool = False, unread_attachments: int = 0) -> bool:
     """Whether a site is walked whole tonight: forced; never walked whole, or no report
-    column known (nothing to walk quietly); its last whole walk a rotation ago or more (a
-    night missed); or tonight is its night of the week."""
-    if forced or last_full is None or columns == 0:
+    column known (nothing to walk quietly); an attachment its last night could not fetch
+    (only the walk knows the article that links it); its last whole walk a rotation ago or
+    more (a night missed); or tonight is its night of the week."""
+    if forced or last_full is None or columns == 0 or unread_attachments:
         return True
     return (today - last_full).days >= ROTATION_NIGHTS or slot(seed_url) == tonight(today)
 
@@ -202,8 +203,10 @@ class WalkPolicyMiddleware:
         site["walk_on"] = self.today.isoformat()
         self.seeds[seed["name"]] = seed
         state = archive.site_walk(seed["url"]) if archive is not None else None
+        unread = archive.unread_documents(seed["url"]) if state is not None else []
         if archive is None or full_walk_due(seed["url"], self.today, parse_date((state or {}).get("full_walk_on")),
-                                            len((state or {}).get("columns") or ()), self.forced):
+                                            len((state or {}).get("columns") or ()), self.forced,
+                                            sum(d["role"] == "attachment" for d in unread)):
             site["walk"] = "full"
             site["columns"] = {}
             yield seed_request
@@ -234,8 +237,10 @@ class WalkPolicyMiddleware:
                 role = "attachment" if document["page_url"] else "article"
                 yield spider._request(document["url"], seed, role,
                                       **({"page_url": document["page_url"]} if document["page_url"] else {}))
-        logger.info("%s: a quiet walk tonight (%d column(s), %d of %d held document(s) due)", seed["name"],
-                    len(state["columns"]), len(due), len(documents))
+        for document in unread:  # articles that failed last night: as good as new links
+            yield spider._request(document["url"], seed, document["role"])
+        logger.info("%s: a quiet walk tonight (%d column(s), %d of %d held document(s) due, %d unread last time)",
+                    seed["name"], len(state["columns"]), len(due), len(documents), len(unread))
 
     # --- surprises ---------------------------------------------------------------------------------
 

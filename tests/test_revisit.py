@@ -70,6 +70,7 @@ def test_a_site_is_walked_whole_on_its_night_of_the_week_and_never_less_than_wee
     assert full_walk_due(site, quiet, None, 2)  # never walked whole
     assert full_walk_due(site, quiet, quiet - dt.timedelta(days=1), 0)  # no column known
     assert full_walk_due(site, quiet, quiet - dt.timedelta(days=1), 2, forced=True)  # --full
+    assert full_walk_due(site, quiet, quiet - dt.timedelta(days=1), 2, unread_attachments=1)
 
 
 def test_what_widens_a_quiet_walk():
@@ -231,3 +232,24 @@ def test_full_walks_every_site_whole(site):
     assert "a quiet walk tonight" not in result.stderr
     assert "/" in paths(served) or "/index.html" in paths(served)
     assert COLUMN + "index_1.html" in paths(served)
+
+
+def test_an_article_the_last_night_could_not_fetch_is_asked_again_on_a_quiet_night(site):
+    """A report article that answered 503 all night (not a 404: it says nothing of the
+    report) is not in the archive; the next night is quiet, and asks for it again."""
+    from localweb.sites.base import Resource, Route
+
+    held = reports(site["db"])
+    failing = held[2024][0]
+    with sqlite3.connect(site["db"]) as conn:  # forget it, as if night 1 had never read it
+        conn.execute("DELETE FROM captures WHERE url LIKE ?", ["%" + failing])
+    down = build_web(1, ["trs"])
+    down.sites[0].routes.insert(0, Route("GET", failing, lambda request: Resource(b"busy", status=503,
+                                                                                validators=False)))
+    url = site["seed_url"] + failing[1:]
+    nights = next(n for n in (quiet_nights(site["seed_url"], site["first"] + dt.timedelta(days=k), 2) for k in range(1, 15))
+                  if not report_due(url, n[1], None))  # not its rotation night: only the rule asks for it
+    night(site["server"], down, site["seeds"], site["db"], nights[0], "-s", "RETRY_ENABLED=False", "--full")
+    result, served = night(site["server"], site["web"], site["seeds"], site["db"], nights[1])
+    assert "a quiet walk tonight" in result.stderr and "1 unread last time" in result.stderr, result.stderr[-2000:]
+    assert [a.status for a in served if a.path == failing] == [200]
