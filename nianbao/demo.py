@@ -54,7 +54,9 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None):
         started = time.monotonic()
         # the local web is ours: still robots.txt and retries, but no need to wait long
         # between requests as the nightly defaults do for small government servers
-        sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS)
+        # a whole walk each day: the demo shows day 2's every change at once, where the
+        # revisit policy would find a silent revision within a week (crawler/revisit.py)
+        sites = run_crawl(str(paths["seeds"]), db=str(db), overrides={**DEMO_POLITENESS, "NIANBAO_FULL_WALK": True})
         seconds = time.monotonic() - started
     finally:
         server.stop()
