@@ -159,13 +159,13 @@ class Archive:
     def unread_documents(self, seed_url: str) -> list[dict]:
         """Report articles and attachments the site's last crawl could not fetch for a reason
         that says nothing of them (a timeout, a reset; not a 404) and that the archive never
-        captured: {url, role}. A quiet night asks for them again, as it would a new link."""
+        captured: {url, role, reason}. A quiet night may ask for them again (crawler.revisit)."""
         rows = self.db.execute(
             "SELECT e.url, e.role, e.reason FROM crawl_errors e JOIN sites s ON s.id = e.site_id"
             " WHERE s.url = ? AND e.role IN ('article', 'attachment')"
             " AND e.crawl_id = (SELECT max(cs.crawl_id) FROM crawl_sites cs WHERE cs.site_id = s.id)"
             " AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = e.url)", [seed_url]).fetchall()
-        return [{"url": url, "role": role} for url, role, reason in rows if reason not in _GONE_ANSWERS]
+        return [{"url": url, "role": role, "reason": reason} for url, role, reason in rows if reason not in _GONE_ANSWERS]
 
     def revisit_documents(self, seed_url: str) -> list[dict]:
         """Every document a site's current reports were read from, validators or not:

@@ -50,6 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 
 import scrapy
 from scrapy import signals
@@ -124,6 +125,14 @@ def column_surprise(status: int, links_reports: bool, to_browser: bool) -> str |
     if status == 200 and not links_reports and not to_browser:
         return "column lists no report"
     return None
+
+
+def worth_asking_again(reason: str) -> bool:
+    """Whether a document the last night could not fetch may answer tonight: a failure of
+    the transport or a busy server, not what the document is (too large, hostile to read,
+    a trap, forbidden by robots.txt), which another night only repeats."""
+    return reason in ("timeout", "connection reset", "connection closed", "truncated body", "dns",
+                      "connection refused") or bool(re.fullmatch(r"http (5\d\d|429|408)", reason))
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -203,7 +212,8 @@ class WalkPolicyMiddleware:
         site["walk_on"] = self.today.isoformat()
         self.seeds[seed["name"]] = seed
         state = archive.site_walk(seed["url"]) if archive is not None else None
-        unread = archive.unread_documents(seed["url"]) if state is not None else []
+        unread = [d for d in archive.unread_documents(seed["url"]) if worth_asking_again(d["reason"])] \
+            if state is not None else []
         if archive is None or full_walk_due(seed["url"], self.today, parse_date((state or {}).get("full_walk_on")),
                                             len((state or {}).get("columns") or ()), self.forced,
                                             sum(d["role"] == "attachment" for d in unread)):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from crawler import revisit
-from crawler.revisit import column_surprise, full_walk_due, report_due, slot, surprise, tonight
+from crawler.revisit import column_surprise, full_walk_due, report_due, slot, surprise, tonight, worth_asking_again
 from localweb.server import LocalWeb
 from localweb.sites import trs
 from localweb.web import build_web
@@ -82,6 +82,13 @@ def test_what_widens_a_quiet_walk():
     assert column_surprise(200, False, False)  # a column that lists no report any more
     assert column_surprise(200, True, False) is None and column_surprise(304, False, False) is None
     assert column_surprise(200, False, True) is None  # a shell on its way to the browser
+
+
+def test_only_a_transport_failure_or_a_busy_server_is_worth_asking_again():
+    for reason in ("timeout", "connection reset", "truncated body", "http 503", "http 429"):
+        assert worth_asking_again(reason), reason
+    for reason in ("too large", "extract hostile", "trap", "robots.txt", "redirect loop", "http 403", "http 404"):
+        assert not worth_asking_again(reason), reason
 
 
 # --- nights on the local web -------------------------------------------------------------------
