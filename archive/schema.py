@@ -26,7 +26,7 @@ import sqlite_utils
 from archive import killpoint
 from extractors import codebook
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _V1 = """
 CREATE TABLE sites (
@@ -264,9 +264,32 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
          for id_, title, text in db.execute("SELECT id, title, text FROM report_versions ORDER BY id")),
     )
     db.execute("DROP TABLE IF EXISTS report_versions_fts")
+_V6 = """
+CREATE TABLE site_walks (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id),
+    full_walk_on TEXT,                 -- the night (ISO date) of the site's last whole walk that went well
+    crawl_id INTEGER REFERENCES crawls(id)
+);
+CREATE TABLE report_columns (
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    url TEXT NOT NULL,                 -- a report column's first page, as the walk found it
+    etag TEXT,                         -- the validators it last answered with: a quiet night asks conditionally
+    last_modified TEXT,
+    crawl_id INTEGER REFERENCES crawls(id),  -- the last crawl it answered (200 or 304)
+    PRIMARY KEY (site_id, url)
+) WITHOUT ROWID;
+"""
 
 
-MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
+def _v5_to_v6(db: sqlite_utils.Database) -> None:
+    """What the revisit policy needs of each site (crawler.revisit): when it was last walked
+    whole, and the report columns a quiet night asks for instead. Older archives know
+    none: each site's next night is a whole walk, which fills them."""
+    for statement in _statements(_V6):
+        db.execute(statement)
+
+
+MIGRATIONS = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5, _v5_to_v6]
 
 
 def fill_cell_keys(db: sqlite_utils.Database) -> None:

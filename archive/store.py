@@ -75,7 +75,9 @@ class Archive:
         A report of a site crawled OK that this crawl did not see is gone since this crawl,
         unless its URL, or the page that linked it, failed tonight (a timeout says nothing
         about whether it is still there); the reports of a partial (a list page failed) or
-        failed (blocked, down) site are not judged. Returns the ids of the reports marked gone.
+        failed (blocked, down) site are not judged, nor those of a site walked quietly
+        (walk "quiet": its columns and due reports only, crawler.revisit). Returns the ids
+        of the reports marked gone.
         """
         ended_at = ended_at or self._clock()
         gone: list[int] = []
@@ -101,6 +103,9 @@ class Archive:
                 )
                 if status != "ok":
                     continue
+                self._remember_walk(crawl_id, site_id, stats)
+                if stats.get("walk") == "quiet":
+                    continue  # its unseen reports were not asked for tonight: nothing to judge (crawler.revisit)
                 unseen = self.db.execute(
                     "SELECT r.id, r.latest_version, r.url, c.page_url FROM reports r"
                     " LEFT JOIN report_versions v ON v.id = r.latest_version_id"
@@ -134,6 +139,63 @@ class Archive:
             for report_id, version in rows:
                 self._gone(crawl_id, report_id, version, started_at, reason)
         return [r[0] for r in rows]
+
+    def _remember_walk(self, crawl_id: int, site_id: int, stats: dict) -> None:
+        """The revisit policy's state after a site's night went well: a whole walk's date and
+        the columns it found (replacing those known), or a quiet walk's column validators."""
+        walk, columns = stats.get("walk"), stats.get("report_columns") or {}
+        if walk not in ("full", "quiet"):
+            return
+        rows = [[site_id, c["url"], c.get("etag"), c.get("last_modified"), crawl_id] for c in columns.values()]
+        if walk == "full":
+            self.db.execute(
+                "INSERT INTO site_walks (site_id, full_walk_on, crawl_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (site_id) DO UPDATE SET full_walk_on = excluded.full_walk_on, crawl_id = excluded.crawl_id",
+                [site_id, stats.get("walk_on"), crawl_id])
+            self.db.execute("DELETE FROM report_columns WHERE site_id = ?", [site_id])
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO report_columns (site_id, url, etag, last_modified, crawl_id) VALUES (?, ?, ?, ?, ?)",
+            rows)
+
+    def site_walk(self, seed_url: str) -> dict | None:
+        """{full_walk_on, columns: [{url, etag, last_modified}]} of a site, or None (never
+        walked whole): what the revisit policy decides a night's walk from."""
+        row = self.db.execute("SELECT w.site_id, w.full_walk_on FROM site_walks w JOIN sites s ON s.id = w.site_id"
+                              " WHERE s.url = ?", [seed_url]).fetchone()
+        if row is None:
+            return None
+        columns = [dict(zip(("url", "etag", "last_modified"), c)) for c in self.db.execute(
+            "SELECT url, etag, last_modified FROM report_columns WHERE site_id = ? ORDER BY url", [row[0]])]
+        return {"full_walk_on": row[1], "columns": columns}
+
+    def unread_documents(self, seed_url: str) -> list[dict]:
+        """Report articles and attachments the site's last crawl could not fetch for a reason
+        that says nothing of them (a timeout, a reset; not a 404) and that the archive never
+        captured: {url, role, reason}. A quiet night may ask for them again (crawler.revisit)."""
+        rows = self.db.execute(
+            "SELECT e.url, e.role, e.reason FROM crawl_errors e JOIN sites s ON s.id = e.site_id"
+            " WHERE s.url = ? AND e.role IN ('article', 'attachment')"
+            " AND e.crawl_id = (SELECT max(cs.crawl_id) FROM crawl_sites cs WHERE cs.site_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = e.url)", [seed_url]).fetchall()
+        return [{"url": url, "role": role, "reason": reason} for url, role, reason in rows if reason not in _GONE_ANSWERS]
+
+    def revisit_documents(self, seed_url: str) -> list[dict]:
+        """Every document a site's current reports were read from, validators or not:
+        {url, page_url, report_url, published}: the report's own URL and, for a report read
+        from an attachment, the article page that linked it (page_url None), with the
+        report's URL and first publication date, which the rotation goes by."""
+        rows = self.db.execute(
+            "SELECT r.url, c.page_url, r.first_published FROM reports r JOIN sites s ON s.id = r.site_id"
+            " LEFT JOIN report_versions v ON v.id = r.latest_version_id LEFT JOIN captures c ON c.id = v.capture_id"
+            " WHERE s.url = ? AND r.gone_since IS NULL AND r.url IS NOT NULL ORDER BY r.year DESC, r.id",
+            [seed_url]).fetchall()
+        held: dict[str, dict] = {}
+        for url, page_url, published in rows:
+            pairs = ((page_url, None), (url, page_url)) if page_url and page_url != url else ((url, None),)
+            for document, linked_from in pairs:
+                held.setdefault(document, {"url": document, "page_url": linked_from, "report_url": url,
+                                           "published": published})
+        return list(held.values())
 
     def browser_shapes(self) -> dict[str, dict[str, str]]:
         """Seed URL -> {URL shape: when its plain page was an empty shell}, from each site's

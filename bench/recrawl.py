@@ -15,11 +15,15 @@ browser's requests included) and how many of them were 304s; then night
 the local web its requests and when it last answered on each night, which shows what a
 quiet night's time is made of. A pair of nights is run `--runs` times (3), each pair
 into a fresh archive: one night's wall time on a small VM varies by a second, so the
-ratios are given per pair and as their median. Not part of the test run.
+ratios are given per pair and as their median. Night 2 is the day after night 1
+(NIANBAO_TODAY), so the revisit policy (crawler/revisit.py) walks quietly the sites whose
+night of the week it is not; `--full` walks every site whole both nights, as before the
+policy. Not part of the test run.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import shutil
 import statistics
@@ -103,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", default="", help="Comma-separated site families (default: the whole local web).")
     parser.add_argument("--runs", type=int, default=3, help="Pairs of nights to run, each into a fresh archive (default 3).")
+    parser.add_argument("--full", action="store_true", help="Walk every site whole on night 2 too (NIANBAO_FULL_WALK).")
     parser.add_argument("--keep", type=Path, default=None,
                         help="Keep the archive, the logs and the access logs (night<N>.access.tsv) of the last pair here.")
     options = parser.parse_args()
@@ -133,7 +138,9 @@ def main() -> None:
             nights = []
             for n in (1, 2):
                 server.switch(web)  # a new day, same content: the servers' per-URL counters start again
-                nights.append(night(seeds, db, server, settings, work / f"night{n}.log"))
+                today = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=n - 1)
+                policy = ["-s", f"NIANBAO_TODAY={today.isoformat()}", *(["--full"] if options.full else [])]
+                nights.append(night(seeds, db, server, [*settings, *policy], work / f"night{n}.log"))
                 m = nights[-1]
                 print(f"run {run} night {n}: {m['wall']:6.1f} s (crawl {m['elapsed']:5.1f} s)  {m['bytes'] / 1024:7.0f} KiB "
                       f"({m['served'] / 1024:.0f} KiB of bodies served, the browser's included)  "

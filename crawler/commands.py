@@ -206,8 +206,10 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
                    "(run once before the workers).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (e.g. -s ROBOTSTXT_OBEY=False), as with `scrapy crawl -s`.")
+@click.option("--full", is_flag=True, help="Walk every site whole tonight, whatever the revisit policy says "
+                                           "(NIANBAO_FULL_WALK, crawler/revisit.py).")
 @output_options
-def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings, verbose, quiet, log_file):
+def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings, full, verbose, quiet, log_file):
     """Crawl every bureau of a seed list for its yearly reports.
 
     The terminal shows a progress line and the summary; Scrapy's log goes to <db>.log
@@ -228,8 +230,11 @@ def crawl_command(seeds_csv, db, jsonl, jobdir, redis_url, reset, settings, verb
     check_inputs(seeds_csv, db)
     from crawler.console import log_file_for
 
+    overrides = parse_settings(settings)
+    if full:
+        overrides["NIANBAO_FULL_WALK"] = True
     try:
-        sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=parse_settings(settings),
+        sites = run_crawl(seeds_csv, db=db, jsonl=jsonl, jobdir=jobdir, overrides=overrides,
                           verbosity=verbosity, log_file=log_file)
     except CrawlStopped as stopped:
         click.echo(f"nianbao crawl: {stopped}; " + (f"run the same command again to resume it from {jobdir}"

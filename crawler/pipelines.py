@@ -498,6 +498,8 @@ def archive_site_stats(sites: dict, finish_reason: str | None) -> dict:
             "errors": sum(errors.values()), "reasons": dict(errors), "status": status,
             **({"failed": failed} if failed else {}),
             **({"browser_shapes": site["browser_shapes"]} if site.get("browser_shapes") else {}),
+            **({"walk": site["walk"], "walk_on": site.get("walk_on"), "report_columns": site.get("report_columns") or {}}
+               if site.get("walk") else {}),
         }
         # two organs seeded at one URL (a portal column both are listed on) share the
         # archive's site row: its statistics are theirs together, judged as the worse
@@ -512,7 +514,17 @@ def _together(one: dict, other: dict) -> dict:
     shapes = {**one.get("browser_shapes", {}), **other.get("browser_shapes", {})}
     return {"name": one["name"], "pages": one["pages"] + other["pages"], "reports": one["reports"] + other["reports"],
             "errors": one["errors"] + other["errors"], "reasons": dict(reasons), "status": worse,
-            **({"failed": failed} if failed else {}), **({"browser_shapes": shapes} if shapes else {})}
+            **({"failed": failed} if failed else {}), **({"browser_shapes": shapes} if shapes else {}),
+            **_walks_together(one, other)}
+
+
+def _walks_together(one: dict, other: dict) -> dict:
+    """Two organs of one site row: walked whole only if both were (crawler.revisit)."""
+    walks = [s["walk"] for s in (one, other) if s.get("walk")]
+    if not walks:
+        return {}
+    return {"walk": "quiet" if "quiet" in walks else "full", "walk_on": one.get("walk_on") or other.get("walk_on"),
+            "report_columns": {**(one.get("report_columns") or {}), **(other.get("report_columns") or {})}}
 
 
 def unread_columns(site: dict) -> dict:

@@ -91,6 +91,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # `scrapy crawl reports -O out.jsonl` writes report records, as `nianbao crawl --jsonl` does
 FEED_EXPORTERS = {"jsonlines": "crawler.exporters.ReportRecordExporter", "jsonl": "crawler.exporters.ReportRecordExporter"}
+SPIDER_MIDDLEWARES = {
+    "crawler.revisit.WalkPolicyMiddleware": 950,  # next to the spider: sees its requests as it makes them
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.OneReportPipeline": 200,
@@ -135,6 +138,11 @@ NIANBAO_WORKER_TIMEOUT = 60.0
 # copy is older than this (days; 0 = every night). With validators: a conditional request
 # every night. See crawler/revisit.py.
 NIANBAO_REVISIT_DAYS = 7
+# The revisit policy (crawler/revisit.py): a site is walked whole at least weekly, or when it
+# surprises a quiet walk; True walks every site whole tonight (`nianbao nightly --full`).
+# NIANBAO_TODAY (an ISO date) is the night's date for the policy's rotation (tests).
+NIANBAO_FULL_WALK = False
+NIANBAO_TODAY = None
 # A URL shape whose plain page was an empty shell (a JavaScript site) goes straight to the
 # browser on the next nights; after this many days one plain fetch checks it again.
 NIANBAO_SHELL_DAYS = 7

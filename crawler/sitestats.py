@@ -157,7 +157,7 @@ class SiteStats:
         unread = {url for url, column in columns.items() if column_unread(column)}
         if s["blocks"] and not s["reports"]:
             status = "BLOCKED "
-        elif not s["reports"] and not unread:
+        elif not s["reports"] and not unread and s.get("walk") != "quiet":  # a quiet walk asks for only some (crawler.revisit)
             status = "NO REPORTS "
         else:
             status = "PARTIAL " if partial or unread else ""
@@ -173,6 +173,7 @@ class SiteStats:
                    if s.get("render_cache_pages") else "")
                 + (f"; paged columns: {', '.join(column_line(url, c) for url, c in columns.items())}"
                    if any(column_pages_of(c) > 1 or url in unread for url, c in columns.items()) else "")
+                + (" (a quiet walk: its columns and tonight's due reports)" if s.get("walk") == "quiet" else "")
                 + (f"; errors: {errors}" if errors else "; no errors"))
 
 

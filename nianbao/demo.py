@@ -66,9 +66,11 @@ def demo_command(db: Path, day: int, port: int, out_dir: Path | None, verbose: b
         started = time.monotonic()
         # the local web is ours: still robots.txt and retries, but no need to wait long
         # between requests as the nightly defaults do for small government servers
+        # a whole walk each day: the demo shows day 2's every change at once, where the
+        # revisit policy would find a silent revision within a week (crawler/revisit.py)
         try:
-            sites = run_crawl(str(paths["seeds"]), db=str(db), overrides=DEMO_POLITENESS, verbosity=verbosity,
-                              log_file=log_file)
+            sites = run_crawl(str(paths["seeds"]), db=str(db), overrides={**DEMO_POLITENESS, "NIANBAO_FULL_WALK": True},
+                              verbosity=verbosity, log_file=log_file)
         except CrawlStopped as stopped:
             click.echo(f"nianbao demo: {stopped}", err=True)
             raise SystemExit(stopped.exit_status) from None

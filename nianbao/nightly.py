@@ -102,8 +102,10 @@ def _reasons(stats: dict) -> str:
               help="Override a Scrapy setting, as with `nianbao crawl -s` (e.g. -s DOWNLOAD_DELAY=2).")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Lock file that keeps two runs apart (default: <db>.lock).")
+@click.option("--full", is_flag=True, help="Walk every site whole tonight, whatever the revisit policy says "
+                                           "(NIANBAO_FULL_WALK, crawler/revisit.py).")
 @output_options
-def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path, verbose, quiet, log_file):
+def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path, full, verbose, quiet, log_file):
     """Crawl every seed into the archive, then print what changed; exit non-zero if sites failed.
 
     Scrapy's log is appended to <db>.log (or --log-file); the terminal (or the journal)
@@ -127,8 +129,11 @@ def nightly_command(seeds_csv, db_path: Path, jobdir, settings, lock_path, verbo
                        "not starting a second one", err=True)
             sys.exit(EX_TEMPFAIL)
         jobdir = jobdir or str(db_path.with_name(db_path.name + ".job"))
+        overrides = parse_settings(settings)
+        if full:
+            overrides["NIANBAO_FULL_WALK"] = True
         try:
-            sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=parse_settings(settings),
+            sites = run_crawl(seeds_csv, db=str(db_path), jobdir=jobdir, overrides=overrides,
                               verbosity=verbosity, log_file=log_file)
         except CrawlStopped as stopped:
             click.echo(f"nianbao nightly: {stopped}; the night is kept in {jobdir} and the next run resumes it "

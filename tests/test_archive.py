@@ -253,7 +253,7 @@ def test_a_version_2_archive_gains_totals_and_first_published(tmp_path):
     expected = {by: kept_totals(path, by) for by in ("year", "organ")}
     published = rows(path, "SELECT organ, year, first_published FROM reports ORDER BY 1, 2")
     with sqlite3.connect(path) as conn:  # undo versions 4 and 3 by hand: what an older nianbao wrote
-        conn.executescript("DROP VIEW scorecard; ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
+        conn.executescript("DROP VIEW scorecard; DROP TABLE site_walks; DROP TABLE report_columns; ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
                            " DROP TABLE totals_by_year; DROP TABLE totals_by_organ; DROP INDEX reports_due;"
                            " ALTER TABLE reports DROP COLUMN first_published; PRAGMA user_version = 2;")
     Archive(path).close()
@@ -268,7 +268,8 @@ def test_a_version_3_archive_learns_browser_shapes_and_keeps_its_crawls(tmp_path
     days.build(path)
     crawl_sites = rows(path, "SELECT crawl_id, site_id, status, pages, reports FROM crawl_sites ORDER BY 1, 2")
     with sqlite3.connect(path) as conn:  # what nianbao wrote before version 4
-        conn.executescript("ALTER TABLE crawl_sites DROP COLUMN browser_shapes; PRAGMA user_version = 3;")
+        conn.executescript("DROP TABLE site_walks; DROP TABLE report_columns;"
+                           " ALTER TABLE crawl_sites DROP COLUMN browser_shapes; PRAGMA user_version = 3;")
     with Archive(path) as archive:
         assert archive.browser_shapes() == {}
         crawl = archive.begin_crawl([{"name": "甲县民政局", "url": "http://a.example/"}])
@@ -284,7 +285,7 @@ def test_a_version_4_archive_gets_the_bigram_search_index_in_place_of_the_trigra
     path = tmp_path / "a.db"
     days.build(path)
     with sqlite3.connect(path) as conn:  # what nianbao wrote before version 5: a trigram index
-        conn.executescript("DROP TABLE report_search; CREATE VIRTUAL TABLE report_versions_fts USING fts5("
+        conn.executescript("DROP TABLE site_walks; DROP TABLE report_columns; DROP TABLE report_search; CREATE VIRTUAL TABLE report_versions_fts USING fts5("
                            "title, text, content=[report_versions], content_rowid=id, tokenize='trigram');"
                            " INSERT INTO report_versions_fts (report_versions_fts) VALUES ('rebuild');"
                            " PRAGMA user_version = 4;")
@@ -455,3 +456,29 @@ def test_an_open_batch_commits_at_its_size_and_after_its_time(tmp_path):
         batch.store(crawl, items[4])
         batch.commit()
         assert committed() == 5
+
+
+def test_a_version_5_archive_learns_site_walks_and_its_sites_are_walked_whole_first(tmp_path):
+    """Before version 6 no site had a known walk: the revisit policy (crawler.revisit) walks
+    each whole the next night, and a whole walk that went well is remembered; a quiet one
+    judges none of the reports it did not ask for."""
+    path = tmp_path / "a.db"
+    days.build(path)
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP TABLE site_walks; DROP TABLE report_columns; PRAGMA user_version = 5;")
+    seed = days.SITES["湘乡市民政局"]
+    with Archive(path) as archive:
+        assert archive.site_walk(seed) is None
+        crawl = archive.begin_crawl(days.seeds())
+        column = {"url": seed + "ndbg/", "etag": '"c1"', "last_modified": None}
+        site = {"name": "湘乡市民政局", "pages": 2, "reports": 1, "walk": "full", "walk_on": "2026-11-23",
+                "report_columns": {column["url"]: column}}
+        archive.store(crawl, days.item("湘乡市民政局", days.revised_xiangxiang(), 3))
+        archive.end_crawl(crawl, {seed: site})
+        assert archive.site_walk(seed) == {"full_walk_on": "2026-11-23", "columns": [column]}
+        crawl = archive.begin_crawl(days.seeds())
+        quiet = {url: {**days.stats()[url], "walk": "quiet", "walk_on": "2026-11-24", "report_columns": {}}
+                 for url in days.SITES.values()}
+        assert archive.end_crawl(crawl, quiet) == []  # nothing was asked for: nothing is gone
+        assert archive.site_walk(seed)["full_walk_on"] == "2026-11-23"
+    assert rows(path, "PRAGMA user_version") == [(schema.SCHEMA_VERSION,)]

@@ -89,7 +89,7 @@ def test_a_version_1_archive_gains_crawl_errors_and_keeps_its_reports(tmp_path):
     path = tmp_path / "a.db"
     first_night(path)
     with sqlite3.connect(path) as db:
-        db.executescript("DROP VIEW scorecard; ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
+        db.executescript("DROP VIEW scorecard; DROP TABLE site_walks; DROP TABLE report_columns; ALTER TABLE crawl_sites DROP COLUMN browser_shapes;"
                          " DROP TABLE crawl_errors; DROP TABLE totals_by_year; DROP TABLE totals_by_organ;"
                          " DROP INDEX reports_due; ALTER TABLE reports DROP COLUMN first_published;"
                          " PRAGMA user_version = 1;")

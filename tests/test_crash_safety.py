@@ -55,7 +55,8 @@ SITES = ("trs", "attachments", "hanweb")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
         "-s", "RETRY_BACKOFF_MAX=1", "-s", "NIANBAO_PROGRESS_INTERVAL=0", "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True",
         # batches of 4 documents (the archive commits them together): a night of ~20 is several
-        "-s", "NIANBAO_STORE_BATCH_ITEMS=4"]
+        "-s", "NIANBAO_STORE_BATCH_ITEMS=4",
+        "--full"]  # whole walks: a night 2 that reads what it read on night 1 (quiet nights: tests/test_revisit.py)
 TIMEOUT = 300
 
 

@@ -216,7 +216,7 @@ def test_a_partial_reading_does_not_replace_the_whole_report_the_archive_holds(t
         crawl(ORGAN, base + COLUMN, tmp_path, db=db)
         del pages[truth["parts"][2]]  # tonight section 四's page fails
         (tmp_path / "night2").mkdir()
-        records = crawl(ORGAN, base + COLUMN, tmp_path / "night2", db=db, settings=("NIANBAO_REVISIT_DAYS=0",))
+        records = crawl(ORGAN, base + COLUMN, tmp_path / "night2", db=db, settings=("NIANBAO_REVISIT_DAYS=0", "NIANBAO_FULL_WALK=True"))
     assert records[0]["partial"] is True
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM report_versions").fetchone() == (1,)

@@ -74,7 +74,8 @@ def test_a_night_on_one_local_site_then_a_quiet_second_night(local_web, tmp_path
         writer.writerow(["name", "url"])
         writer.writerows([[s["name"], s["url"]] for s in local_web.seeds if "trs" in local_web.urls and s["url"].startswith(local_web.urls["trs"])])
     db = tmp_path / "night.db"
-    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"]
+    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True",
+            "--full"]  # a whole walk both nights: every held document is asked (quiet nights: tests/test_revisit.py)
     first = subprocess.run(["nianbao", "nightly", "--seeds", str(seeds), "--db", str(db), *fast], capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "new: 6" in first.stdout
@@ -112,7 +113,7 @@ def test_a_javascript_site_sends_known_shells_to_the_browser_and_a_quiet_night_s
     # a delay between a site's requests, as in production: the first shell is read before
     # the next page of its shape leaves the queue
     polite = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "AUTOTHROTTLE_ENABLED=False",
-              "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"]
+              "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "--full"]
     reports = sum(1 for g in local_web.gold if g["url"].startswith(base))
 
     def night():

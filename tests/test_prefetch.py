@@ -26,7 +26,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 # the demo's politeness: a delay between a site's requests, AutoThrottle, retries that wait
 POLITE = ["-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "AUTOTHROTTLE_MAX_DELAY=2.0",
-          "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "LOG_LEVEL=DEBUG"]
+          "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", "-s", "LOG_LEVEL=DEBUG",
+          # a whole walk each night (the site's held reports are all asked for): the revisit
+          # policy's quiet nights do not ask ahead at all (tests/test_revisit.py)
+          "-s", "NIANBAO_FULL_WALK=True"]
 COLUMN = "/xxgk/ndbg/index.html"
 
 

@@ -46,7 +46,7 @@ PRIORITY = {"attachment": 30, "article": 20, "list": 10, "search": 10, "nav": 0,
 # the meta keys of ours a request carries; Scrapy's own (depth, download_slot …) are not copied
 OWN_META = ("seed", "role", "page_url", "nav_depth", "attachment", "hanweb_proxy", "hanweb_next_start",
             "browser_attempts", "seed_page", "also_allowed_origins", "column", "column_first", "platform",
-            "platform_organ")
+            "platform_organ", "report_column", "revisit_column")
 BROWSER_ATTEMPTS = 2  # a page still empty after the browser's second try is what it is
 
 
@@ -431,7 +431,7 @@ class ReportsSpider(scrapy.Spider):
         if discovery.is_other_organ_link(link, organ):
             return None  # another department's pages on the portal: its reports are not ours
         if discovery.is_report_column(link):
-            return self._request(link.url, seed, "list", response)
+            return self._request(link.url, seed, "list", response, report_column=True)  # a quiet night's start (crawler.revisit)
         if in_column and (discovery.is_pagination(link, response.url) or discovery.is_year_subcolumn(link, response.url)
                           or discovery.is_subcolumn(link, response.url)):
             return self._request(link.url, seed, "list", response)
