@@ -85,12 +85,12 @@ def crawl(organ: str, seed_url: str, work: Path, more: list[tuple[str, str]] = (
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def nightly(seeds: Path, db: Path) -> subprocess.CompletedProcess:
+def nightly(seeds: Path, db: Path, *options: str) -> subprocess.CompletedProcess:
     """`nianbao nightly` of a seed list into an archive, politeness off (robots.txt too);
     it must exit 0."""
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--seeds", str(seeds), "--db", str(db),
                              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
-                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True"],
+                             "-s", "NIANBAO_ALLOW_PRIVATE_HOSTS=True", *options],
                             cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return result

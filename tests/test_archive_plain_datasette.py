@@ -51,7 +51,7 @@ def two_days(local_web, day1_crawl, tmp_path_factory):
     db.write_bytes(day1_crawl["db"].read_bytes())
     local_web.switch_day(2)
     try:
-        result = run_crawl(crawl_command(local_web.seeds_path, work / "day2.jsonl", "--db", str(db)), work / "day2.log")
+        result = run_crawl(crawl_command(local_web.seeds_path, work / "day2.jsonl", "--db", str(db), "--full"), work / "day2.log")
     finally:
         local_web.switch_day(1)
     assert result.returncode == 0, (work / "day2.log").read_text(encoding="utf-8")[-3000:]

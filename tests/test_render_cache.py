@@ -67,7 +67,7 @@ def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(
         assert (tmp_path / "archive.db.renders").exists()
 
         since = len(log)
-        second = nightly(seeds, db)
+        second = nightly(seeds, db, "--full")  # a whole walk: the column and the seed page as night 1 read them
         assert "new: 0" in second.stdout and "gone: 0" in second.stdout
         assert "'render_cache/hit': 1" in second.stderr and "render_cache/miss" not in second.stderr
         assert "Launching browser" not in second.stderr  # a quiet night needs no browser
@@ -77,7 +77,7 @@ def test_an_unchanged_javascript_column_is_not_built_again_and_a_changed_one_is(
         assert asked.count("/api/ndbg.json") == 1, asked
 
         pages["/api/ndbg.json"] = listing(items)  # the 2024 report appears in the column's data
-        third = nightly(seeds, db)
+        third = nightly(seeds, db)  # a quiet night: the column is asked, its new report found
         assert "'render_cache/miss': 1" in third.stderr and "Launching browser" in third.stderr
         assert "new: 1" in third.stdout  # found: the kept page did not hide it
 
