@@ -57,7 +57,8 @@ def explain_text(path, record: dict) -> str:
              f"{len(explanation['figures'])} figures, {len(explanation['left_out'])} cells left out"]
     for fig in explanation["figures"]:
         value = "blank" if fig["value"] is None else fig["value"]
-        printed = f" (printed row: {fig['printed_row']})" if fig["printed_row"] and fig["printed_row"] not in fig["label"] else ""
+        official_row = fig["label"].split(" / ")[0]
+        printed = f" (printed row: {fig['printed_row']})" if fig["printed_row"] and fig["printed_row"] != official_row else ""
         mark = " [inferred]" if fig["inferred"] else ""
         lines.append(f"  {fig['key']} = {value}{mark}\n      under {fig['label']}{printed}; read as: {fig['how']}")
     if explanation["left_out"]:
