@@ -3,11 +3,7 @@ the figures it should, and chromium draws the charts from the bundled vega-lite.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -59,38 +55,15 @@ def test_every_chart_answers_with_the_archives_figures(archive_db):
 @pytest.mark.browser
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_chromium_draws_the_dashboard(archive_db):
-    import httpx
-    from playwright.sync_api import sync_playwright
+    from served_archive import artifact, browser_on
 
-    from test_archive_datasette import _free_port
-
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", str(archive_db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    artifacts = Path(os.environ.get("NIANBAO_ARTIFACTS", "artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    screenshot = (artifacts / "archive_dashboard.png").resolve()
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/-/versions.json").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                import time
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1600})
-            page.goto(f"http://127.0.0.1:{port}/-/dashboards/nianbao", timeout=120_000)
-            page.wait_for_function("document.querySelectorAll('canvas, svg.marks').length >= 5", timeout=60_000)
-            drawn = page.eval_on_selector_all("canvas, svg.marks", "els => els.length")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(screenshot), full_page=True)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    screenshot = artifact("archive_dashboard.png")
+    with browser_on(archive_db, 1600) as (base, page):
+        page.goto(f"{base}/-/dashboards/nianbao", timeout=120_000)
+        page.wait_for_function("document.querySelectorAll('canvas, svg.marks').length >= 5", timeout=60_000)
+        drawn = page.eval_on_selector_all("canvas, svg.marks", "els => els.length")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshot), full_page=True)
     print(f"screenshot: {screenshot}")
     assert drawn >= 5  # the five vega-lite charts
     assert screenshot.stat().st_size > 10_000

@@ -2,16 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
 import archive_days as days
@@ -104,43 +97,17 @@ def test_table_search_finds_what_the_canned_search_finds(archive_db):
     assert len(body["rows"]) == 7  # every version's text says 政府信息
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_report_page_renders_figures_in_headless_chromium(archive_db):
     """`nianbao serve` as a real server; chromium renders one report's figures; screenshot kept."""
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", str(archive_db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    artifacts = Path(os.environ.get("NIANBAO_ARTIFACTS", "artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    screenshot = (artifacts / "archive_report_figures.png").resolve()
-    url = f"http://127.0.0.1:{port}/nianbao/report_figures?report_id=2"
-    try:
-        for _ in range(600):  # up to a minute for datasette to start on a busy machine
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/-/versions.json").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        from playwright.sync_api import sync_playwright
+    from served_archive import artifact, browser_on
 
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(url, timeout=120_000)  # a loaded machine: give chromium and datasette time
-            text = page.inner_text("table.rows-and-columns")
-            page.screenshot(path=str(screenshot), full_page=False)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    screenshot = artifact("archive_report_figures.png")
+    with browser_on(archive_db, 1800) as (base, page):
+        page.goto(f"{base}/nianbao/report_figures?report_id=2", timeout=120_000)  # a loaded machine: time
+        text = page.inner_text("table.rows-and-columns")
+        page.screenshot(path=str(screenshot), full_page=False)
     print(f"screenshot: {screenshot}")
     assert "湘乡市民政局" in text
     assert "（一）予以公开 / 社会公益组织" in text  # the figure's official label

@@ -174,48 +174,19 @@ def test_archived_originals_are_served_decompressed_with_their_content_type(arch
 def test_report_page_and_scorecard_in_headless_chromium(archive_db):
     """`nianbao serve` as a real server (datasette's own --port); chromium renders the revised
     report's page and the scorecard; screenshots kept in artifacts/."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
+    from served_archive import artifact, browser_on
 
-    import httpx
-    from playwright.sync_api import sync_playwright
-
-    from test_archive_datasette import _free_port
-
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", str(archive_db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    artifacts = Path(os.environ.get("NIANBAO_ARTIFACTS", "artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    shots = {name: (artifacts / f"archive_{name}.png").resolve() for name in ("report_page", "scorecard")}
+    shots = {name: artifact(f"archive_{name}.png") for name in ("report_page", "scorecard")}
     rid = report_id(archive_db, "湘乡市民政局", 2024)
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/-/versions.json").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                import time
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1400, "height": 2200})
-            page.goto(f"http://127.0.0.1:{port}/nianbao/-/report/{rid}", timeout=120_000)
-            granted = page.inner_text('td[data-key="requests.granted.total"]')
-            outlined = page.eval_on_selector('td[data-key="requests.granted.total"]',
-                                             "td => getComputedStyle(td).outlineStyle")
-            page.screenshot(path=str(shots["report_page"]), full_page=True)
-            page.goto(f"http://127.0.0.1:{port}/nianbao/scorecard", timeout=120_000)
-            scorecard = page.inner_text("table.rows-and-columns")
-            page.screenshot(path=str(shots["scorecard"]), full_page=False)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with browser_on(archive_db, 2200) as (base, page):
+        page.goto(f"{base}/nianbao/-/report/{rid}", timeout=120_000)
+        granted = page.inner_text('td[data-key="requests.granted.total"]')
+        outlined = page.eval_on_selector('td[data-key="requests.granted.total"]',
+                                         "td => getComputedStyle(td).outlineStyle")
+        page.screenshot(path=str(shots["report_page"]), full_page=True)
+        page.goto(f"{base}/nianbao/scorecard", timeout=120_000)
+        scorecard = page.inner_text("table.rows-and-columns")
+        page.screenshot(path=str(shots["scorecard"]), full_page=False)
     print("screenshots:", *shots.values())
     assert granted == "5" and outlined == "solid"  # revised to 5, read by a failed check
     assert "湘乡市民政局" in scorecard and "unreachable" in scorecard and "not found" in scorecard
