@@ -17,6 +17,7 @@ import pytest
 
 from crawler.challenge import is_challenge
 from crawler.settings import CHROMIUM_PATH
+from local_crawl import crawl_sites
 from localweb.score import read_jsonl, score
 from localweb.server import LocalWeb
 from localweb.sites import shielded
@@ -47,18 +48,7 @@ def test_a_challenge_is_a_small_script_page_with_a_challenge_status():
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
     """One `nianbao crawl` of both shielded bureaus into an archive: records, log, access log."""
-    work = tmp_path_factory.mktemp("shielded")
-    with LocalWeb(build_web(1, ["shielded", "bound", "fortress"])) as server:
-        files = server.web.write(work, server.urls)
-        db = work / "nianbao.db"
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
-                                 "--db", str(db), "--jsonl", str(work / "reports.jsonl"),
-                                 *(arg for pair in SETTINGS for arg in ("-s", pair))],
-                                cwd=REPO, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]
-        yield {"records": read_jsonl(work / "reports.jsonl"), "gold": read_jsonl(files["gold"]), "db": db,
-               "log": result.stderr, "access": list(server.log), "urls": server.urls,
-               "sites": json.loads((work / "reports.jsonl.sites.json").read_text(encoding="utf-8"))}
+    yield crawl_sites(tmp_path_factory.mktemp("shielded"), ["shielded", "bound", "fortress"], SETTINGS)
 
 
 def summary_lines(log: str) -> dict[str, str]:

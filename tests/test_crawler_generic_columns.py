@@ -5,16 +5,13 @@ followed links alone read one page of each and called the site done with "no err
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from localweb.score import read_jsonl, score
-from localweb.server import LocalWeb
+from local_crawl import crawl_sites
+from localweb.score import score
 from localweb.sites import columns
-from localweb.web import build_web
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +22,7 @@ SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "ROBOTSTXT_OBEY=Tr
 
 def crawl(work: Path, keys: list[str], settings: tuple[str, ...] = ()) -> dict:
     """One `nianbao crawl` of the named sites into an archive: records, gold, decoys, log."""
-    with LocalWeb(build_web(1, keys)) as server:
-        files = server.web.write(work, server.urls)
-        db = work / "nianbao.db"
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
-                                 "--db", str(db), "--jsonl", str(work / "reports.jsonl"),
-                                 *(arg for pair in [*SETTINGS, *settings] for arg in ("-s", pair))],
-                                cwd=REPO, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]
-        return {"records": read_jsonl(work / "reports.jsonl"), "gold": read_jsonl(files["gold"]),
-                "decoys": read_jsonl(files["decoys"]), "db": db, "log": result.stderr}
+    return crawl_sites(work, keys, [*SETTINGS, *settings])
 
 
 def summary_lines(log: str) -> dict[str, str]:

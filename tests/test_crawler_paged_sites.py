@@ -8,16 +8,13 @@ section 二 alone, and called the report complete.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from localweb.score import read_jsonl, score
-from localweb.server import LocalWeb
+from local_crawl import crawl_sites
+from localweb.score import score
 from localweb.sites import paged
-from localweb.web import build_web
 
 pytestmark = pytest.mark.slow
 
@@ -29,17 +26,7 @@ SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "ROBOTSTXT_OBEY=Tr
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
     """One `nianbao crawl` of both bureaus into an archive: its records, log and files."""
-    work = tmp_path_factory.mktemp("paged")
-    with LocalWeb(build_web(1, ["paged", "paged_gap"])) as server:
-        files = server.web.write(work, server.urls)
-        db = work / "nianbao.db"
-        result = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--seeds", str(files["seeds"]),
-                                 "--db", str(db), "--jsonl", str(work / "reports.jsonl"),
-                                 *(arg for pair in SETTINGS for arg in ("-s", pair))],
-                                cwd=REPO, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]
-        yield {"records": read_jsonl(work / "reports.jsonl"), "gold": read_jsonl(files["gold"]), "db": db,
-               "log": result.stderr, "urls": server.urls}
+    yield crawl_sites(tmp_path_factory.mktemp("paged"), ["paged", "paged_gap"], SETTINGS)
 
 
 def test_both_bureaus_score_full_marks_against_their_gold(night):

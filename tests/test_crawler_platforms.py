@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from localweb.score import read_jsonl, score
+from localweb.score import score
 from localweb.server import LocalWeb
 from localweb.sites import platform
 from localweb.web import build_web
